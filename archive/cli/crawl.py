@@ -1,0 +1,1 @@
+"""Commands that crawl: crawl, demo."""

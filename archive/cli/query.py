@@ -1,0 +1,1 @@
+"""Commands that read the archive: search, show, history, diff, changes, export."""

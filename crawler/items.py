@@ -1,0 +1,67 @@
+"""Items that travel from the ``reports`` spider through the pipelines into the archive.
+
+The spider fills the fetch fields of :class:`PageItem`; each pipeline fills its own block of fields
+(see ``docs/internals.md``). :class:`PageMissing` and :class:`PageNotModified` carry what a re-crawl
+learns about known documents without a new body; pipelines other than ``store`` pass them through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass
+class PageItem:
+    """One fetched article page (or attachment) and everything learned from it."""
+
+    # -- fetch (spider) --
+    portal_id: str
+    url: str  # final URL after redirects: the document's identity
+    requested_url: str  # what was asked for; differs from ``url`` after a redirect (a move)
+    status: int
+    headers: dict[str, str]  # lower-cased names, first value only
+    body: bytes
+    fetched_at: datetime  # timezone-aware UTC
+    official: bool = True
+    list_title: str | None = None  # anchor text on the list page that led here
+    list_date: str | None = None  # date shown next to the link on the list page, if any
+    rendered: bool = False  # fetched through the browser
+    # -- extract --
+    encoding: str | None = None
+    title: str | None = None
+    text_extracted: str | None = None  # main text as extracted, before normalization
+    published: date | None = None
+    publisher: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)  # 指引 meta tags etc., keys lower-cased
+    attachments: list[str] = field(default_factory=list)  # absolute URLs of pdf/doc/... links in the body
+    # -- normalize --
+    text: str | None = None  # normalized text (NFKC, simplified, pinyin removed, tidy whitespace)
+    was_traditional: bool = False
+    pinyin_removed: int = 0
+    # -- classify --
+    kind: str = "other"  # "report" | "other"
+    year: int | None = None  # the year the report covers
+    # -- dedup (fingerprints; grouping itself happens in the store's transaction) --
+    text_hash: str | None = None  # sha256 hex of ``text``
+    problems: list[str] = field(default_factory=list)  # human-readable notes (empty page, bad bytes, ...)
+
+
+@dataclass
+class PageMissing:
+    """A known document URL answered 404/410 or a soft 404 (never timeouts or 5xx)."""
+
+    portal_id: str
+    url: str
+    status: int
+    fetched_at: datetime
+    reason: str = ""
+
+
+@dataclass
+class PageNotModified:
+    """A known document URL answered 304, or was skipped because nothing can have changed."""
+
+    portal_id: str
+    url: str
+    fetched_at: datetime

@@ -1,0 +1,1 @@
+"""Database fixtures (db_url over SQLite and PostgreSQL)."""
