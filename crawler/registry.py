@@ -1,0 +1,140 @@
+"""The portal registry: YAML files under ``seeds/`` that list the portals to crawl.
+
+The schema is part of the public contract (ARCHITECTURE.md, seeds/README.md). Validation errors name the
+file, the portal and the field, so a typo in one of hundreds of entries is quick to find.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DEFAULT_REGISTRY = Path("seeds")
+
+
+class RegistryError(ValueError):
+    """A registry file that cannot be used; the message says where and why."""
+
+
+class PortalConfig(BaseModel):
+    """One portal as the registry describes it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(min_length=1)
+    region: str | None = None
+    adcode: str | None = Field(default=None, pattern=r"^\d{6}$")
+    level: Literal["province", "city", "county", "township", "department"] | None = None
+    start_urls: list[str] = Field(min_length=1)
+    allowed_domains: list[str] = Field(default_factory=list)
+    render: Literal["auto", "always", "never"] = "auto"
+    official: bool = True
+    obey_robots: bool = True
+    max_pages: int | None = Field(default=None, ge=1)
+    cadence: Literal["season", "daily", "weekly", "monthly"] | None = None
+    unverified: bool = False  # the start URL was not checked against the live portal
+
+    @field_validator("start_urls")
+    @classmethod
+    def _absolute_http_urls(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"not an absolute http(s) URL: {url!r}")
+        return urls
+
+    @model_validator(mode="after")
+    def _default_domains(self) -> PortalConfig:
+        if not self.allowed_domains:
+            hosts = sorted({urlsplit(u).netloc.lower() for u in self.start_urls})
+            object.__setattr__(self, "allowed_domains", hosts)
+        return self
+
+    def allows(self, url: str) -> bool:
+        """Whether ``url`` belongs to this portal (its host, or a subdomain of an allowed domain).
+
+        An allowed domain with a port (``127.0.0.1:8001``) matches that origin exactly: several portals may
+        share one host on different ports, as govsim's do.
+        """
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return False
+        host, netloc = parts.hostname.lower(), parts.netloc.lower()
+        for domain in self.allowed_domains:
+            domain = domain.lower()
+            if ":" in domain:
+                if netloc == domain:
+                    return True
+            elif host == domain or host.endswith("." + domain):
+                return True
+        return False
+
+
+def _format_error(path: Path, index: int, raw: object, exc: ValidationError) -> str:
+    ident = raw.get("id") if isinstance(raw, dict) else None
+    who = f"portal {ident!r}" if ident else f"portal #{index + 1}"
+    problems = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "(entry)"
+        problems.append(f"{field}: {err['msg']}")
+    return f"{path}: {who}: " + "; ".join(problems)
+
+
+def _registry_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+        if not files:
+            raise RegistryError(f"{path}: no .yaml files in this folder")
+        return files
+    if not path.exists():
+        raise RegistryError(f"{path}: no such registry file")
+    return [path]
+
+
+def load_registry(path: str | Path = DEFAULT_REGISTRY) -> list[PortalConfig]:
+    """Read and validate a registry file (or every ``*.yaml`` in a folder)."""
+    portals: list[PortalConfig] = []
+    seen: dict[str, Path] = {}
+    for file in _registry_files(Path(path)):
+        try:
+            data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" line {mark.line + 1}" if mark else ""
+            raise RegistryError(f"{file}:{where} malformed YAML: {getattr(exc, 'problem', exc)}") from None
+        except UnicodeDecodeError:
+            raise RegistryError(f"{file}: not UTF-8 text") from None
+        if not isinstance(data, dict) or not isinstance(data.get("portals"), list):
+            raise RegistryError(f"{file}: expected a mapping with a 'portals:' list")
+        for index, raw in enumerate(data["portals"]):
+            if not isinstance(raw, dict):
+                raise RegistryError(f"{file}: portal #{index + 1}: expected a mapping, got {type(raw).__name__}")
+            try:
+                portal = PortalConfig.model_validate(raw)
+            except ValidationError as exc:
+                raise RegistryError(_format_error(file, index, raw, exc)) from None
+            if portal.id in seen:
+                raise RegistryError(f"{file}: portal {portal.id!r}: duplicate id (also in {seen[portal.id]})")
+            seen[portal.id] = file
+            portals.append(portal)
+    return portals
+
+
+def select_portals(portals: Iterable[PortalConfig], ids: Iterable[str] | None) -> list[PortalConfig]:
+    """Keep the portals named in ``ids`` (all when empty); unknown ids are an error naming them."""
+    portals = list(portals)
+    wanted = [i for i in (ids or []) if i]
+    if not wanted:
+        return portals
+    by_id = {p.id: p for p in portals}
+    unknown = [i for i in wanted if i not in by_id]
+    if unknown:
+        known = ", ".join(sorted(by_id)[:20])
+        raise RegistryError(f"unknown portal id(s): {', '.join(unknown)} (known: {known}{', …' if len(by_id) > 20 else ''})")
+    return [by_id[i] for i in dict.fromkeys(wanted)]

@@ -1,0 +1,68 @@
+"""Scrapy settings for the ``reports`` crawl.
+
+Defaults are polite for real government portals: robots.txt obeyed, AutoThrottle on, two requests at a time
+per portal. ``fazhi demo`` and the tests crawl govsim on loopback with :data:`LOOPBACK_SETTINGS` on top.
+Every ``FAZHI_*`` setting is documented in the README.
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "fazhi"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# -- identity and politeness ------------------------------------------------------------------------------
+FAZHI_CONTACT_URL = "https://github.com/fazhi-archive/fazhi"
+USER_AGENT = f"Mozilla/5.0 (compatible; fazhi/0.1; +{FAZHI_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2  # the spider gives every portal origin its own download slot
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+COOKIES_ENABLED = True
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9",
+}
+
+# -- guards against hostile or broken pages ---------------------------------------------------------------
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024  # a report page is < 1 MB; 20 MB also fits PDF attachments
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+DEPTH_LIMIT = 6
+FAZHI_MAX_PAGES_PER_PORTAL = 600  # requests per portal per crawl (the registry's max_pages overrides)
+FAZHI_MAX_LIST_PAGES = 40  # list pages walked per start URL: stops calendar-style pagination traps
+
+# -- the pipeline chain (docs/internals.md) ---------------------------------------------------------------
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.normalize.NormalizePipeline": 200,
+    "pipelines.classify.ClassifyPipeline": 300,
+    "pipelines.dedup.DedupPipeline": 400,
+    "pipelines.store.StorePipeline": 500,
+}
+EXTENSIONS = {
+    "crawler.extensions.RunRecorder": 500,
+}
+
+# -- archive ------------------------------------------------------------------------------------------------
+FAZHI_DB = None  # None: $FAZHI_DB, else sqlite:///fazhi.db (archive.db.resolve_db_url)
+FAZHI_REGISTRY = "seeds"
+
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+
+# Settings for crawling govsim (or any server on this machine): no politeness delays.
+LOOPBACK_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "DOWNLOAD_TIMEOUT": 10,
+    "RETRY_TIMES": 1,
+}

@@ -1,0 +1,1 @@
+"""Scrapy spiders; ``reports`` is the one fazhi runs."""

@@ -1,0 +1,39 @@
+"""TRS WCM lists: pages ``index.html, index_1.html, …`` announced only by an inline pager script.
+
+The pager variants (DOMAIN.md §1.1): ``createPageHTML(count, current, "index", "html")``, the 6-argument form
+``createPageHTML('page_div', count, current, 'list', 'shtml', records)``, and hand-written pagers with
+``var countPage = 56``. Page 0 is ``name.ext``, page *i* is ``name_i.ext``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+_FOUR_ARG = re.compile(
+    r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w.-]+)['\"]\s*,\s*['\"](\w+)['\"]\s*\)"
+)
+_SIX_ARG = re.compile(
+    r"createPageHTML\(\s*['\"][^'\"]*['\"]\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w.-]+)['\"]\s*,\s*['\"](\w+)['\"]"
+)
+_COUNT_VAR = re.compile(r"\bvar\s+countPage\s*=\s*(\d+)")
+_MAX_PAGES = 500
+
+
+def page_urls(page_text: str, page_url: str) -> list[str]:
+    """URLs of the other pages of this TRS list, from its pager script; empty when there is none."""
+    count = name = ext = None
+    match = _FOUR_ARG.search(page_text) or _SIX_ARG.search(page_text)
+    if match:
+        count, name, ext = int(match.group(1)), match.group(3), match.group(4)
+    else:
+        var = _COUNT_VAR.search(page_text)
+        if var:
+            count = int(var.group(1))
+            leaf = urlsplit(page_url).path.rsplit("/", 1)[-1] or "index.html"
+            stem, _, ext = leaf.partition(".")
+            name, ext = re.sub(r"_\d+$", "", stem), ext or "html"
+    if not count or count <= 1 or not name:
+        return []
+    count = min(count, _MAX_PAGES)
+    return [urljoin(page_url, f"{name}.{ext}" if i == 0 else f"{name}_{i}.{ext}") for i in range(count)]
