@@ -114,7 +114,9 @@ def load_registry(path: str | Path = DEFAULT_REGISTRY) -> list[PortalConfig]:
             raise RegistryError(f"{file}: expected a mapping with a 'portals:' list")
         for index, raw in enumerate(data["portals"]):
             if not isinstance(raw, dict):
-                raise RegistryError(f"{file}: portal #{index + 1}: expected a mapping, got {type(raw).__name__}")
+                raise RegistryError(
+                    f"{file}: portal #{index + 1}: expected a mapping, got {type(raw).__name__}"
+                )
             try:
                 portal = PortalConfig.model_validate(raw)
             except ValidationError as exc:
@@ -136,5 +138,7 @@ def select_portals(portals: Iterable[PortalConfig], ids: Iterable[str] | None) -
     unknown = [i for i in wanted if i not in by_id]
     if unknown:
         known = ", ".join(sorted(by_id)[:20])
-        raise RegistryError(f"unknown portal id(s): {', '.join(unknown)} (known: {known}{', …' if len(by_id) > 20 else ''})")
+        raise RegistryError(
+            f"unknown portal id(s): {', '.join(unknown)} (known: {known}{', …' if len(by_id) > 20 else ''})"
+        )
     return [by_id[i] for i in dict.fromkeys(wanted)]

@@ -1,1 +1,146 @@
-"""Commands that crawl: crawl, demo."""
+"""Commands that crawl: ``fazhi crawl`` (the registry's portals) and ``fazhi demo`` (govsim, end to end)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.live import Live
+from rich.table import Table
+
+from archive.cli.app import DbOption, JsonOption, app, console, err_console
+from archive.db import resolve_db_url
+from crawler.registry import RegistryError, load_registry, select_portals
+from crawler.runner import SUMMARY_COLUMNS, CrawlResult, run_crawl
+from crawler.settings import LOOPBACK_SETTINGS
+
+RegistryOption = Annotated[
+    str, typer.Option("--registry", help="Registry file or folder of *.yaml files.", show_default=True)
+]
+PortalOption = Annotated[
+    list[str] | None,
+    typer.Option("--portal", help="Crawl only this portal id (repeatable).", show_default=False),
+]
+
+
+class _Progress:
+    """A one-line live status: pages fetched and items stored, overall and for the busiest portals."""
+
+    def __init__(self) -> None:
+        self.responses: Counter[str] = Counter()
+        self.items: Counter[str] = Counter()
+        self.live = Live(self.render(), console=err_console, refresh_per_second=4, transient=True)
+
+    def render(self) -> str:
+        busiest = ", ".join(f"{pid} {n}" for pid, n in self.responses.most_common(3))
+        return (
+            f"[bold]crawling[/] {sum(self.responses.values())} pages fetched, "
+            f"{sum(self.items.values())} documents processed  [dim]{busiest}[/]"
+        )
+
+    def __call__(self, kind: str, portal_id: str) -> None:
+        (self.responses if kind == "response" else self.items)[portal_id] += 1
+        self.live.update(self.render())
+
+
+def summary_table(result: CrawlResult) -> Table:
+    table = Table(title=f"crawl summary ({result.finish_reason})", show_lines=False)
+    table.add_column("portal")
+    for _, title in SUMMARY_COLUMNS:
+        table.add_column(title, justify="right")
+    table.add_column("outcome")
+    for portal_id in result.portals:
+        counts = result.per_portal.get(portal_id, {})
+        outcome = result.portal_outcome(portal_id)
+        style = {"ok": "green", "partial": "yellow", "failed": "red", "empty": "yellow"}[outcome]
+        table.add_row(
+            portal_id,
+            *[str(counts.get(name, 0)) for name, _ in SUMMARY_COLUMNS],
+            f"[{style}]{outcome}[/]",
+        )
+    return table
+
+
+def _summary_json(result: CrawlResult) -> str:
+    return json.dumps(
+        {
+            "finish_reason": result.finish_reason,
+            "portals": {
+                pid: {"outcome": result.portal_outcome(pid), **result.per_portal.get(pid, {})}
+                for pid in result.portals
+            },
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def _crawl(
+    *, registry: str, portal_ids: list[str] | None, db: str | None, as_json: bool, overrides=None
+) -> CrawlResult:
+    try:
+        portals = select_portals(load_registry(registry), portal_ids)
+    except RegistryError as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    if not portals:
+        err_console.print(f"[red]error:[/] {registry}: the registry lists no portals")
+        raise typer.Exit(2)
+    db_url = resolve_db_url(db)
+    if as_json:
+        result = run_crawl(registry=registry, portals=portals, db_url=db_url, overrides=overrides)
+        console.print_json(_summary_json(result))
+        return result
+    err_console.print(f"crawling {len(portals)} portal(s) from {registry} into {db_url}")
+    progress = _Progress()
+    with progress.live:
+        result = run_crawl(
+            registry=registry, portals=portals, db_url=db_url, overrides=overrides, on_event=progress
+        )
+    console.print(summary_table(result))
+    return result
+
+
+@app.command()
+def crawl(
+    registry: RegistryOption = "seeds",
+    portal: PortalOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Crawl the registry's portals now and store what changed. Portal failures are reported, not fatal."""
+    _crawl(registry=registry, portal_ids=portal, db=db, as_json=as_json, overrides={"LOG_LEVEL": "WARNING"})
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    day: Annotated[int, typer.Option(help="govsim day to serve (1 = base).")] = 1,
+    portals: Annotated[
+        int | None, typer.Option(help="Generate this many govsim portals instead of the standard set.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Serve govsim (the simulated government web) on 127.0.0.1 and crawl all of it into the archive."""
+    from govsim import GovSim
+
+    with GovSim(day=day, portals=portals) as sim, tempfile.TemporaryDirectory() as tmp:
+        registry = Path(tmp) / "govsim.yaml"
+        registry.write_text(sim.registry_yaml(), encoding="utf-8")
+        if not as_json:
+            err_console.print(f"govsim day {day}: serving {len(sim.portals)} portals on 127.0.0.1")
+        _crawl(
+            registry=str(registry),
+            portal_ids=None,
+            db=db,
+            as_json=as_json,
+            overrides={**LOOPBACK_SETTINGS, "LOG_LEVEL": "WARNING"},
+        )
+    if not as_json:
+        console.print(
+            "next: [bold]fazhi export[/] (reports as JSONL), [bold]fazhi search 法治政府[/], [bold]fazhi show 1[/]"
+        )

@@ -35,7 +35,9 @@ from crawler.walkers.links import (
 
 logger = logging.getLogger(__name__)
 
-_SOFT_404 = re.compile(r"页面不存在|页面未找到|您访问的页面|404\s*Not\s*Found|该信息已删除|信息不存在", re.IGNORECASE)
+_SOFT_404 = re.compile(
+    r"页面不存在|页面未找到|您访问的页面|404\s*Not\s*Found|该信息已删除|信息不存在", re.IGNORECASE
+)
 _HOME_PATH = re.compile(r"^/?(index\.s?html?)?$", re.IGNORECASE)
 
 
@@ -105,10 +107,17 @@ class ReportsSpider(scrapy.Spider):
         )
         if formdata is not None:
             return FormRequest(
-                url, formdata=formdata, callback=callback, errback=self.on_error, meta=meta,
-                priority=priority, dont_filter=False,
+                url,
+                formdata=formdata,
+                callback=callback,
+                errback=self.on_error,
+                meta=meta,
+                priority=priority,
+                dont_filter=False,
             )
-        return Request(url, method=method, callback=callback, errback=self.on_error, meta=meta, priority=priority)
+        return Request(
+            url, method=method, callback=callback, errback=self.on_error, meta=meta, priority=priority
+        )
 
     def _portal(self, response: Response) -> PortalConfig:
         return self.portals[response.meta["portal_id"]]
@@ -121,8 +130,12 @@ class ReportsSpider(scrapy.Spider):
         portal = self._portal(response)
         self._count(portal.id, "list_pages")
         if not isinstance(response, TextResponse):
-            self.logger.warning("%s: list page %s is not text (%s); skipped", portal.id, response.url,
-                                response.headers.get("Content-Type", b"").decode("latin-1"))
+            self.logger.warning(
+                "%s: list page %s is not text (%s); skipped",
+                portal.id,
+                response.url,
+                response.headers.get("Content-Type", b"").decode("latin-1"),
+            )
             self._count(portal.id, "list_not_text")
             return
         text = response.text
@@ -154,8 +167,12 @@ class ReportsSpider(scrapy.Spider):
         starts = range(1, min(total, per * self.max_list_pages) + 1, per)
         for start in starts:
             request = self._request(
-                portal, hanweb.chunk_url(proxy, start, per), self.parse_dataproxy, role="list",
-                formdata=proxy.form, priority=-1,
+                portal,
+                hanweb.chunk_url(proxy, start, per),
+                self.parse_dataproxy,
+                role="list",
+                formdata=proxy.form,
+                priority=-1,
             )
             if request is not None:
                 yield request
@@ -163,7 +180,9 @@ class ReportsSpider(scrapy.Spider):
     def parse_dataproxy(self, response: Response) -> Iterable[Request]:
         portal = self._portal(response)
         self._count(portal.id, "list_pages")
-        text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+        text = (
+            response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+        )
         yield from self._follow_candidates(portal, hanweb.records(text, response.url), response)
 
     def _follow_candidates(self, portal: PortalConfig, links: list[Link], response: Response):
@@ -177,13 +196,20 @@ class ReportsSpider(scrapy.Spider):
                 continue
             if looks_like_list_url(link.url) and score < 2:
                 # A sub-column named for the topic (e.g. "法治政府建设"): walk it as a list.
-                request = self._request(portal, link.url, self.parse_list, role="list", list_pages=1, priority=-1)
+                request = self._request(
+                    portal, link.url, self.parse_list, role="list", list_pages=1, priority=-1
+                )
             else:
                 role = "attachment" if is_attachment_url(link.url) else "article"
                 self._count(portal.id, "candidates")
                 request = self._request(
-                    portal, link.url, self.parse_article, role=role, priority=10 * score,
-                    list_title=link.title, list_date=link.date,
+                    portal,
+                    link.url,
+                    self.parse_article,
+                    role=role,
+                    priority=10 * score,
+                    list_title=link.title,
+                    list_date=link.date,
                 )
             if request is not None:
                 yield request
@@ -197,7 +223,10 @@ class ReportsSpider(scrapy.Spider):
         if response.status in (404, 410) or self._soft_404(requested, response):
             self._count(portal.id, "missing")
             yield PageMissing(
-                portal_id=portal.id, url=canonical_url(requested), status=response.status, fetched_at=now,
+                portal_id=portal.id,
+                url=canonical_url(requested),
+                status=response.status,
+                fetched_at=now,
                 reason="soft 404" if response.status == 200 else f"HTTP {response.status}",
             )
             return
@@ -226,7 +255,12 @@ class ReportsSpider(scrapy.Spider):
                 continue
             title = link.title if title_score(link.title) else page_title
             request = self._request(
-                portal, link.url, self.parse_article, role="attachment", priority=5, list_title=title,
+                portal,
+                link.url,
+                self.parse_article,
+                role="attachment",
+                priority=5,
+                list_title=title,
             )
             if request is not None:
                 yield request
@@ -236,10 +270,14 @@ class ReportsSpider(scrapy.Spider):
         """A redirect from an article to the home page, or a short "页面不存在" page served as 200."""
         if response.status != 200:
             return False
-        if canonical_url(requested) != canonical_url(response.url) and _HOME_PATH.match(urlsplit(response.url).path):
+        if canonical_url(requested) != canonical_url(response.url) and _HOME_PATH.match(
+            urlsplit(response.url).path
+        ):
             return True
         if isinstance(response, TextResponse) and len(response.body) < 20_000:
-            return bool(_SOFT_404.search(response.text)) and "报告" not in (response.xpath("//title/text()").get() or "")
+            return bool(_SOFT_404.search(response.text)) and "报告" not in (
+                response.xpath("//title/text()").get() or ""
+            )
         return False
 
     # -- failures ------------------------------------------------------------------------------------------

@@ -102,4 +102,8 @@ def anchors(markup: str, base_url: str) -> list[Link]:
 
 def next_page_links(links: list[Link]) -> list[str]:
     """Targets of 下一页-style anchors (plain paginated lists)."""
-    return [link.url for link in links if link.title.replace(" ", "") in ("下一页", "下页", "后一页", ">", "›", "next", "Next")]
+    return [
+        link.url
+        for link in links
+        if link.title.replace(" ", "") in ("下一页", "下页", "后一页", ">", "›", "next", "Next")
+    ]

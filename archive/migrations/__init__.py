@@ -1,0 +1,1 @@
+"""Alembic migrations for the archive schema (run by :func:`archive.db.upgrade`)."""

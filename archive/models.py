@@ -1,0 +1,195 @@
+"""The archive's tables (SQLModel).
+
+One ``Document`` per canonical URL; every distinct normalized text it ever had is a ``Version`` (never
+overwritten); ``Change`` is the event feed; ``ReportGroup`` ties the copies of one jurisdiction's report for
+one year together. ``MinHashBand`` holds the LSH band keys that let report grouping find near-duplicate
+candidates with an index lookup instead of a scan. The schema itself is created by the Alembic migrations in
+``archive/migrations`` (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from archive.types import UTCDateTime, utcnow
+
+# Enumerations are plain strings (portable, migratable); these tuples document the allowed values.
+DOCUMENT_KINDS = ("report", "other")
+DOCUMENT_STATUSES = ("live", "missing", "gone")
+CHANGE_KINDS = ("new", "changed", "missing", "gone", "returned", "moved")
+RUN_OUTCOMES = ("running", "ok", "failed", "interrupted")
+
+# Deterministic constraint names, so later migrations (and SQLite batch mode) can refer to them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Portal(SQLModel, table=True):
+    """A government (or mirror) website listed in the registry."""
+
+    __tablename__ = "portal"
+
+    id: str = Field(primary_key=True, max_length=64)
+    name: str
+    region: str | None = Field(default=None, index=True)
+    adcode: str | None = Field(default=None, max_length=12)
+    level: str | None = Field(default=None, max_length=16)
+    official: bool = True
+    start_urls: list[str] = Field(default_factory=list, sa_type=JSON)
+    render: str = Field(default="auto", max_length=16)
+
+
+class ReportGroup(SQLModel, table=True):
+    """The logical report: one jurisdiction's report for one year, carried by one or more documents."""
+
+    __tablename__ = "report_group"
+    __table_args__ = (Index("ix_report_group_year_jurisdiction", "year", "jurisdiction"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    jurisdiction: str | None = None
+    year: int | None = None
+    canonical_document_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            ForeignKey("document.id", ondelete="SET NULL", use_alter=True),
+            nullable=True,
+        ),
+    )
+    title: str | None = None
+
+
+class Document(SQLModel, table=True):
+    """One canonical URL and what we currently know about it (the latest version's metadata)."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        Index("ix_document_kind_year", "kind", "year"),
+        Index("ix_document_year_text_hash", "year", "text_hash"),
+        Index("ix_document_portal_status", "portal_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    portal_id: str = Field(foreign_key="portal.id", max_length=64)
+    url: str = Field(unique=True)
+    title: str | None = None
+    kind: str = Field(default="other", max_length=16)
+    year: int | None = None
+    publisher: str | None = None
+    published: date | None = None
+    status: str = Field(default="live", max_length=16)
+    first_seen: datetime = Field(sa_type=UTCDateTime)
+    last_seen: datetime = Field(sa_type=UTCDateTime)
+    etag: str | None = None
+    last_modified: str | None = None
+    report_group_id: int | None = Field(default=None, foreign_key="report_group.id", index=True)
+    missing_count: int = 0
+    moved_to: str | None = None
+    moved_from: str | None = None
+    # denormalized from the latest version so lookups need no join: its seq, text hash and length
+    versions: int = 0
+    text_hash: str | None = Field(default=None, max_length=64)
+    text_len: int = 0
+
+
+class Version(SQLModel, table=True):
+    """One distinct normalized text of a document, as fetched. Rows are only ever inserted."""
+
+    __tablename__ = "version"
+    __table_args__ = (UniqueConstraint("document_id", "seq", name="uq_version_document_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id")
+    seq: int
+    fetched_at: datetime = Field(sa_type=UTCDateTime)
+    title: str | None = None
+    text: str = Field(sa_type=Text)
+    text_extracted: str | None = Field(default=None, sa_type=Text)
+    text_hash: str = Field(max_length=64)
+    raw: bytes | None = Field(default=None, sa_type=LargeBinary)
+    raw_codec: str = Field(default="zlib", max_length=16)
+    raw_size: int = 0
+    content_type: str | None = None
+    encoding: str | None = Field(default=None, max_length=32)
+    similarity: float | None = None
+    chars_added: int | None = None
+    chars_removed: int | None = None
+
+
+class Change(SQLModel, table=True):
+    """An event in the change feed; ``from_version``/``to_version`` are version sequence numbers."""
+
+    __tablename__ = "change"
+    __table_args__ = (Index("ix_change_document_at", "document_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id")
+    kind: str = Field(max_length=16)
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
+    from_version: int | None = None
+    to_version: int | None = None
+    summary: str = ""
+
+
+class CrawlRun(SQLModel, table=True):
+    """One crawl: when, which portals, how it ended, and per-portal counters."""
+
+    __tablename__ = "crawl_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcome: str = Field(default="running", max_length=16)
+    portals: list[str] = Field(default_factory=list, sa_type=JSON)
+    counters: dict[str, dict[str, int]] = Field(default_factory=dict, sa_type=JSON)
+    registry_path: str | None = None
+    pid: int | None = None
+
+
+class MinHashBand(SQLModel, table=True):
+    """LSH band keys of a report's latest text: documents sharing a key are near-duplicate candidates."""
+
+    __tablename__ = "minhash_band"
+
+    document_id: int = Field(
+        sa_column=Column(ForeignKey("document.id", ondelete="CASCADE"), primary_key=True, nullable=False)
+    )
+    band: int = Field(primary_key=True)
+    key: int = Field(sa_type=BigInteger, index=True)
+
+
+class Problem(SQLModel, table=True):
+    """A fetch the archive could not turn into a version (e.g. a report with empty text), kept for audit."""
+
+    __tablename__ = "problem"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int | None = Field(default=None, foreign_key="document.id", index=True)
+    portal_id: str = Field(max_length=64)
+    url: str
+    at: datetime = Field(sa_type=UTCDateTime)
+    message: str = Field(sa_type=Text)
+
+
+__all__ = [
+    "CHANGE_KINDS",
+    "DOCUMENT_KINDS",
+    "DOCUMENT_STATUSES",
+    "RUN_OUTCOMES",
+    "Change",
+    "CrawlRun",
+    "Document",
+    "MinHashBand",
+    "Portal",
+    "Problem",
+    "ReportGroup",
+    "Version",
+    "utcnow",
+]

@@ -1,0 +1,59 @@
+"""Crawl-run bookkeeping: every crawl, however it was started, leaves a CrawlRun record in the archive.
+
+Settings: ``FAZHI_DB`` (archive URL), ``FAZHI_RECORD_RUNS`` (default True).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from archive import store
+from archive.db import get_engine, resolve_db_url, session_scope
+from crawler.runner import CrawlResult
+
+_OUTCOME = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted"}
+
+
+class RunRecorder:
+    """Opens a CrawlRun when the spider opens and closes it with per-portal counters when it closes."""
+
+    def __init__(self, db_url: str, stats) -> None:
+        self.db_url = db_url
+        self.stats = stats
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("FAZHI_RECORD_RUNS", True):
+            raise NotConfigured
+        ext = cls(resolve_db_url(crawler.settings.get("FAZHI_DB")), crawler.stats)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider) -> None:
+        with session_scope(get_engine(self.db_url)) as session:
+            self.run_id = store.start_run(
+                session=session,
+                portals=list(getattr(spider, "portals", {})),
+                registry=str(getattr(spider, "registry_path", "")),
+                pid=os.getpid(),
+            )
+
+    def spider_closed(self, spider, reason: str) -> None:
+        if self.run_id is None:
+            return
+        stats: dict[str, Any] = self.stats.get_stats()
+        result = CrawlResult.from_stats(stats, list(getattr(spider, "portals", {})))
+        counters = {
+            pid: {"outcome": result.portal_outcome(pid), **result.per_portal.get(pid, {})}
+            for pid in result.portals
+        }
+        with session_scope(get_engine(self.db_url)) as session:
+            store.finish_run(
+                session=session, run_id=self.run_id, outcome=_OUTCOME.get(reason, "failed"), counters=counters
+            )

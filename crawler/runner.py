@@ -1,0 +1,109 @@
+"""Running the ``reports`` spider in this process, for ``fazhi crawl`` and ``fazhi demo``.
+
+Twisted's reactor cannot restart, so :func:`run_crawl` may be called once per process; the scheduler runs
+every crawl in a fresh subprocess for that reason.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.registry import PortalConfig
+from crawler.spiders.reports import ReportsSpider
+
+# Per-portal counters shown in the crawl summary, in column order: (stats name, column title).
+SUMMARY_COLUMNS: list[tuple[str, str]] = [
+    ("list_pages", "lists"),
+    ("articles", "articles"),
+    ("attachments", "files"),
+    ("reports", "reports"),
+    ("new_versions", "new versions"),
+    ("unchanged", "unchanged"),
+    ("not_modified", "304"),
+    ("missing", "missing"),
+    ("browser", "browser"),
+    ("errors", "errors"),
+]
+
+
+@dataclass
+class CrawlResult:
+    """What a crawl did: Scrapy's stats, regrouped per portal, and how it finished."""
+
+    stats: dict[str, Any]
+    finish_reason: str
+    portals: list[str]
+    per_portal: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @classmethod
+    def from_stats(cls, stats: dict[str, Any], portals: Iterable[str]) -> CrawlResult:
+        per_portal: dict[str, dict[str, int]] = defaultdict(dict)
+        for key, value in stats.items():
+            if key.startswith("portal/") and isinstance(value, int):
+                _, portal_id, name = key.split("/", 2)
+                per_portal[portal_id][name] = value
+        return cls(
+            stats=stats,
+            finish_reason=str(stats.get("finish_reason", "unknown")),
+            portals=list(portals),
+            per_portal=dict(per_portal),
+        )
+
+    def portal_outcome(self, portal_id: str) -> str:
+        """ok / failed (nothing fetched, only errors) / partial (some errors)."""
+        counts = self.per_portal.get(portal_id, {})
+        fetched = counts.get("list_pages", 0) + counts.get("articles", 0)
+        if counts.get("errors") and not fetched:
+            return "failed"
+        if counts.get("errors"):
+            return "partial"
+        return "ok" if fetched else "empty"
+
+
+def crawl_settings(*, db_url: str, overrides: dict[str, Any] | None = None) -> Settings:
+    """The project settings (crawler.settings), the archive URL, then caller overrides."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("FAZHI_DB", db_url, priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    *,
+    registry: str,
+    portals: list[PortalConfig],
+    db_url: str,
+    overrides: dict[str, Any] | None = None,
+    on_event: Callable[[str, str], None] | None = None,
+) -> CrawlResult:
+    """Crawl ``portals`` (already validated) from ``registry`` into ``db_url``; blocks until done.
+
+    ``on_event(kind, portal_id)`` is called on every response ("response") and stored item ("item"), for
+    progress displays.
+    """
+    settings = crawl_settings(db_url=db_url, overrides=overrides)
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler(ReportsSpider)
+    if on_event is not None:
+
+        def _response(response, request, spider):
+            on_event("response", request.meta.get("portal_id", "?"))
+
+        def _item(item, response, spider):
+            on_event("item", getattr(item, "portal_id", "?"))
+
+        crawler.signals.connect(_response, signal=signals.response_received, weak=False)
+        crawler.signals.connect(_item, signal=signals.item_scraped, weak=False)
+    process.crawl(crawler, registry=registry, portal=",".join(p.id for p in portals))
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    return CrawlResult.from_stats(stats, [p.id for p in portals])

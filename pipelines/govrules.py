@@ -1,0 +1,155 @@
+"""The gov-portal rule pack, as data: body containers, chrome phrases, footer markers, metadata labels.
+
+Everything site-shaped lives here (like trafilatura's ``xpaths.py``) so the extractor stays generic and a
+new portal template means a new line of data, not new code. Sources for each rule: DOMAIN.md §1, §3 and
+the saved pages in ``../shared/realpages``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cssselect import GenericTranslator
+
+# -- body containers ----------------------------------------------------------------------------------
+
+#: CSS selectors of the article body, most specific first. The first selector with enough text wins.
+BODY_SELECTORS: tuple[str, ...] = (
+    "div.TRS_Editor",  # TRS WCM (samples 02, 04)
+    "div.TRS_UEDITOR",  # TRS WCM, newer editor
+    "#UCAP-CONTENT",  # www.gov.cn template (sample 03)
+    "#zoom",  # Hanweb JCMS and many TRS templates (samples 01, 05)
+    "#Zoom",
+    ".article-content",
+    ".pages_content",
+    ".Custom_UnionStyle",
+    "#content",
+    ".bt_content",  # Hanweb table layout (sample 05)
+    "#mainText",
+)
+
+#: XPath fallbacks for old table layouts: the cell that holds the most paragraphs (sample 07).
+BODY_XPATHS: tuple[str, ...] = ("//td[count(p) >= 3]",)
+
+#: A container with fewer non-space characters than this is a stub; try the next selector.
+MIN_CONTAINER_CHARS = 20
+
+_TRANSLATOR = GenericTranslator()
+BODY_CONTAINER_XPATHS: tuple[str, ...] = tuple(_TRANSLATOR.css_to_xpath(css) for css in BODY_SELECTORS) + (
+    BODY_XPATHS
+)
+
+#: Elements never part of the text.
+DROP_TAGS: tuple[str, ...] = ("script", "style", "noscript", "template", "select", "button", "textarea", "iframe")
+
+#: Elements whose content is chrome wherever they sit (share widgets, QR codes, print bars, 纠错).
+CHROME_ELEMENT_XPATH = (
+    "//*[@id='_jiucuo_' or @id='qr_container' or @id='share' or @id='share-box' or @id='share-popup'"
+    " or contains(@class, 'bshare') or contains(@class, 'pages_print') or contains(@class, 'share-box')"
+    " or contains(translate(@style, ' ', ''), 'display:none')]"
+)
+
+#: Block-level tags: each starts a new line in the extracted text.
+BLOCK_TAGS = frozenset(
+    "p div br li ul ol tr td th table h1 h2 h3 h4 h5 h6 section article center blockquote pre dd dt dl"
+    " header footer form hr caption tbody thead".split()
+)
+
+#: Link targets kept as attachments.
+ATTACHMENT_EXTENSIONS: tuple[str, ...] = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".et", ".zip")
+ATTACHMENT_LINK_TEXT = re.compile(r"附件下载|\[附件\]|【附件】|下载附件")
+
+# -- chrome lines ---------------------------------------------------------------------------------------
+
+#: Whole lines (short ones) that are page chrome when they *start* with these.
+CHROME_LINE_STARTS = re.compile(
+    r"^\s*(?:当前位置|您所在的位置|您当前所在位置|您现在的位置|您的位置|当前的位置|所在位置|位置)\s*[:：]"
+    r"|^\s*今天是"
+    r"|^\s*(?:相关文档|相关链接|相关公告|相关稿件|相关文章|相关新闻|相关阅读|相关信息)\s*[:：]?"
+    r"|^\s*(?:上一篇|下一篇|上一条|下一条)\s*[:：]"
+    r"|^\s*(?:分享到|分享)\s*[:：]"
+    r"|^\s*(?:字体|字号)\s*[:：]"
+    r"|^\s*(?:浏览次数|访问次数|阅读次数|点击次数|点击数|浏览量|阅读量)\s*[:：]"
+)
+
+#: Tokens of page chrome; a short line made only of these (plus punctuation) is dropped.
+CHROME_TOKENS = re.compile(
+    r"打印本页|打印页面|打印此页|打印文章|打印|关闭窗口|关闭本页|关闭页面|点击关闭|关闭|返回顶部|回到顶部|返回首页|返回"
+    r"|扫一扫在手机打开当前页|扫一扫在手机上查看当前页面|扫一扫|手机打开当前页"
+    r"|(?:浏览次数|访问次数|阅读次数|点击次数|点击数|浏览量|阅读量)\s*[:：]?\s*[-\d]*"
+    r"|我要纠错|网站纠错|纠错|分享到|分享|收藏|无障碍|简体|繁体|长辈版|关怀版|适老化"
+    r"|字体|字号|默认|超大|大|中|小|保存|下载|视力保护色|双击屏幕自动滚动"
+)
+#: Punctuation and separators that may surround chrome tokens.
+CHROME_FILLER = re.compile(r"[\s\[\]【】()（）<>《》|｜/:：·•、,，;；.。\-—_=+*#>»]+")
+#: A chrome-token line is only dropped when it is at most this long (body sentences mentioning 打印 stay).
+CHROME_LINE_MAX = 60
+
+#: Footer markers: everything from the first one (in the last part of the text) onwards is cut.
+FOOTER_MARKERS = re.compile(
+    r"网站标识码|ICP备|ICP证|公网安备|主办单位\s*[:：]|承办单位\s*[:：]|版权所有|Copyright|©|技术支持\s*[:：]"
+    r"|建议使用.{0,20}浏览器|党政机关网站"
+)
+#: A footer marker line this long or longer is body text that mentions the phrase, not a footer.
+FOOTER_LINE_MAX = 120
+
+# -- header line and 信息公开 metadata table -------------------------------------------------------------
+
+#: Labels of the 来源/发布时间 line under the title.
+HEADER_LABELS = (
+    "来源|信息来源|文章来源|稿件来源|发布时间|发布日期|发表时间|更新时间|时间|日期|作者|信息发布人|发布人|编辑"
+    "|责任编辑|浏览次数|访问次数|阅读次数|点击数|字号|字体"
+)
+HEADER_LINE = re.compile(rf"^\s*(?:[\[【(（]?\s*(?:{HEADER_LABELS})\s*[:：])")
+#: A header line also may start with the date itself ("2021年06月10日 17:35 来源：").
+HEADER_LINE_DATE_FIRST = re.compile(
+    rf"^\s*\d{{4}}\s*[-年/.]\s*\d{{1,2}}\s*[-月/.]\s*\d{{1,2}}\s*日?[\s\d:：]*.{{0,20}}?(?:{HEADER_LABELS})\s*[:：]"
+)
+HEADER_LINE_MAX = 120
+
+#: Labels of the 信息公开 metadata table (索引号 … 发文字号).
+XXGK_LABELS: tuple[str, ...] = (
+    "索引号",
+    "主题分类",
+    "发布机构",
+    "发文机关",
+    "发文机构",
+    "成文日期",
+    "发布日期",
+    "发文字号",
+    "文号",
+    "生效日期",
+    "有效性",
+    "主题词",
+    "公开方式",
+    "公开范围",
+    "信息分类",
+    "体裁分类",
+    "组配分类",
+    "名称",
+    "标题",
+)
+#: An element is the metadata table when it holds at least this many labels and little else.
+XXGK_MIN_LABELS = 3
+XXGK_MAX_CHARS = 600
+XXGK_LINE = re.compile(r"^\s*(?:" + "|".join(XXGK_LABELS) + r")\s*[:：]")
+XXGK_LABEL_ONLY = re.compile(r"^\s*(?:" + "|".join(XXGK_LABELS) + r")\s*[:：]?\s*$")
+
+# -- metadata -------------------------------------------------------------------------------------------
+
+#: 指引 meta names (lower-cased) in order of preference.
+META_TITLE = ("articletitle", "og:title", "title")
+META_PUBDATE = ("pubdate", "firstpublishedtime", "publishdate", "article:published_time", "pubtime")
+META_SOURCE = ("contentsource", "source", "author")
+META_SITENAME = ("sitename", "og:site_name")
+
+#: Visible date labels, strongest first.
+DATE_LABELS = ("发布时间", "发布日期", "发表时间", "公开日期", "成文日期", "时间", "日期")
+SOURCE_LABELS = ("来源", "信息来源", "文章来源", "稿件来源")
+XXGK_PUBLISHER_LABELS = ("发布机构", "发文机关", "发文机构")
+
+#: Site-name parts of a <title> (``报告_XX区人民政府``, ``XX人民政府门户网站——报告``).
+SITE_NAME_PART = re.compile(
+    r"(?:人民政府|政府|办公室|办公厅)(?:门户)?(?:网站|网|门户)?$|门户网站$|政府网$|网站$|首页$|信息公开(?:网|平台)?$"
+)
+TITLE_SEPARATORS = re.compile(r"\s*(?:_|——|--|—|\||｜|-\s|\s-)\s*")

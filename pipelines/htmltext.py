@@ -1,0 +1,49 @@
+"""Block-aware text of an lxml element: one line per paragraph, ``<br>`` line or table cell.
+
+``text_content()`` glues paragraphs together; gov bodies rely on ``<p>``, ``<br>`` and layout tables for
+structure, so every block tag starts a new line here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from pipelines.govrules import BLOCK_TAGS
+
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
+
+
+def tidy_lines(text: str) -> list[str]:
+    """Split on newlines, collapse runs of spaces, strip each line, drop empty ones."""
+    out = []
+    for line in text.split("\n"):
+        line = _SPACES.sub(" ", line).strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def block_lines(element: etree._Element) -> list[str]:
+    """Lines of text under ``element``, breaking at block-level tags (not including its own tail)."""
+    parts: list[str] = []
+    for event, el in etree.iterwalk(element, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        block = tag.lower() in BLOCK_TAGS
+        if event == "start":
+            if block:
+                parts.append("\n")
+            if el.text and tag:
+                parts.append(el.text)
+        else:
+            if block:
+                parts.append("\n")
+            if el.tail and el is not element:
+                parts.append(el.tail)
+    return tidy_lines("".join(parts))
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace, for comparisons that must ignore layout."""
+    return re.sub(r"\s+", "", text or "")

@@ -1,0 +1,183 @@
+"""Page metadata: title, published date, publisher and the meta-tag dict.
+
+Sources in order of trust: the 《政府网站发展指引》 meta tags (ArticleTitle, PubDate, ContentSource — any
+case, any attribute order), the 信息公开 table, the visible 发布时间/来源 line, and finally the document's own
+closing signature. The 今天是 widget and the footer year are render-time dates and never used.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from lxml import etree
+
+from pipelines import govrules as rules
+from pipelines.htmltext import squash
+
+_DATE = re.compile(r"(?<!\d)(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})(?!\d)")
+_FULL_DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年.{1,3}月.{1,4}日\s*$")
+_ORG_END = re.compile(r"(?:政府|办公室|办公厅|局|委员会|委|办事处|厅|院|中心|处|部|街道|镇|乡|公司|小组|会)$")
+_SENTENCE_PUNCT = re.compile(r"[。，；！？,;!?：:]")
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+
+
+def parse_date(text: str | None) -> date | None:
+    """First valid ``YYYY-MM-DD``, ``YYYY年MM月DD日`` or ``YYYY/MM/DD`` date in ``text``."""
+    for match in _DATE.finditer(text or ""):
+        year, month, day = (int(g) for g in match.groups())
+        if 1990 <= year <= 2100:
+            try:
+                return date(year, month, day)
+            except ValueError:
+                continue
+    return None
+
+
+def read_meta(tree: etree._Element) -> dict[str, str]:
+    """All ``<meta>`` name/property/http-equiv → content pairs, keys lower-cased, first non-empty wins."""
+    meta: dict[str, str] = {}
+    for el in tree.iter("meta", "META"):
+        attrs = {k.lower(): v for k, v in el.attrib.items()}
+        key = attrs.get("name") or attrs.get("property") or attrs.get("http-equiv")
+        if not key:
+            continue
+        key = key.strip().lower()
+        value = (attrs.get("content") or "").strip()
+        if value and not meta.get(key):
+            meta[key] = value
+        else:
+            meta.setdefault(key, value)
+    return meta
+
+
+def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        if meta.get(key):
+            return meta[key]
+    return None
+
+
+def clean_title(raw: str | None, site_name: str | None = None) -> str | None:
+    """Strip site-name prefixes/suffixes (``_XX人民政府``, ``XX人民政府网——``) from a page title."""
+    if not raw:
+        return None
+    title = re.sub(r"\s+", " ", raw).strip()
+    parts = [p for p in rules.TITLE_SEPARATORS.split(title) if p]
+    site = squash(site_name or "")
+
+    def is_site(part: str) -> bool:
+        part = squash(part)
+        return bool(part) and (part == site or bool(rules.SITE_NAME_PART.search(part)) and len(part) <= 20)
+
+    while len(parts) > 1 and is_site(parts[-1]):
+        parts.pop()
+    while len(parts) > 1 and is_site(parts[0]):
+        parts.pop(0)
+    if len(parts) == len(rules.TITLE_SEPARATORS.split(title)):
+        return title
+    # Re-join what is left with the separators it had (titles may contain —— legitimately).
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end].strip() or title
+
+
+def find_title(tree: etree._Element, meta: dict[str, str]) -> str | None:
+    """ArticleTitle meta, else og:title / <title>, else the first <h1> or ``.title`` element."""
+    site = _first(meta, rules.META_SITENAME)
+    raw = _first(meta, rules.META_TITLE)
+    if not raw:
+        titles = tree.xpath("//title/text()")
+        raw = titles[0] if titles else None
+    if not raw:
+        for xp in ("//h1", "//*[contains(concat(' ', normalize-space(@class), ' '), ' title ')]"):
+            found = tree.xpath(xp)
+            if found:
+                raw = found[0].text_content()
+                break
+    return clean_title(raw, site)
+
+
+def read_xxgk(lines: list[str]) -> dict[str, str]:
+    """Label → value pairs of a 信息公开 metadata table given as text lines (``label：value`` or split)."""
+    out: dict[str, str] = {}
+    pending: str | None = None
+    label_re = re.compile(r"^(" + "|".join(rules.XXGK_LABELS) + r")\s*[:：]?\s*(.*)$")
+    for line in lines:
+        match = label_re.match(line)
+        if match:
+            label, value = match.group(1), match.group(2).strip()
+            if value:
+                out.setdefault(label, value)
+                pending = None
+            else:
+                pending = label
+        elif pending:
+            out.setdefault(pending, line.strip())
+            pending = None
+    return out
+
+
+def labelled_value(lines: list[str], labels: tuple[str, ...]) -> str | None:
+    """Value after ``label：`` on a visible line (first label that occurs), stopping at the next label."""
+    stop = rf"(?=\s{{2,}}|\s*(?:{rules.HEADER_LABELS})\s*[:：]|\s*[|｜【\[]|$)"
+    for label in labels:
+        pattern = re.compile(rf"(?:^|[\s|｜】\]]){label}\s*[:：]\s*([^\s|｜【\[][^|｜【\[]*?){stop}")
+        for line in lines:
+            if line.startswith("今天是") or len(line) > rules.HEADER_LINE_MAX:
+                continue
+            match = pattern.search(line)
+            if match and match.group(1).strip():
+                return match.group(1).strip()
+    return None
+
+
+def visible_date(lines: list[str]) -> date | None:
+    """Published date from a 发布时间/发布日期 line (or a date-first header line), never 今天是."""
+    for label in rules.DATE_LABELS:
+        value = labelled_value(lines, (label,))
+        found = parse_date(value)
+        if found:
+            return found
+    for line in lines:
+        if rules.HEADER_LINE_DATE_FIRST.match(line):
+            return parse_date(line)
+    return None
+
+
+def signature(lines: list[str]) -> str | None:
+    """The issuing body named in the closing signature: the line before the final date line."""
+    tail = lines[-6:]
+    for i in range(len(tail) - 1, 0, -1):
+        if _FULL_DATE_LINE.match(tail[i]):
+            candidate = tail[i - 1].strip()
+            if (
+                2 <= len(candidate) <= 40
+                and not _SENTENCE_PUNCT.search(candidate)
+                and _ORG_END.search(candidate.split()[-1])
+            ):
+                return candidate
+            return None
+    return None
+
+
+def find_published(meta: dict[str, str], xxgk: dict[str, str], page_lines: list[str]) -> date | None:
+    """PubDate meta, else the 信息公开 发布日期, else the visible 发布时间 line."""
+    return (
+        parse_date(_first(meta, rules.META_PUBDATE))
+        or parse_date(xxgk.get("发布日期"))
+        or visible_date(page_lines)
+        or parse_date(xxgk.get("成文日期"))
+    )
+
+
+def find_publisher(
+    meta: dict[str, str], xxgk: dict[str, str], page_lines: list[str], body_lines: list[str]
+) -> str | None:
+    """ContentSource meta, else the 来源 line, else the 信息公开 发布机构, else the closing signature."""
+    value = _first(meta, rules.META_SOURCE) or labelled_value(page_lines, rules.SOURCE_LABELS)
+    if not value:
+        value = next((xxgk[k] for k in rules.XXGK_PUBLISHER_LABELS if xxgk.get(k)), None)
+    if value and parse_date(value) is None:
+        return value
+    return signature(body_lines)
