@@ -1,6 +1,7 @@
 """Crawl-run bookkeeping: every crawl, however it was started, leaves a CrawlRun record in the archive.
 
-Settings: ``FAZHI_DB`` (archive URL), ``FAZHI_RECORD_RUNS`` (default True).
+Settings: ``FAZHI_DB`` (archive URL), ``FAZHI_RECORD_RUNS`` (default True), ``FAZHI_RUN_ID`` (a run row
+created beforehand by the caller, e.g. the scheduler, which then owns its failure cases: crashes and kills).
 """
 
 from __future__ import annotations
@@ -21,21 +22,25 @@ _OUTCOME = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupt
 class RunRecorder:
     """Opens a CrawlRun when the spider opens and closes it with per-portal counters when it closes."""
 
-    def __init__(self, db_url: str, stats) -> None:
+    def __init__(self, db_url: str, stats, run_id: int | None = None) -> None:
         self.db_url = db_url
         self.stats = stats
-        self.run_id: int | None = None
+        self.run_id = run_id
+        self.owns_run = run_id is None
 
     @classmethod
     def from_crawler(cls, crawler):
         if not crawler.settings.getbool("FAZHI_RECORD_RUNS", True):
             raise NotConfigured
-        ext = cls(resolve_db_url(crawler.settings.get("FAZHI_DB")), crawler.stats)
+        run_id = crawler.settings.getint("FAZHI_RUN_ID", 0) or None
+        ext = cls(resolve_db_url(crawler.settings.get("FAZHI_DB")), crawler.stats, run_id)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
     def spider_opened(self, spider) -> None:
+        if not self.owns_run:
+            return
         with session_scope(get_engine(self.db_url)) as session:
             self.run_id = store.start_run(
                 session=session,

@@ -1,0 +1,311 @@
+"""Extract the main text and metadata of a fetched page (HTML or PDF attachment).
+
+HTML: decode (``encoding``), parse with lxml, read metadata (``metadata``), take the body from the first
+rule-pack container (``govrules.BODY_SELECTORS``) and fall back to trafilatura for unknown templates, then
+strip chrome lines (``chrome``). Container text is read block by block so paragraphs stay one per line,
+which trafilatura does not guarantee for table layouts. PDF: pypdf, visual lines re-joined into paragraphs.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import statistics
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+import trafilatura
+from lxml import etree
+from trafilatura.settings import use_config
+
+from crawler.items import PageItem, PageMissing, PageNotModified
+from pipelines import govrules as rules
+from pipelines import metadata as md
+from pipelines.chrome import strip_chrome_lines
+from pipelines.encoding import decode_body
+from pipelines.htmltext import block_lines, squash, tidy_lines
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_LOOKS_HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|div|p|table|meta|title)\b", re.I)
+
+
+def trafilatura_config(min_extracted_size: int = 50):
+    """trafilatura settings for short Chinese pages: MIN_EXTRACTED_SIZE counts characters (PERF.md)."""
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(min_extracted_size))
+    config.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+    return config
+
+
+_TRAFILATURA_CONFIG = trafilatura_config()
+
+
+@dataclass
+class Extraction:
+    """What one page yields. ``method`` says how the body was found (container selector, trafilatura, pdf)."""
+
+    encoding: str | None = None
+    title: str | None = None
+    text: str = ""
+    published: date | None = None
+    publisher: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    attachments: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    method: str = "none"
+
+
+def _parse(text: str) -> etree._Element | None:
+    text = _XML_DECL.sub("", text, count=1)
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _clean_tree(tree: etree._Element) -> None:
+    """Remove scripts/styles/comments and elements that are chrome wherever they sit."""
+    etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, *rules.DROP_TAGS, with_tail=False)
+    for el in tree.xpath(rules.CHROME_ELEMENT_XPATH):
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def _xxgk_tables(tree: etree._Element) -> list[etree._Element]:
+    """The smallest elements holding the 信息公开 metadata labels (索引号, 发布日期 ...)."""
+    found: list[etree._Element] = []
+    for el in tree.xpath("//*[contains(., '索引号') or contains(., '发文字号') or contains(., '成文日期')]"):
+        text = el.text_content()
+        if len(squash(text)) > rules.XXGK_MAX_CHARS:
+            continue
+        if sum(1 for label in rules.XXGK_LABELS if label in text) < rules.XXGK_MIN_LABELS:
+            continue
+        if any(anc in found for anc in el.iterancestors()):
+            continue
+        found = [f for f in found if el not in f.iterancestors()]
+        found.append(el)
+    return found
+
+
+def _find_container(tree: etree._Element) -> tuple[etree._Element, str] | None:
+    for xpath, name in zip(
+        rules.BODY_CONTAINER_XPATHS, rules.BODY_SELECTORS + rules.BODY_XPATHS, strict=True
+    ):
+        candidates = tree.xpath(xpath)
+        if not candidates:
+            continue
+        best = max(candidates, key=lambda el: len(squash(el.text_content())))
+        if len(squash(best.text_content())) >= rules.MIN_CONTAINER_CHARS:
+            return best, name
+    return None
+
+
+def _trafilatura_lines(tree: etree._Element, url: str) -> list[str]:
+    text = trafilatura.extract(
+        tree,
+        url=url or None,
+        include_comments=False,
+        include_tables=True,
+        deduplicate=False,
+        config=_TRAFILATURA_CONFIG,
+    )
+    lines: list[str] = []
+    for line in tidy_lines(text or ""):
+        if line.startswith("|") and line.endswith("|"):
+            lines.extend(cell.strip() for cell in line.strip("|").split(" | ") if cell.strip())
+        else:
+            lines.append(line)
+    return lines
+
+
+def _attachments(elements: list[etree._Element], base_url: str) -> list[str]:
+    out: list[str] = []
+    for scope in elements:
+        for a in scope.iter("a", "A"):
+            href = (a.get("href") or "").strip()
+            if not href or href.startswith(("javascript:", "#", "mailto:")):
+                continue
+            path = urlsplit(href).path.lower()
+            if path.endswith(rules.ATTACHMENT_EXTENSIONS) or rules.ATTACHMENT_LINK_TEXT.search(a.text_content()):
+                absolute = urljoin(base_url, href)
+                if absolute not in out:
+                    out.append(absolute)
+    return out
+
+
+def _looks_like_pdf(body: bytes, headers: dict[str, str]) -> bool:
+    return body[:1024].lstrip().startswith(b"%PDF") or "pdf" in headers.get("content-type", "").lower()
+
+
+def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
+    """Main text and metadata of an HTML page; never raises on bad input, notes problems instead."""
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    decoded = decode_body(body, headers.get("content-type"))
+    result = Extraction(encoding=decoded.encoding, problems=list(decoded.problems))
+    if not decoded.text.strip():
+        result.problems.append("no text to extract")
+        return result
+    if not _LOOKS_HTML.search(decoded.text[:4096]):
+        result.problems.append(f"not HTML (content-type {headers.get('content-type', 'unknown')!r})")
+        return result
+    tree = _parse(decoded.text)
+    if tree is None:
+        result.problems.append("HTML could not be parsed")
+        return result
+    _clean_tree(tree)
+    base = tree.xpath("//base/@href")
+    base_url = urljoin(url, base[0]) if base else url
+
+    result.meta = md.read_meta(tree)
+    result.title = md.find_title(tree, result.meta)
+    body_el = tree.find("body")
+    page_lines = block_lines(body_el if body_el is not None else tree)
+
+    xxgk: dict[str, str] = {}
+    for table in _xxgk_tables(tree):
+        xxgk.update({k: v for k, v in md.read_xxgk(block_lines(table)).items() if k not in xxgk})
+        table.drop_tree()
+
+    found = _find_container(tree)
+    if found is not None:
+        container, selector = found
+        lines = block_lines(container)
+        result.method = f"container:{selector}"
+        scopes = [container.getparent() if container.getparent() is not None else container]
+    else:
+        scopes = [tree]
+        result.attachments = _attachments(scopes, base_url)
+        lines = _trafilatura_lines(tree, url)
+        result.method = "trafilatura"
+
+    lines = strip_chrome_lines(lines, result.title)
+    if found is not None:
+        result.attachments = _attachments(scopes, base_url)
+    result.text = "\n".join(lines)
+    result.published = md.find_published(result.meta, xxgk, page_lines)
+    result.publisher = md.find_publisher(result.meta, xxgk, page_lines, lines)
+    if not result.text:
+        result.problems.append("no main text found")
+    return result
+
+
+# -- PDF ---------------------------------------------------------------------------------------------------
+
+_PARA_END = re.compile(r"[。！？：；!?:;]$")
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+[章节条部分])"
+)
+
+
+def join_pdf_lines(lines: list[str]) -> list[str]:
+    """Re-join visual PDF lines into paragraphs: a line continues unless the previous one ended a sentence,
+    was clearly short of the page width, or the current one starts a heading."""
+    lines = [line for line in lines if line]
+    if not lines:
+        return []
+    width = statistics.median(len(line) for line in lines)
+    paras: list[str] = [lines[0]]
+    for prev, line in zip(lines, lines[1:], strict=False):
+        if _PARA_END.search(prev) or _HEADING.match(line) or len(prev) < 0.8 * width:
+            paras.append(line)
+        else:
+            paras[-1] += line
+    return paras
+
+
+def extract_pdf(body: bytes) -> Extraction:
+    """Text of a PDF attachment (pypdf), paragraphs re-joined; scanned or broken PDFs give a problem note."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    result = Extraction(encoding=None, method="pdf")
+    try:
+        reader = PdfReader(io.BytesIO(body))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        result.problems.append(f"PDF could not be read: {exc}")
+        return result
+    lines = join_pdf_lines([line for page in pages for line in tidy_lines(page)])
+    if not lines:
+        result.problems.append("PDF has no text layer (scanned?)")
+        return result
+    title = (info.title if info is not None else None) or ""
+    if squash(title) and len(title) >= 4 and re.search(r"[\u4e00-\u9fff]", title):
+        result.title = title.strip()
+    elif len(lines[0]) <= 60:
+        result.title = lines[0]
+    result.text = "\n".join(strip_chrome_lines(lines, result.title))
+    result.published = md.parse_date(lines[-1]) if len(lines[-1]) <= 20 else None
+    result.publisher = md.signature(lines)
+    return result
+
+
+# -- Scrapy ------------------------------------------------------------------------------------------------
+
+
+class ExtractPipeline:
+    """Fill the extract fields of :class:`PageItem` (encoding, title, text_extracted, published, ...).
+
+    PDFs (Content-Type or ``%PDF`` magic) go to :func:`extract_pdf`, everything else to :func:`extract_page`.
+    ``PageMissing``/``PageNotModified`` pass through untouched.
+
+    Settings
+    --------
+    FAZHI_EXTRACT_MAX_BYTES : int, default 20_000_000
+        Bodies larger than this are not parsed (a problem note is recorded instead).
+
+    Stats: ``extract/pages``, ``extract/pdf``, ``extract/empty``, ``extract/problems``,
+    ``extract/method/<method>``, ``portal/<id>/extract_empty``.
+    """
+
+    def __init__(self, stats: StatsCollector | None = None, max_bytes: int = 20_000_000) -> None:
+        self.stats = stats
+        self.max_bytes = max_bytes
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        return cls(crawler.stats, crawler.settings.getint("FAZHI_EXTRACT_MAX_BYTES", 20_000_000))
+
+    def _inc(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key)
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, PageMissing | PageNotModified) or not isinstance(item, PageItem):
+            return item
+        self._inc("extract/pages")
+        if len(item.body) > self.max_bytes:
+            result = Extraction(problems=[f"body of {len(item.body)} bytes exceeds {self.max_bytes}"])
+        elif _looks_like_pdf(item.body, item.headers):
+            self._inc("extract/pdf")
+            result = extract_pdf(item.body)
+        else:
+            result = extract_page(item.body, item.url, item.headers)
+        item.encoding = result.encoding
+        item.title = result.title
+        item.text_extracted = result.text
+        item.published = result.published
+        item.publisher = result.publisher
+        item.meta = result.meta
+        item.attachments = result.attachments
+        item.problems.extend(result.problems)
+        self._inc(f"extract/method/{result.method.split(':')[0]}")
+        if result.problems:
+            self._inc("extract/problems")
+        if not result.text:
+            self._inc("extract/empty")
+            self._inc(f"portal/{item.portal_id}/extract_empty")
+            logger.info("no text extracted from %s: %s", item.url, "; ".join(result.problems))
+        return item
