@@ -129,6 +129,8 @@ def unified(diff: TextDiff, *, from_label: str = "old", to_label: str = "new", c
     ``[-…-]``/``{+…+}`` markers) or a space (unchanged context; ``…`` stands for skipped sentences).
     """
     lines = [f"--- {from_label}", f"+++ {to_label}"]
+    if not diff.changed:
+        return "\n".join(lines) + "\n"
     last = len(diff.blocks) - 1
     for i, block in enumerate(diff.blocks):
         if block.op == "equal":
@@ -169,5 +171,7 @@ def side_by_side(diff: TextDiff, *, from_label: str = "old", to_label: str = "ne
                 left.append(s.text, style="bold red strike")
             else:
                 right.append(s.text, style="bold green")
+        left.rstrip()
+        right.rstrip()
         table.add_row(left, right)
     return table

@@ -72,7 +72,8 @@ class Document(SQLModel, table=True):
     __tablename__ = "document"
     __table_args__ = (
         Index("ix_document_kind_year", "kind", "year"),
-        Index("ix_document_year_text_hash", "year", "text_hash"),
+        # text_hash first: the exact-duplicate lookup (text_hash, year, kind) must not fall back to kind/year
+        Index("ix_document_text_hash_year_kind", "text_hash", "year", "kind"),
         Index("ix_document_portal_status", "portal_id", "status"),
     )
 

@@ -12,7 +12,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from archive import store
+from archive import runs
 from archive.db import get_engine, resolve_db_url, session_scope
 from crawler.runner import CrawlResult
 
@@ -42,12 +42,13 @@ class RunRecorder:
         if not self.owns_run:
             return
         with session_scope(get_engine(self.db_url)) as session:
-            self.run_id = store.start_run(
-                session=session,
+            run = runs.start_run(
+                session,
                 portals=list(getattr(spider, "portals", {})),
-                registry=str(getattr(spider, "registry_path", "")),
+                registry_path=str(getattr(spider, "registry_path", "")),
                 pid=os.getpid(),
             )
+            self.run_id = run.id
 
     def spider_closed(self, spider, reason: str) -> None:
         if self.run_id is None:
@@ -59,6 +60,4 @@ class RunRecorder:
             for pid in result.portals
         }
         with session_scope(get_engine(self.db_url)) as session:
-            store.finish_run(
-                session=session, run_id=self.run_id, outcome=_OUTCOME.get(reason, "failed"), counters=counters
-            )
+            runs.finish_run(session, self.run_id, outcome=_OUTCOME.get(reason, "failed"), counters=counters)

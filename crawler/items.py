@@ -20,8 +20,8 @@ class PageItem:
     url: str  # final URL after redirects: the document's identity
     requested_url: str  # what was asked for; differs from ``url`` after a redirect (a move)
     status: int
-    headers: dict[str, str]  # lower-cased names, first value only
-    body: bytes
+    headers: dict[str, str] = field(repr=False)  # lower-cased names, first value only
+    body: bytes = field(repr=False)
     fetched_at: datetime  # timezone-aware UTC
     official: bool = True
     list_title: str | None = None  # anchor text on the list page that led here
@@ -30,13 +30,17 @@ class PageItem:
     # -- extract --
     encoding: str | None = None
     title: str | None = None
-    text_extracted: str | None = None  # main text as extracted, before normalization
+    text_extracted: str | None = field(
+        default=None, repr=False
+    )  # main text as extracted, before normalization
     published: date | None = None
     publisher: str | None = None
-    meta: dict[str, str] = field(default_factory=dict)  # 指引 meta tags etc., keys lower-cased
+    meta: dict[str, str] = field(default_factory=dict, repr=False)  # 指引 meta tags etc., keys lower-cased
     attachments: list[str] = field(default_factory=list)  # absolute URLs of pdf/doc/... links in the body
     # -- normalize --
-    text: str | None = None  # normalized text (NFKC, simplified, pinyin removed, tidy whitespace)
+    text: str | None = field(
+        default=None, repr=False
+    )  # normalized text (NFKC, simplified, pinyin removed, tidy whitespace)
     was_traditional: bool = False
     pinyin_removed: int = 0
     # -- classify --

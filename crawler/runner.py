@@ -24,7 +24,7 @@ SUMMARY_COLUMNS: list[tuple[str, str]] = [
     ("articles", "articles"),
     ("attachments", "files"),
     ("reports", "reports"),
-    ("new_versions", "new versions"),
+    ("new_versions", "new"),
     ("unchanged", "unchanged"),
     ("not_modified", "304"),
     ("missing", "missing"),
@@ -55,6 +55,16 @@ class CrawlResult:
             portals=list(portals),
             per_portal=dict(per_portal),
         )
+
+    def totals(self) -> dict[str, float]:
+        """Crawl-wide figures: requests, responses, items, seconds."""
+        keys = {
+            "requests": "downloader/request_count",
+            "responses": "downloader/response_count",
+            "items": "item_scraped_count",
+            "seconds": "elapsed_time_seconds",
+        }
+        return {name: self.stats.get(key, 0) for name, key in keys.items()}
 
     def portal_outcome(self, portal_id: str) -> str:
         """ok / failed (nothing fetched, only errors) / partial (some errors)."""
@@ -91,7 +101,7 @@ def run_crawl(
     progress displays.
     """
     settings = crawl_settings(db_url=db_url, overrides=overrides)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(ReportsSpider)
     if on_event is not None:
 

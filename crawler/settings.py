@@ -38,6 +38,40 @@ DEPTH_LIMIT = 6
 FAZHI_MAX_PAGES_PER_PORTAL = 600  # requests per portal per crawl (the registry's max_pages overrides)
 FAZHI_MAX_LIST_PAGES = 40  # list pages walked per start URL: stops calendar-style pagination traps
 
+# -- the browser, only where needed (crawler/render/, crawler/browser.py) ---------------------------------------
+# Every request goes through scrapy-playwright's handler, which sends it plainly unless meta["playwright"] is
+# set; the render middleware sets it for challenge gates and script-built pages (per portal ``render:``).
+# The handler starts Playwright lazily: a crawl of static portals never starts a browser.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.browser.BrowserDownloadHandler",
+    "https": "crawler.browser.BrowserDownloadHandler",
+}
+DOWNLOADER_MIDDLEWARES = {
+    # 540: after decompression (590) and redirects (600) on the way back, before cookies (700) on the way out.
+    "crawler.render.middleware.RenderMiddleware": 540,
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": "/usr/bin/chromium",  # Debian's package `chromium`; never `playwright install`
+    "headless": True,
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ],
+}
+PLAYWRIGHT_MAX_CONTEXTS = 2  # we use one named context; the cap guards against context leaks
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4  # open pages at once: 4 saturates 2 cores (PERF.md)
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000  # ms
+PLAYWRIGHT_ABORT_REQUEST = "crawler.render.page.should_abort"  # images, fonts, media, CSS, off-site
+PLAYWRIGHT_PROCESS_REQUEST_HEADERS = "crawler.render.page.browser_headers"
+FAZHI_RENDER_SETTLE_TIMEOUT = 10.0  # s to wait for a page's content to be built
+FAZHI_RENDER_QUIET_MS = 100  # the page counts as built after this long without network or text changes
+FAZHI_RENDER_GATE_WAIT = 15.0  # s an attachment/list API behind a gate waits for the browser's cookies
+
 # -- the pipeline chain (docs/internals.md) ---------------------------------------------------------------
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,

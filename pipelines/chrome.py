@@ -8,7 +8,7 @@ sentence that mentions 打印 or 版权所有 is never dropped.
 from __future__ import annotations
 
 from pipelines import govrules as rules
-from pipelines.htmltext import squash, tidy_lines
+from pipelines.htmltext import simplified, squash, tidy_lines
 
 #: Lines longer than this end the leading header zone (title, 来源/发布时间 line, metadata table).
 _BODY_LINE = 60
@@ -18,7 +18,10 @@ _HEAD_ZONE = 12
 
 def is_chrome_line(line: str) -> bool:
     """A short line that is breadcrumb/widget/toolbar text, or made only of chrome tokens."""
-    if rules.CHROME_LINE_STARTS.match(line) and len(line) <= rules.HEADER_LINE_MAX:
+    if len(line) > rules.HEADER_LINE_MAX:
+        return False
+    line = simplified(line)
+    if rules.CHROME_LINE_STARTS.match(line):
         return True
     if len(line) > rules.CHROME_LINE_MAX:
         return False
@@ -30,6 +33,7 @@ def is_header_line(line: str) -> bool:
     """The 来源/发布时间 line under the title, or a row of the 信息公开 metadata table."""
     if len(line) > rules.HEADER_LINE_MAX:
         return False
+    line = simplified(line)
     return bool(
         rules.HEADER_LINE.match(line)
         or rules.HEADER_LINE_DATE_FIRST.match(line)

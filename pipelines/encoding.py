@@ -21,8 +21,32 @@ META_SNIFF_BYTES = 8192
 #: characters (jsoup#1133, NBSPRC-spider#2), and gb18030 decodes every gb2312/gbk byte sequence identically.
 SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "big5": "big5hkscs"}
 
+#: WHATWG labels Python's codec registry does not know (https://encoding.spec.whatwg.org/#names-and-labels).
+WEB_ALIASES = {
+    "x-gbk": "gbk",
+    "csgb2312": "gbk",
+    "gb_2312-80": "gbk",
+    "iso-ir-58": "gbk",
+    "x-euc-cn": "gbk",
+    "chinese": "gbk",
+    "csgb231280": "gbk",
+    "x-cp936": "gbk",
+    "x-x-big5": "big5",
+    "unicode-1-1-utf-8": "utf-8",
+}
+
 #: Detection results we trust for a Chinese gov page; anything else (EBCDIC, exotic code pages) is noise.
-PLAUSIBLE_DETECTED = ("utf_8", "gb18030", "big5hkscs", "big5", "utf_16", "utf_32", "cp1252", "latin_1", "ascii")
+PLAUSIBLE_DETECTED = (
+    "utf_8",
+    "gb18030",
+    "big5hkscs",
+    "big5",
+    "utf_16",
+    "utf_32",
+    "cp1252",
+    "latin_1",
+    "ascii",
+)
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -49,8 +73,9 @@ def canonical_codec(name: str | None) -> str | None:
     """Python codec name for a declared charset (superset-mapped), or None when unknown."""
     if not name:
         return None
+    label = name.strip().strip("\"'").lower()
     try:
-        codec = codecs.lookup(name.strip().strip("\"'").lower()).name
+        codec = codecs.lookup(WEB_ALIASES.get(label, label)).name
     except LookupError:
         return None
     codec = codec.replace("-", "_")

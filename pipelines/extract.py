@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_SENTENCE = re.compile(r"[。，；,;]")
 _LOOKS_HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|div|p|table|meta|title)\b", re.I)
 
 
@@ -67,11 +68,25 @@ class Extraction:
 
 
 def _parse(text: str) -> etree._Element | None:
+    """Parse to one ``<html>`` root. A stray early ``</html>`` (sample 03) makes libxml2 start a second root
+    element after the first; its content is moved into the first root's body (the emptied shell stays)."""
     text = _XML_DECL.sub("", text, count=1)
     try:
-        return lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError):
         return None
+    extra = [el for el in root.itersiblings() if isinstance(el.tag, str)]
+    if extra:
+        body = root.find("body")
+        if body is None:
+            body = etree.SubElement(root, "body")
+        for sibling in extra:
+            for child in list(sibling):
+                if child.tag == "body":
+                    body.extend(list(child))
+                elif child.tag != "head":
+                    body.append(child)
+    return root
 
 
 def _clean_tree(tree: etree._Element) -> None:
@@ -83,31 +98,33 @@ def _clean_tree(tree: etree._Element) -> None:
 
 
 def _xxgk_tables(tree: etree._Element) -> list[etree._Element]:
-    """The smallest elements holding the 信息公开 metadata labels (索引号, 发布日期 ...)."""
+    """The 信息公开 metadata tables: the largest small elements holding several of its labels."""
     found: list[etree._Element] = []
     for el in tree.xpath("//*[contains(., '索引号') or contains(., '发文字号') or contains(., '成文日期')]"):
-        text = el.text_content()
-        if len(squash(text)) > rules.XXGK_MAX_CHARS:
-            continue
-        if sum(1 for label in rules.XXGK_LABELS if label in text) < rules.XXGK_MIN_LABELS:
+        if el.tag in ("html", "body", "head") or el.getparent() is None:
             continue
         if any(anc in found for anc in el.iterancestors()):
             continue
-        found = [f for f in found if el not in f.iterancestors()]
-        found.append(el)
+        text = el.text_content()
+        if len(squash(text)) > rules.XXGK_MAX_CHARS:
+            continue
+        if sum(1 for label in rules.XXGK_LABELS if label in text) >= rules.XXGK_MIN_LABELS:
+            found.append(el)
     return found
 
 
 def _find_container(tree: etree._Element) -> tuple[etree._Element, str] | None:
-    for xpath, name in zip(
-        rules.BODY_CONTAINER_XPATHS, rules.BODY_SELECTORS + rules.BODY_XPATHS, strict=True
-    ):
+    """The first rule-pack container with enough text (the largest match of that selector)."""
+    names = rules.BODY_SELECTORS + rules.BODY_XPATHS
+    for i, (xpath, name) in enumerate(zip(rules.BODY_CONTAINER_XPATHS, names, strict=True)):
         candidates = tree.xpath(xpath)
         if not candidates:
             continue
-        best = max(candidates, key=lambda el: len(squash(el.text_content())))
-        if len(squash(best.text_content())) >= rules.MIN_CONTAINER_CHARS:
-            return best, name
+        sizes = [len(squash(el.text_content())) for el in candidates]
+        size = max(sizes)
+        floor = rules.MIN_CONTAINER_CHARS if i < len(rules.BODY_SELECTORS) else rules.BODY_XPATH_MIN_CHARS
+        if size >= floor:
+            return candidates[sizes.index(size)], name
     return None
 
 
@@ -129,19 +146,68 @@ def _trafilatura_lines(tree: etree._Element, url: str) -> list[str]:
     return lines
 
 
-def _attachments(elements: list[etree._Element], base_url: str) -> list[str]:
+def _attachment_scope(container: etree._Element) -> etree._Element:
+    """The container, widened to ancestors that add little text: attachment rows often sit just outside
+    the body element (sample 05's ``[附件下载]`` row)."""
+    size = len(squash(container.text_content()))
+    scope = container
+    for _ in range(4):
+        parent = scope.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        if len(squash(parent.text_content())) > size + rules.ATTACHMENT_SCOPE_SLACK:
+            break
+        scope = parent
+    return scope
+
+
+def _attachments(scope: etree._Element, base_url: str) -> list[str]:
     out: list[str] = []
-    for scope in elements:
-        for a in scope.iter("a", "A"):
-            href = (a.get("href") or "").strip()
-            if not href or href.startswith(("javascript:", "#", "mailto:")):
-                continue
-            path = urlsplit(href).path.lower()
-            if path.endswith(rules.ATTACHMENT_EXTENSIONS) or rules.ATTACHMENT_LINK_TEXT.search(a.text_content()):
-                absolute = urljoin(base_url, href)
-                if absolute not in out:
-                    out.append(absolute)
+    for a in scope.iter("a", "A"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        path = urlsplit(href).path.lower()
+        if path.endswith(rules.ATTACHMENT_EXTENSIONS) or rules.ATTACHMENT_LINK_TEXT.search(a.text_content()):
+            absolute = urljoin(base_url, href)
+            if absolute not in out:
+                out.append(absolute)
     return out
+
+
+def _link_texts(tree: etree._Element) -> list[str]:
+    """Short anchor texts (menus, breadcrumbs, toolbars), longest first."""
+    texts = set()
+    for a in tree.iter("a", "A"):
+        text = " ".join(a.text_content().split())
+        if text and len(text) <= rules.NAV_LINK_MAX:
+            texts.add(text)
+    return sorted(texts, key=len, reverse=True)
+
+
+def _nav_links_in(line: str, links: list[str]) -> int:
+    """How many link texts make up ``line`` entirely (0 when anything else is left)."""
+    if len(line) > rules.CHROME_LINE_MAX:
+        return 0
+    rest, found = line, 0
+    for text in links:
+        if text in rest:
+            rest = rest.replace(text, " ")
+            found += 1
+    return found if found and not rules.CHROME_FILLER.sub("", rest) else 0
+
+
+def _drop_nav_lines(lines: list[str], links: list[str]) -> list[str]:
+    """Drop menu lines from trafilatura's output: lines made of several link texts anywhere, and single
+    link-text lines before the body starts (a lone link text at the end may be the signature, which often
+    repeats the site name)."""
+    counts = [_nav_links_in(line, links) for line in lines]
+    # The body starts at the first non-link line written in sentences.
+    start = next(
+        (i for i, line in enumerate(lines) if not counts[i] and _SENTENCE.search(line)),
+        len(lines),
+    )
+    return [line for i, line in enumerate(lines) if not (counts[i] >= 2 or (counts[i] == 1 and i < start))]
 
 
 def _looks_like_pdf(body: bytes, headers: dict[str, str]) -> bool:
@@ -182,16 +248,14 @@ def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
         container, selector = found
         lines = block_lines(container)
         result.method = f"container:{selector}"
-        scopes = [container.getparent() if container.getparent() is not None else container]
+        result.attachments = _attachments(_attachment_scope(container), base_url)
     else:
-        scopes = [tree]
-        result.attachments = _attachments(scopes, base_url)
-        lines = _trafilatura_lines(tree, url)
+        # trafilatura rewrites the tree, so collect links first (from the whole page: no body is known).
+        result.attachments = _attachments(tree, base_url)
+        lines = _drop_nav_lines(_trafilatura_lines(tree, url), _link_texts(tree))
         result.method = "trafilatura"
 
     lines = strip_chrome_lines(lines, result.title)
-    if found is not None:
-        result.attachments = _attachments(scopes, base_url)
     result.text = "\n".join(lines)
     result.published = md.find_published(result.meta, xxgk, page_lines)
     result.publisher = md.find_publisher(result.meta, xxgk, page_lines, lines)
@@ -202,7 +266,8 @@ def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
 
 # -- PDF ---------------------------------------------------------------------------------------------------
 
-_PARA_END = re.compile(r"[。！？：；!?:;]$")
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*\d{1,3})?[-—–\s]*$")
+_PARA_END = re.compile(r"[。！？：；!?:;.]$")
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+[章节条部分])"
 )
@@ -220,7 +285,8 @@ def join_pdf_lines(lines: list[str]) -> list[str]:
         if _PARA_END.search(prev) or _HEADING.match(line) or len(prev) < 0.8 * width:
             paras.append(line)
         else:
-            paras[-1] += line
+            latin = prev[-1:].isascii() and prev[-1:].isalnum() and line[:1].isascii() and line[:1].isalnum()
+            paras[-1] += (" " if latin else "") + line
     return paras
 
 
@@ -237,17 +303,23 @@ def extract_pdf(body: bytes) -> Extraction:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         result.problems.append(f"PDF could not be read: {exc}")
         return result
-    lines = join_pdf_lines([line for page in pages for line in tidy_lines(page)])
-    if not lines:
+    raw_lines = [line for page in pages for line in tidy_lines(page) if not _PAGE_NUMBER.match(line)]
+    if not raw_lines:
         result.problems.append("PDF has no text layer (scanned?)")
         return result
-    title = (info.title if info is not None else None) or ""
-    if squash(title) and len(title) >= 4 and re.search(r"[\u4e00-\u9fff]", title):
-        result.title = title.strip()
-    elif len(lines[0]) <= 60:
-        result.title = lines[0]
-    result.text = "\n".join(strip_chrome_lines(lines, result.title))
-    result.published = md.parse_date(lines[-1]) if len(lines[-1]) <= 20 else None
+    title = ((info.title if info is not None else None) or "").strip()
+    if len(squash(title)) >= 4 and re.search(r"[\u4e00-\u9fff]", title):
+        result.title = title
+    elif len(raw_lines[0]) <= 60 and not _PARA_END.search(raw_lines[0]):
+        result.title = raw_lines[0]
+    # The title line is removed before joining, or it would be glued to the first paragraph.
+    lines = join_pdf_lines(strip_chrome_lines(raw_lines, result.title))
+    result.text = "\n".join(lines)
+    if not lines:
+        result.problems.append("PDF has no body text")
+        return result
+    # No published date: the closing date is the signing date, not publication; the store takes the
+    # publication date from the page that links the attachment.
     result.publisher = md.signature(lines)
     return result
 
@@ -286,6 +358,7 @@ class ExtractPipeline:
         if isinstance(item, PageMissing | PageNotModified) or not isinstance(item, PageItem):
             return item
         self._inc("extract/pages")
+        self._inc(f"portal/{item.portal_id}/extracted")
         if len(item.body) > self.max_bytes:
             result = Extraction(problems=[f"body of {len(item.body)} bytes exceeds {self.max_bytes}"])
         elif _looks_like_pdf(item.body, item.headers):
@@ -296,7 +369,8 @@ class ExtractPipeline:
         item.encoding = result.encoding
         item.title = result.title
         item.text_extracted = result.text
-        item.published = result.published
+        # Lists print dates beside links, and an attachment inherits its page's date (set by the spider).
+        item.published = result.published or md.parse_date(item.list_date)
         item.publisher = result.publisher
         item.meta = result.meta
         item.attachments = result.attachments

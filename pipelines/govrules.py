@@ -28,19 +28,31 @@ BODY_SELECTORS: tuple[str, ...] = (
     "#mainText",
 )
 
-#: XPath fallbacks for old table layouts: the cell that holds the most paragraphs (sample 07).
-BODY_XPATHS: tuple[str, ...] = ("//td[count(p) >= 3]",)
+#: XPath fallbacks for old layouts, with the text a match needs (they are generic, so a footer or a
+#: link box must not pass for a body): the cell holding the most paragraphs (sample 07), and the cell or
+#: block whose paragraphs are ``<br>``-separated (ASP-era table layouts, mirror sites).
+BODY_XPATHS: tuple[str, ...] = ("//td[count(p) >= 3]", "//td[count(br) >= 3]", "//div[count(br) >= 3]")
+BODY_XPATH_MIN_CHARS = 200
 
 #: A container with fewer non-space characters than this is a stub; try the next selector.
 MIN_CONTAINER_CHARS = 20
 
 _TRANSLATOR = GenericTranslator()
-BODY_CONTAINER_XPATHS: tuple[str, ...] = tuple(_TRANSLATOR.css_to_xpath(css) for css in BODY_SELECTORS) + (
-    BODY_XPATHS
-)
+BODY_CONTAINER_XPATHS: tuple[str, ...] = tuple(
+    _TRANSLATOR.css_to_xpath(css, prefix="//") for css in BODY_SELECTORS
+) + (BODY_XPATHS)
 
 #: Elements never part of the text.
-DROP_TAGS: tuple[str, ...] = ("script", "style", "noscript", "template", "select", "button", "textarea", "iframe")
+DROP_TAGS: tuple[str, ...] = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "select",
+    "button",
+    "textarea",
+    "iframe",
+)
 
 #: Elements whose content is chrome wherever they sit (share widgets, QR codes, print bars, 纠错).
 CHROME_ELEMENT_XPATH = (
@@ -51,12 +63,58 @@ CHROME_ELEMENT_XPATH = (
 
 #: Block-level tags: each starts a new line in the extracted text.
 BLOCK_TAGS = frozenset(
-    "p div br li ul ol tr td th table h1 h2 h3 h4 h5 h6 section article center blockquote pre dd dt dl"
-    " header footer form hr caption tbody thead".split()
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "center",
+        "blockquote",
+        "pre",
+        "dd",
+        "dt",
+        "dl",
+        "header",
+        "footer",
+        "form",
+        "hr",
+        "caption",
+        "tbody",
+        "thead",
+    ]
 )
 
 #: Link targets kept as attachments.
-ATTACHMENT_EXTENSIONS: tuple[str, ...] = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".et", ".zip")
+ATTACHMENT_EXTENSIONS: tuple[str, ...] = (
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".wps",
+    ".ofd",
+    ".xls",
+    ".xlsx",
+    ".et",
+    ".zip",
+)
+#: In trafilatura's output, a line equal to a link text this short is navigation, not body.
+NAV_LINK_MAX = 20
+
+#: Ancestors of the body container are searched for attachment links while they add at most this many chars.
+ATTACHMENT_SCOPE_SLACK = 200
 ATTACHMENT_LINK_TEXT = re.compile(r"附件下载|\[附件\]|【附件】|下载附件")
 
 # -- chrome lines ---------------------------------------------------------------------------------------
@@ -70,6 +128,7 @@ CHROME_LINE_STARTS = re.compile(
     r"|^\s*(?:分享到|分享)\s*[:：]"
     r"|^\s*(?:字体|字号)\s*[:：]"
     r"|^\s*(?:浏览次数|访问次数|阅读次数|点击次数|点击数|浏览量|阅读量)\s*[:：]"
+    r"|^\s*[【\[]?\s*广告\s*[】\]]"
 )
 
 #: Tokens of page chrome; a short line made only of these (plus punctuation) is dropped.
@@ -98,7 +157,7 @@ FOOTER_LINE_MAX = 120
 #: Labels of the 来源/发布时间 line under the title.
 HEADER_LABELS = (
     "来源|信息来源|文章来源|稿件来源|发布时间|发布日期|发表时间|更新时间|时间|日期|作者|信息发布人|发布人|编辑"
-    "|责任编辑|浏览次数|访问次数|阅读次数|点击数|字号|字体"
+    "|责任编辑|浏览次数|访问次数|阅读次数|点击数|阅读|浏览|点击|字号|字体"
 )
 HEADER_LINE = re.compile(rf"^\s*(?:[\[【(（]?\s*(?:{HEADER_LABELS})\s*[:：])")
 #: A header line also may start with the date itself ("2021年06月10日 17:35 来源：").
@@ -140,7 +199,7 @@ XXGK_LABEL_ONLY = re.compile(r"^\s*(?:" + "|".join(XXGK_LABELS) + r")\s*[:：]?\
 #: 指引 meta names (lower-cased) in order of preference.
 META_TITLE = ("articletitle", "og:title", "title")
 META_PUBDATE = ("pubdate", "firstpublishedtime", "publishdate", "article:published_time", "pubtime")
-META_SOURCE = ("contentsource", "source", "author")
+META_SOURCE = ("contentsource", "source")
 META_SITENAME = ("sitename", "og:site_name")
 
 #: Visible date labels, strongest first.
@@ -152,4 +211,4 @@ XXGK_PUBLISHER_LABELS = ("发布机构", "发文机关", "发文机构")
 SITE_NAME_PART = re.compile(
     r"(?:人民政府|政府|办公室|办公厅)(?:门户)?(?:网站|网|门户)?$|门户网站$|政府网$|网站$|首页$|信息公开(?:网|平台)?$"
 )
-TITLE_SEPARATORS = re.compile(r"\s*(?:_|——|--|—|\||｜|-\s|\s-)\s*")
+TITLE_SEPARATORS = re.compile(r"\s*(?:_|——|--|\||｜|(?<!\d)[-—](?!\d))\s*")

@@ -7,11 +7,14 @@ structure, so every block tag starts a new line here.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+import opencc
 from lxml import etree
 
 from pipelines.govrules import BLOCK_TAGS
 
+_T2S = opencc.OpenCC("t2s")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
 
 
@@ -47,3 +50,10 @@ def block_lines(element: etree._Element) -> list[str]:
 def squash(text: str) -> str:
     """Text without any whitespace, for comparisons that must ignore layout."""
     return re.sub(r"\s+", "", text or "")
+
+
+@lru_cache(maxsize=4096)
+def simplified(line: str) -> str:
+    """t2s form of a short line: the rules are written in simplified characters, but traditional pages
+    (繁体 versions, mirrors) print 發佈時間 / 閱讀 / 分享到."""
+    return _T2S.convert(line)

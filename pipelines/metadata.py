@@ -13,7 +13,7 @@ from datetime import date
 from lxml import etree
 
 from pipelines import govrules as rules
-from pipelines.htmltext import squash
+from pipelines.htmltext import simplified, squash
 
 _DATE = re.compile(r"(?<!\d)(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})(?!\d)")
 _FULL_DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年.{1,3}月.{1,4}日\s*$")
@@ -83,12 +83,19 @@ def clean_title(raw: str | None, site_name: str | None = None) -> str | None:
 
 
 def find_title(tree: etree._Element, meta: dict[str, str]) -> str | None:
-    """ArticleTitle meta, else og:title / <title>, else the first <h1> or ``.title`` element."""
+    """ArticleTitle meta, else og:title / <title>, else the first <h1> or ``.title`` element.
+
+    A ``<title>`` is usually ``article_column_site``: site parts are stripped, then the longest of the
+    ``_``/``|`` parts is the article title.
+    """
     site = _first(meta, rules.META_SITENAME)
     raw = _first(meta, rules.META_TITLE)
     if not raw:
         titles = tree.xpath("//title/text()")
-        raw = titles[0] if titles else None
+        cleaned = clean_title(titles[0], site) if titles else None
+        if cleaned:
+            parts = [p.strip() for p in re.split(r"_+|\||｜", cleaned) if p.strip()]
+            return max(parts, key=len) if parts else cleaned
     if not raw:
         for xp in ("//h1", "//*[contains(concat(' ', normalize-space(@class), ' '), ' title ')]"):
             found = tree.xpath(xp)
@@ -124,7 +131,10 @@ def labelled_value(lines: list[str], labels: tuple[str, ...]) -> str | None:
     for label in labels:
         pattern = re.compile(rf"(?:^|[\s|｜】\]]){label}\s*[:：]\s*([^\s|｜【\[][^|｜【\[]*?){stop}")
         for line in lines:
-            if line.startswith("今天是") or len(line) > rules.HEADER_LINE_MAX:
+            if len(line) > rules.HEADER_LINE_MAX:
+                continue
+            line = simplified(line)
+            if line.startswith("今天是"):
                 continue
             match = pattern.search(line)
             if match and match.group(1).strip():
@@ -140,7 +150,7 @@ def visible_date(lines: list[str]) -> date | None:
         if found:
             return found
     for line in lines:
-        if rules.HEADER_LINE_DATE_FIRST.match(line):
+        if len(line) <= rules.HEADER_LINE_MAX and rules.HEADER_LINE_DATE_FIRST.match(simplified(line)):
             return parse_date(line)
     return None
 

@@ -19,6 +19,8 @@ err_console = Console(stderr=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (default: $FAZHI_DB, else sqlite:///fazhi.db).", show_default=False),
+    typer.Option(
+        "--db", help="Database URL (default: $FAZHI_DB, else sqlite:///fazhi.db).", show_default=False
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

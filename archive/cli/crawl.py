@@ -15,11 +15,19 @@ from rich.table import Table
 from archive.cli.app import DbOption, JsonOption, app, console, err_console
 from archive.db import resolve_db_url
 from crawler.registry import RegistryError, load_registry, select_portals
+from crawler.render.summary import browser_cell
 from crawler.runner import SUMMARY_COLUMNS, CrawlResult, run_crawl
 from crawler.settings import LOOPBACK_SETTINGS
 
 RegistryOption = Annotated[
     str, typer.Option("--registry", help="Registry file or folder of *.yaml files.", show_default=True)
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", "-s", help="Override a Scrapy/fazhi setting, NAME=VALUE (repeatable).", show_default=False),
+]
+FullOption = Annotated[
+    bool, typer.Option("--full", help="Walk every list page again (a full sweep), not only up to known items.")
 ]
 PortalOption = Annotated[
     list[str] | None,
@@ -48,19 +56,26 @@ class _Progress:
 
 
 def summary_table(result: CrawlResult) -> Table:
-    table = Table(title=f"crawl summary ({result.finish_reason})", show_lines=False)
-    table.add_column("portal")
-    for _, title in SUMMARY_COLUMNS:
+    """Per-portal counters; columns that are zero for every portal are left out to fit the terminal."""
+    always = {"list_pages", "articles", "reports", "errors"}
+    columns = [
+        (name, title)
+        for name, title in SUMMARY_COLUMNS
+        if name in always or any(result.per_portal.get(pid, {}).get(name) for pid in result.portals)
+    ]
+    table = Table(title=f"crawl summary ({result.finish_reason})")
+    table.add_column("portal", no_wrap=True)
+    for _, title in columns:
         table.add_column(title, justify="right")
-    table.add_column("outcome")
+    table.add_column("outcome", no_wrap=True)
+    styles = {"ok": "green", "partial": "yellow", "failed": "red", "empty": "yellow"}
     for portal_id in result.portals:
         counts = result.per_portal.get(portal_id, {})
         outcome = result.portal_outcome(portal_id)
-        style = {"ok": "green", "partial": "yellow", "failed": "red", "empty": "yellow"}[outcome]
         table.add_row(
             portal_id,
-            *[str(counts.get(name, 0)) for name, _ in SUMMARY_COLUMNS],
-            f"[{style}]{outcome}[/]",
+            *[str(counts.get(name, 0)) for name, _ in columns],
+            f"[{styles[outcome]}]{outcome}[/]",
         )
     return table
 
@@ -69,6 +84,7 @@ def _summary_json(result: CrawlResult) -> str:
     return json.dumps(
         {
             "finish_reason": result.finish_reason,
+            "totals": result.totals(),
             "portals": {
                 pid: {"outcome": result.portal_outcome(pid), **result.per_portal.get(pid, {})}
                 for pid in result.portals
@@ -105,15 +121,30 @@ def _crawl(
     return result
 
 
+def parse_overrides(pairs: list[str] | None) -> dict[str, str]:
+    """``NAME=VALUE`` pairs as given to ``--set``; a malformed pair is a usage error."""
+    overrides = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            err_console.print(f"[red]error:[/] --set expects NAME=VALUE, got {pair!r}")
+            raise typer.Exit(2)
+        overrides[name.strip()] = value
+    return overrides
+
+
 @app.command()
 def crawl(
     registry: RegistryOption = "seeds",
     portal: PortalOption = None,
     db: DbOption = None,
+    full: FullOption = False,
+    settings: SetOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Crawl the registry's portals now and store what changed. Portal failures are reported, not fatal."""
-    _crawl(registry=registry, portal_ids=portal, db=db, as_json=as_json, overrides={"LOG_LEVEL": "WARNING"})
+    overrides = {"LOG_LEVEL": "WARNING", "FAZHI_FULL_SWEEP": full, **parse_overrides(settings)}
+    _crawl(registry=registry, portal_ids=portal, db=db, as_json=as_json, overrides=overrides)
 
 
 @app.command()

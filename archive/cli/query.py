@@ -1,1 +1,399 @@
-"""Commands that read the archive: search, show, history, diff, changes, export."""
+"""Commands that read the archive: search, show, history, diff, changes, export, runs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from archive.cli.app import DbOption, JsonOption, app, console, err_console
+from archive.db import get_engine, resolve_db_url
+from archive.diff import diff_texts, side_by_side, unified
+from archive.export import export as export_records
+from archive.models import Document
+from archive.queries import change_feed, changes_of, find_document, recent_runs, version_of, versions_of
+from archive.search import search as search_archive
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr, exit code 1, no traceback."""
+    err_console.print(f"error: {message}", markup=False, highlight=False)
+    raise typer.Exit(1)
+
+
+def emit_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@contextmanager
+def open_session(db: str | None) -> Iterator[Session]:
+    url = resolve_db_url(db)
+    try:
+        engine = get_engine(url)
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        fail(f"cannot open database {url}: {str(exc).splitlines()[0]}")
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _document(session: Session, ref: str) -> Document:
+    document = find_document(session, ref)
+    if document is None:
+        fail(f"no document with id or URL {ref!r}")
+    return document
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find; several words must all occur.")],
+    year: Annotated[int | None, typer.Option(help="Year the report covers.")] = None,
+    region: Annotated[
+        str | None, typer.Option(help="Portal region, by prefix (上海市 finds 上海市静安区).")
+    ] = None,
+    level: Annotated[str | None, typer.Option(help="Portal level: province, city, county, ...")] = None,
+    portal: Annotated[str | None, typer.Option(help="Portal id.")] = None,
+    status: Annotated[str | None, typer.Option(help="live, missing or gone.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Full-text search (Chinese-aware) over the latest version of every document."""
+    with open_session(db) as session:
+        hits = search_archive(
+            session, query, year=year, region=region, level=level, portal=portal, status=status, limit=limit
+        )
+    if as_json:
+        emit_json([h.to_dict() for h in hits])
+        return
+    if not hits:
+        console.print("no matches")
+        return
+    table = Table(show_lines=True)
+    for column in ("id", "year", "portal", "title", "status", "hits", "snippet"):
+        table.add_column(column)
+    for h in hits:
+        snippet = Text(h.snippet)
+        for start, end in h.highlights:
+            snippet.stylize("bold yellow", start, end)
+        table.add_row(
+            str(h.id), str(h.year or ""), h.portal, h.title or "", h.status, str(h.matches), snippet
+        )
+    console.print(table)
+
+
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(metavar="ID|URL", help="Document id or URL.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A document's metadata and the text of its latest version."""
+    with open_session(db) as session:
+        document = _document(session, ref)
+        record = _record(session, document)
+    if as_json:
+        emit_json(record)
+        return
+    meta = Table.grid(padding=(0, 2))
+    for key in (
+        "id",
+        "url",
+        "portal",
+        "kind",
+        "year",
+        "publisher",
+        "published",
+        "status",
+        "report_group",
+        "versions",
+        "first_seen",
+        "last_seen",
+        "moved_from",
+        "moved_to",
+    ):
+        if record.get(key) is not None:
+            meta.add_row(Text(key, style="bold"), Text(str(record[key])))
+    console.print(Panel(meta, title=record["title"] or "(untitled)"))
+    console.print(Text(record["text"] or "(no stored text)"))
+
+
+def _record(session: Session, document: Document) -> dict:
+    latest = version_of(session, document.id, document.versions) if document.versions else None
+    return {
+        "id": document.id,
+        "url": document.url,
+        "portal": document.portal_id,
+        "kind": document.kind,
+        "title": document.title,
+        "year": document.year,
+        "published": _iso(document.published),
+        "publisher": document.publisher,
+        "text": latest.text if latest else None,
+        "report_group": document.report_group_id,
+        "status": document.status,
+        "versions": document.versions,
+        "first_seen": _iso(document.first_seen),
+        "last_seen": _iso(document.last_seen),
+        "moved_from": document.moved_from,
+        "moved_to": document.moved_to,
+    }
+
+
+@app.command()
+def history(
+    ref: Annotated[str, typer.Argument(metavar="ID|URL", help="Document id or URL.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every stored version of a document and every change event."""
+    with open_session(db) as session:
+        document = _document(session, ref)
+        versions = [
+            {
+                "seq": v.seq,
+                "fetched_at": _iso(v.fetched_at),
+                "title": v.title,
+                "chars": len(v.text),
+                "text_hash": v.text_hash,
+                "similarity": v.similarity,
+                "chars_added": v.chars_added,
+                "chars_removed": v.chars_removed,
+                "raw_size": v.raw_size,
+            }
+            for v in versions_of(session, document.id)
+        ]
+        changes = [
+            {
+                "at": _iso(c.at),
+                "kind": c.kind,
+                "from_version": c.from_version,
+                "to_version": c.to_version,
+                "summary": c.summary,
+            }
+            for c in changes_of(session, document.id)
+        ]
+    if as_json:
+        emit_json({"id": document.id, "url": document.url, "versions": versions, "changes": changes})
+        return
+    console.print(
+        f"[bold]{document.title or document.url}[/bold]  (document {document.id}, {document.status})"
+    )
+    vt = Table(title="versions")
+    for column in ("seq", "fetched_at", "chars", "+", "-", "similarity", "hash"):
+        vt.add_column(column)
+    for v in versions:
+        vt.add_row(
+            str(v["seq"]),
+            v["fetched_at"],
+            str(v["chars"]),
+            str(v["chars_added"] or ""),
+            str(v["chars_removed"] or ""),
+            "" if v["similarity"] is None else f"{v['similarity']:.4f}",
+            v["text_hash"][:12],
+        )
+    console.print(vt)
+    ct = Table(title="changes")
+    for column in ("at", "kind", "versions", "summary"):
+        ct.add_column(column)
+    for c in changes:
+        span = "" if c["to_version"] is None else f"{c['from_version'] or ''}→{c['to_version']}"
+        ct.add_row(c["at"], c["kind"], span, Text(c["summary"]))
+    console.print(ct)
+
+
+@app.command()
+def diff(
+    ref: Annotated[str, typer.Argument(metavar="ID|URL", help="Document id or URL.")],
+    from_seq: Annotated[
+        int | None, typer.Option("--from", help="Old version (default: the one before --to).")
+    ] = None,
+    to_seq: Annotated[int | None, typer.Option("--to", help="New version (default: the latest).")] = None,
+    side: Annotated[
+        bool, typer.Option("--side-by-side", help="Show changed passages in two columns.")
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What changed between two versions: sentences first, then the characters inside them."""
+    with open_session(db) as session:
+        document = _document(session, ref)
+        if document.versions == 0:
+            fail(f"document {document.id} has no stored version")
+        to_n = to_seq if to_seq is not None else document.versions
+        from_n = from_seq if from_seq is not None else to_n - 1
+        if from_n < 1:
+            fail(f"document {document.id} has only version {to_n}; nothing to compare (use --from/--to)")
+        old, new = version_of(session, document.id, from_n), version_of(session, document.id, to_n)
+        for n, v in ((to_n, new), (from_n, old)):
+            if v is None:
+                fail(f"document {document.id} has no version {n} (it has 1..{document.versions})")
+    result = diff_texts(old.text, new.text)
+    if as_json:
+        emit_json(
+            {
+                "id": document.id,
+                "from": from_n,
+                "to": to_n,
+                **result.summary(),
+                "unified": unified(result, from_label=f"v{from_n}", to_label=f"v{to_n}"),
+            }
+        )
+        return
+    s = result.summary()
+    console.print(
+        f"document {document.id}: v{from_n} → v{to_n}: +{s['chars_added']} -{s['chars_removed']} chars, "
+        f"similarity {s['similarity']:.4f}",
+        highlight=False,
+    )
+    if side:
+        console.print(side_by_side(result, from_label=f"v{from_n}", to_label=f"v{to_n}"))
+    else:
+        sys.stdout.write(
+            unified(
+                result,
+                from_label=f"v{from_n} {_iso(old.fetched_at)}",
+                to_label=f"v{to_n} {_iso(new.fetched_at)}",
+            )
+        )
+
+
+@app.command()
+def changes(
+    since: Annotated[str | None, typer.Option(help="Only events at or after this date (YYYY-MM-DD).")] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these kinds (new, changed, missing, gone, returned, moved); repeatable."),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many events (0: all).")] = 200,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The change feed, newest first."""
+    since_dt = _parse_since(since)
+    with open_session(db) as session:
+        rows = [
+            {
+                "at": _iso(c.at),
+                "kind": c.kind,
+                "document": d.id,
+                "url": d.url,
+                "portal": d.portal_id,
+                "title": d.title,
+                "from_version": c.from_version,
+                "to_version": c.to_version,
+                "summary": c.summary,
+            }
+            for c, d in change_feed(session, since=since_dt, kinds=kind or (), limit=limit or None)
+        ]
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table()
+    for column in ("at", "kind", "doc", "portal", "title", "summary"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            r["at"],
+            r["kind"],
+            str(r["document"]),
+            r["portal"],
+            Text(r["title"] or r["url"]),
+            Text(r["summary"]),
+        )
+    console.print(table if rows else "no changes")
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    include_all: Annotated[bool, typer.Option("--all", help="All documents, not only reports.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """One record per document (reports only unless --all), streamed as JSONL or CSV."""
+    if fmt not in ("jsonl", "csv"):
+        fail(f"unknown format {fmt!r}; use jsonl or csv")
+    with open_session(db) as session:
+        if output is None:
+            export_records(session, sys.stdout, format=fmt, all=include_all)
+            return
+        try:
+            with output.open("w", encoding="utf-8", newline="") as out:
+                count = export_records(session, out, format=fmt, all=include_all)
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror}")
+    err_console.print(f"exported {count} records to {output}", highlight=False)
+
+
+@app.command()
+def runs(
+    limit: Annotated[int, typer.Option(help="At most this many runs.")] = 20,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Recent crawl runs with their outcome and per-portal counters."""
+    with open_session(db) as session:
+        rows = [
+            {
+                "id": r.id,
+                "started_at": _iso(r.started_at),
+                "finished_at": _iso(r.finished_at),
+                "outcome": r.outcome,
+                "portals": r.portals,
+                "counters": r.counters,
+                "registry": r.registry_path,
+                "pid": r.pid,
+            }
+            for r in recent_runs(session, limit=limit)
+        ]
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table()
+    for column in ("id", "started", "finished", "outcome", "portals", "counters"):
+        table.add_column(column)
+    for r in rows:
+        totals: dict[str, int] = {}
+        for values in (r["counters"] or {}).values():
+            for key, n in values.items():
+                if isinstance(n, int) and not isinstance(n, bool):
+                    totals[key] = totals.get(key, 0) + n
+        table.add_row(
+            str(r["id"]),
+            r["started_at"],
+            r["finished_at"] or "",
+            r["outcome"],
+            str(len(r["portals"] or [])),
+            ", ".join(f"{k}={v}" for k, v in sorted(totals.items())),
+        )
+    console.print(table if rows else "no crawl runs")

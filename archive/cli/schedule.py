@@ -1,1 +1,131 @@
-"""Commands of the nightly service: schedule."""
+"""The nightly service command: ``fazhi schedule [--once]`` (``fazhi runs`` lives in query.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from archive.cli.app import DbOption, JsonOption, app, console, err_console
+from archive.cli.crawl import RegistryOption
+from crawler.registry import RegistryError, load_registry
+from scheduler.config import ConfigError, ScheduleConfig, load_config
+from scheduler.jobs import DueReport
+from scheduler.logs import setup_logging
+from scheduler.stop import STOP, install_handlers
+
+_OUTCOME_STYLE = {"ok": "green", "failed": "red", "interrupted": "yellow", "running": "cyan"}
+
+
+def _config(**values) -> ScheduleConfig:
+    try:
+        config = load_config(**values)
+        load_registry(config.registry)
+    except (ConfigError, RegistryError) as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    return config
+
+
+def _print_report(report: DueReport) -> None:
+    if not report.due:
+        console.print("nothing due")
+    table = Table(title="crawls run", show_lines=False)
+    for column in ("run", "portals", "outcome", "detail"):
+        table.add_column(column)
+    for crawl in report.crawls:
+        style = _OUTCOME_STYLE.get(crawl.outcome, "white")
+        table.add_row(
+            str(crawl.run_id), ", ".join(crawl.portals), f"[{style}]{crawl.outcome}[/]", crawl.detail
+        )
+    if report.crawls:
+        console.print(table)
+    if report.held_elsewhere:
+        console.print(f"being crawled by another scheduler: {', '.join(report.held_elsewhere)}")
+    if report.no_longer_due:
+        console.print(f"already crawled by another scheduler: {', '.join(report.no_longer_due)}")
+    if report.flagged:
+        console.print(f"[red]flagged after repeated failures:[/] {', '.join(report.flagged)}")
+    if report.stopped:
+        console.print("[yellow]stopped before everything due was crawled[/]")
+
+
+@app.command()
+def schedule(
+    once: Annotated[
+        bool, typer.Option("--once", help="Crawl what is due now and exit (for cron / a systemd timer).")
+    ] = False,
+    registry: RegistryOption = "seeds",
+    db: DbOption = None,
+    cron: Annotated[
+        str | None,
+        typer.Option(
+            help="Nightly crawl time as a crontab expression, e.g. '0 2 * * *'. [default: 0 2 * * *]",
+            show_default=False,
+        ),
+    ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            help="Timezone of --cron and of the season. [default: Asia/Shanghai]", show_default=False
+        ),
+    ] = None,
+    jitter: Annotated[
+        int | None,
+        typer.Option(
+            help="Random delay added to each nightly run, seconds. [default: 900]", show_default=False
+        ),
+    ] = None,
+    misfire_grace: Annotated[
+        int | None,
+        typer.Option(
+            help="A missed night is caught up if the service is back within this many seconds. [default: 43200]",
+            show_default=False,
+        ),
+    ] = None,
+    log_file: Annotated[
+        str | None,
+        typer.Option(
+            help="Rotating log file ('' for none); crawl logs go to crawls/ beside it. [default: fazhi-schedule.log]",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run the nightly crawl service (APScheduler), or with --once crawl what is due now and exit.
+
+    Daily January–April (the publication season), weekly otherwise, per-portal overrides in the registry;
+    failed portals are retried with backoff and flagged after repeated failures. SIGTERM/SIGINT stop cleanly.
+    """
+    from scheduler.service import run_once, run_service
+
+    config = _config(
+        registry=registry,
+        db=db,
+        cron=cron,
+        timezone=timezone,
+        jitter=jitter,
+        misfire_grace_time=misfire_grace,
+        log_file=log_file,
+    )
+    if log_file == "":
+        config = ScheduleConfig.from_dict({**config.to_dict(), "log_file": None})
+    setup_logging(config.log_file, console=not as_json)
+    install_handlers(STOP)
+    if not once:
+        err_console.print(
+            f"scheduling {config.registry} into {config.db_url}: '{config.cron}' {config.timezone}; "
+            "Ctrl-C or SIGTERM to stop"
+        )
+        run_service(config, handle_signals=False)
+        return
+    report = run_once(config)
+    if report.error:
+        err_console.print(f"[red]error:[/] {report.error}")
+        raise typer.Exit(2)
+    if as_json:
+        console.print_json(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        _print_report(report)

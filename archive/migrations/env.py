@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
+from sqlmodel import SQLModel
 
 import archive.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import scheduler.models  # noqa: F401  (the scheduler's tables share this database: migration 0002)
 from archive.migrations.objects import include_object
-from sqlmodel import SQLModel
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -4,7 +4,11 @@ Run it as ``scrapy crawl reports -a registry=seeds/portals.yaml [-a portal=ID,ID
 Each portal is crawled in its own download slot (its origin), within its own page budget, and a portal that
 fails only costs its own pages.
 
-Settings: ``FAZHI_REGISTRY``, ``FAZHI_MAX_PAGES_PER_PORTAL``, ``FAZHI_MAX_LIST_PAGES``.
+Re-crawls are incremental (crawler/incremental.py): known documents get conditional GETs when due, and list
+paging stops at the first page holding only known items unless the portal is due a full sweep.
+
+Settings: ``FAZHI_REGISTRY``, ``FAZHI_DB``, ``FAZHI_MAX_PAGES_PER_PORTAL``, ``FAZHI_MAX_LIST_PAGES``,
+``FAZHI_REVALIDATE_AFTER`` (hours), ``FAZHI_FULL_SWEEP_DAYS``, ``FAZHI_FULL_SWEEP`` (force one now).
 """
 
 from __future__ import annotations
@@ -13,15 +17,18 @@ import logging
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import FormRequest, Request, Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.items import PageItem, PageMissing
+from archive.db import get_engine, resolve_db_url
+from crawler.incremental import CrawlMemory, conditional_headers, load_memory
+from crawler.items import PageItem, PageMissing, PageNotModified
 from crawler.registry import PortalConfig, load_registry, select_portals
+from crawler.render.escalate import script_built_article, script_built_list
 from crawler.walkers import hanweb, trs
 from crawler.walkers.links import (
     Link,
@@ -32,6 +39,7 @@ from crawler.walkers.links import (
     next_page_links,
     title_score,
 )
+from pipelines.extract import extract_page
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +63,8 @@ class ReportsSpider(scrapy.Spider):
         self.portal_ids = [p.strip() for p in (portal or "").split(",") if p.strip()]
         self.portals: dict[str, PortalConfig] = {}
         self.budget: Counter[str] = Counter()
+        self.memory = CrawlMemory()
+        self.full_sweep: set[str] = set()
 
     # -- set-up --------------------------------------------------------------------------------------------
     @classmethod
@@ -64,16 +74,37 @@ class ReportsSpider(scrapy.Spider):
         spider.registry_path = spider.registry_path or settings.get("FAZHI_REGISTRY") or "seeds"
         spider.max_pages = settings.getint("FAZHI_MAX_PAGES_PER_PORTAL", 600)
         spider.max_list_pages = settings.getint("FAZHI_MAX_LIST_PAGES", 40)
+        spider.revalidate_after = timedelta(hours=settings.getfloat("FAZHI_REVALIDATE_AFTER", 20))
+        spider.full_sweep_every = timedelta(days=settings.getfloat("FAZHI_FULL_SWEEP_DAYS", 7))
+        spider.force_full_sweep = settings.getbool("FAZHI_FULL_SWEEP", False)
+        spider.db_url = resolve_db_url(settings.get("FAZHI_DB"))
         portals = select_portals(load_registry(spider.registry_path), spider.portal_ids)
         spider.portals = {p.id: p for p in portals}
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
+        now = datetime.now(UTC)
+        self.memory = load_memory(get_engine(self.db_url), self.portals)
         for portal in self.portals.values():
-            self.crawler.stats.set_value(portal_stat(portal.id, "started"), 1)
+            if self.force_full_sweep or self.memory.needs_full_sweep(portal.id, now, self.full_sweep_every):
+                self.full_sweep.add(portal.id)
+                self.crawler.stats.set_value(portal_stat(portal.id, "full_sweep"), 1)
             for url in portal.start_urls:
                 request = self._request(portal, url, self.parse_list, role="list", list_pages=1, priority=0)
                 if request is not None:
+                    yield request
+            for doc in self.memory.due(portal.id, now, self.revalidate_after):
+                request = self._request(
+                    portal,
+                    doc.url,
+                    self.parse_article,
+                    role="article",
+                    priority=30,
+                    headers=conditional_headers(doc),
+                    known=True,
+                )
+                if request is not None:
+                    self._count(portal.id, "revalidated")
                     yield request
 
     # -- request building ----------------------------------------------------------------------------------
@@ -87,6 +118,7 @@ class ReportsSpider(scrapy.Spider):
         priority: int = 0,
         method: str = "GET",
         formdata: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
         **meta,
     ) -> Request | None:
         """A request within the portal's domains and page budget, or None (counted) when out of bounds."""
@@ -103,7 +135,7 @@ class ReportsSpider(scrapy.Spider):
             role=role,
             download_slot=urlsplit(url).netloc.lower(),
             dont_obey_robotstxt=not portal.obey_robots,
-            handle_httpstatus_list=[404, 410] if role in ("article", "attachment") else [],
+            handle_httpstatus_list=[304, 404, 410] if role in ("article", "attachment") else [],
         )
         if formdata is not None:
             return FormRequest(
@@ -130,52 +162,66 @@ class ReportsSpider(scrapy.Spider):
         portal = self._portal(response)
         self._count(portal.id, "list_pages")
         if not isinstance(response, TextResponse):
+            content_type = response.headers.get("Content-Type", b"").decode("latin-1")
             self.logger.warning(
-                "%s: list page %s is not text (%s); skipped",
-                portal.id,
-                response.url,
-                response.headers.get("Content-Type", b"").decode("latin-1"),
+                "%s: list page %s is not text (%s); skipped", portal.id, response.url, content_type
             )
             self._count(portal.id, "list_not_text")
             return
         text = response.text
         links = anchors(text, response.url)
-        if hanweb.has_datastore(text):
+        proxy = hanweb.find_dataproxy(text, response.url) if hanweb.has_datastore(text) else None
+        if proxy is not None or "<datastore" in text:
             links += hanweb.records(text, response.url)
-            yield from self._dataproxy_requests(portal, response, text)
-        yield from self._follow_candidates(portal, links, response)
-        yield from self._more_list_pages(portal, response, text, links)
-
-    def _more_list_pages(self, portal: PortalConfig, response: Response, text: str, links: list[Link]):
-        list_pages = response.meta.get("list_pages", 1)
-        if list_pages >= self.max_list_pages:
-            self._count(portal.id, "list_limit_reached")
+        rendered = script_built_list(response, links)
+        if rendered is not None:  # the list is built in JavaScript: read it from the browser instead
+            yield rendered
             return
-        for url in trs.page_urls(text, response.url) + next_page_links(links):
+        fresh = yield from self._follow_candidates(portal, links, response)
+        if not self._keep_paging(portal, response, fresh):
+            return
+        list_pages = response.meta.get("list_pages", 1)
+        if proxy is not None and "start_record" not in response.meta:
+            yield from self._dataproxy_request(
+                portal, proxy, start=1 + len(hanweb.records(text, response.url)), list_pages=list_pages
+            )
+        following = _after(trs.page_urls(text, response.url), response.url) + next_page_links(links)
+        for url in following[:1]:
             request = self._request(
                 portal, url, self.parse_list, role="list", list_pages=list_pages + 1, priority=-list_pages
             )
             if request is not None:
                 yield request
 
-    def _dataproxy_requests(self, portal: PortalConfig, response: Response, text: str):
-        proxy = hanweb.find_dataproxy(text, response.url)
-        if proxy is None:
+    def _keep_paging(self, portal: PortalConfig, response: Response, fresh: int) -> bool:
+        """Walk on unless the page limit is reached or, outside a full sweep, the page held nothing new."""
+        if response.meta.get("list_pages", 1) >= self.max_list_pages:
+            self._count(portal.id, "list_limit_reached")
+            return False
+        if fresh == 0 and portal.id not in self.full_sweep and self.memory.documents.get(portal.id):
+            self._count(portal.id, "list_stopped_known")
+            return False
+        return True
+
+    def _dataproxy_request(
+        self, portal: PortalConfig, proxy: hanweb.DataProxy, *, start: int, list_pages: int
+    ):
+        total = proxy.total
+        if total is not None and start > total:
             return
-        total = proxy.total or hanweb.RECORDS_PER_REQUEST * self.max_list_pages
-        per = hanweb.RECORDS_PER_REQUEST
-        starts = range(1, min(total, per * self.max_list_pages) + 1, per)
-        for start in starts:
-            request = self._request(
-                portal,
-                hanweb.chunk_url(proxy, start, per),
-                self.parse_dataproxy,
-                role="list",
-                formdata=proxy.form,
-                priority=-1,
-            )
-            if request is not None:
-                yield request
+        request = self._request(
+            portal,
+            hanweb.chunk_url(proxy, start),
+            self.parse_dataproxy,
+            role="list",
+            formdata=proxy.form,
+            priority=-list_pages,
+            hanweb_proxy=proxy,
+            start_record=start,
+            list_pages=list_pages + 1,
+        )
+        if request is not None:
+            yield request
 
     def parse_dataproxy(self, response: Response) -> Iterable[Request]:
         portal = self._portal(response)
@@ -183,10 +229,23 @@ class ReportsSpider(scrapy.Spider):
         text = (
             response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
         )
-        yield from self._follow_candidates(portal, hanweb.records(text, response.url), response)
+        records = hanweb.records(text, response.url)
+        fresh = yield from self._follow_candidates(portal, records, response)
+        if records and self._keep_paging(portal, response, fresh):
+            proxy: hanweb.DataProxy = response.meta["hanweb_proxy"]
+            total = hanweb.total_records(text) or proxy.total
+            proxy = hanweb.DataProxy(proxy.url, proxy.form, total)
+            yield from self._dataproxy_request(
+                portal,
+                proxy,
+                start=response.meta["start_record"] + hanweb.RECORDS_PER_REQUEST,
+                list_pages=response.meta["list_pages"],
+            )
 
     def _follow_candidates(self, portal: PortalConfig, links: list[Link], response: Response):
+        """Request report candidates and topic sub-columns; return how many candidates were new."""
         seen: set[str] = set()
+        fresh = 0
         for link in links:
             if link.url in seen or link.url == canonical_url(response.url):
                 continue
@@ -199,7 +258,11 @@ class ReportsSpider(scrapy.Spider):
                 request = self._request(
                     portal, link.url, self.parse_list, role="list", list_pages=1, priority=-1
                 )
+            elif self.memory.knows(portal.id, link.url):
+                self._count(portal.id, "known_skipped")  # revalidated separately, when due
+                continue
             else:
+                fresh += 1
                 role = "attachment" if is_attachment_url(link.url) else "article"
                 self._count(portal.id, "candidates")
                 request = self._request(
@@ -213,6 +276,7 @@ class ReportsSpider(scrapy.Spider):
                 )
             if request is not None:
                 yield request
+        return fresh
 
     # -- articles ------------------------------------------------------------------------------------------
     def parse_article(self, response: Response):
@@ -220,8 +284,10 @@ class ReportsSpider(scrapy.Spider):
         meta = response.meta
         requested = (meta.get("redirect_urls") or [response.url])[0]
         now = datetime.now(UTC)
+        if response.status == 304:
+            yield PageNotModified(portal_id=portal.id, url=canonical_url(response.url), fetched_at=now)
+            return
         if response.status in (404, 410) or self._soft_404(requested, response):
-            self._count(portal.id, "missing")
             yield PageMissing(
                 portal_id=portal.id,
                 url=canonical_url(requested),
@@ -229,6 +295,10 @@ class ReportsSpider(scrapy.Spider):
                 fetched_at=now,
                 reason="soft 404" if response.status == 200 else f"HTTP {response.status}",
             )
+            return
+        rendered = script_built_article(response) if meta["role"] == "article" else None
+        if rendered is not None:  # the text is built in JavaScript: read it from the browser instead
+            yield rendered
             return
         self._count(portal.id, "articles" if meta["role"] == "article" else "attachments")
         yield PageItem(
@@ -248,19 +318,24 @@ class ReportsSpider(scrapy.Spider):
             yield from self._attachments(portal, response)
 
     def _attachments(self, portal: PortalConfig, response: TextResponse):
-        """Files linked from a report candidate: sometimes the report itself is only the PDF."""
-        page_title = (response.xpath("//title/text()").get() or "").strip()
-        for link in anchors(response.text, response.url):
-            if not is_attachment_url(link.url):
-                continue
-            title = link.title if title_score(link.title) else page_title
+        """Files linked from a report candidate: sometimes the report itself is only the PDF.
+
+        An attachment carries its page's title and publication date: a PDF has neither that can be trusted.
+        """
+        files = [link for link in anchors(response.text, response.url) if is_attachment_url(link.url)]
+        if not files:
+            return
+        page = extract_page(response.body, response.url, _headers(response))
+        published = page.published.isoformat() if page.published else None
+        for link in files:
             request = self._request(
                 portal,
                 link.url,
                 self.parse_article,
                 role="attachment",
                 priority=5,
-                list_title=title,
+                list_title=page.title or link.title,
+                list_date=published,
             )
             if request is not None:
                 yield request
@@ -287,6 +362,15 @@ class ReportsSpider(scrapy.Spider):
         portal_id = request.meta.get("portal_id", "?")
         self._count(portal_id, "errors")
         self.logger.warning("%s: %s failed: %s", portal_id, request.url, failure.getErrorMessage()[:200])
+
+
+def _after(pages: list[str], current: str) -> list[str]:
+    """The pages of a pager that come after ``current`` (all but the first when it is not among them)."""
+    current = canonical_url(current)
+    normalized = [canonical_url(p) for p in pages]
+    if current in normalized:
+        return normalized[normalized.index(current) + 1 :]
+    return normalized[1:]
 
 
 def _headers(response: Response) -> dict[str, str]:

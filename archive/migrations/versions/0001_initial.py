@@ -58,8 +58,14 @@ def upgrade() -> None:
 
     canonical_fk = (
         # SQLite cannot ALTER TABLE ADD CONSTRAINT but accepts forward references at CREATE time.
-        [sa.ForeignKeyConstraint(["canonical_document_id"], ["document.id"], ondelete="SET NULL",
-                                 name="fk_report_group_canonical_document_id_document")]
+        [
+            sa.ForeignKeyConstraint(
+                ["canonical_document_id"],
+                ["document.id"],
+                ondelete="SET NULL",
+                name="fk_report_group_canonical_document_id_document",
+            )
+        ]
         if dialect == "sqlite"
         else []
     )
@@ -105,7 +111,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("url", name="uq_document_url"),
     )
     op.create_index("ix_document_kind_year", "document", ["kind", "year"])
-    op.create_index("ix_document_year_text_hash", "document", ["year", "text_hash"])
+    op.create_index("ix_document_text_hash_year_kind", "document", ["text_hash", "year", "kind"])
     op.create_index("ix_document_portal_status", "document", ["portal_id", "status"])
     op.create_index("ix_document_report_group_id", "document", ["report_group_id"])
     if dialect != "sqlite":
@@ -206,6 +212,17 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute("DROP TABLE IF EXISTS version_fts")
     else:
-        op.drop_constraint("fk_report_group_canonical_document_id_document", "report_group", type_="foreignkey")
-    for table in ("problem", "minhash_band", "crawl_run", "change", "version", "document", "report_group", "portal"):
+        op.drop_constraint(
+            "fk_report_group_canonical_document_id_document", "report_group", type_="foreignkey"
+        )
+    for table in (
+        "problem",
+        "minhash_band",
+        "crawl_run",
+        "change",
+        "version",
+        "document",
+        "report_group",
+        "portal",
+    ):
         op.drop_table(table)

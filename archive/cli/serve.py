@@ -1,0 +1,109 @@
+"""Commands that serve the archive: serve (web UI), coverage."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy.exc import SQLAlchemyError
+
+from archive.cli.app import DbOption, JsonOption, app, console, err_console
+from archive.cli.query import emit_json, fail, open_session
+from archive.coverage import Cell, deadline
+from archive.coverage import coverage as coverage_matrix
+from archive.db import resolve_db_url
+
+STATE_STYLES = {
+    "on_time": "green",
+    "late": "yellow",
+    "undated": "cyan",
+    "missing": "bold red",
+    "not_due": "dim",
+}
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8765,
+    db: DbOption = None,
+) -> None:
+    """The web UI and JSON API: search, reports, diffs, the change feed and coverage."""
+    import uvicorn
+
+    from archive.web import create_app
+
+    url = resolve_db_url(db)
+    try:
+        web = create_app(url)
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        fail(f"cannot open database {url}: {str(exc).splitlines()[0]}")
+    shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    err_console.print(f"fazhi: serving {url} on http://{shown}:{port}/ (Ctrl-C to stop)", highlight=False)
+    uvicorn.run(web, host=host, port=port, log_level="info")
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _cell_text(cell: Cell) -> Text:
+    style = STATE_STYLES[cell.state]
+    label = cell.state.replace("_", " ")
+    if cell.state == "late":
+        label += f" +{cell.days_late}d"
+    text = Text(label, style=style)
+    if cell.date:
+        text.append(f"\n{cell.date.isoformat()}" + (" (seen)" if cell.date_source == "first_seen" else ""))
+    if cell.also_on:
+        text.append(f"\nalso on {', '.join(cell.also_on)}", style="dim")
+    return text
+
+
+@app.command()
+def coverage(
+    year: Annotated[
+        list[int] | None, typer.Option(help="Year the reports cover; repeatable (default: every year).")
+    ] = None,
+    mirrors: Annotated[bool, typer.Option("--mirrors", help="Add rows for unofficial mirror portals.")] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Judge deadlines as of this day (default: today).")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Which portal published its report for which year, when, and whether by the 31 March deadline."""
+    today = _parse_day(as_of)
+    with open_session(db) as session:
+        matrix = coverage_matrix(session, years=year, include_mirrors=mirrors, today=today)
+    if as_json:
+        emit_json(matrix.to_dict())
+        return
+    if not matrix.years:
+        console.print("no reports in the archive yet")
+        return
+    table = Table(show_lines=True, title=f"report coverage as of {matrix.today.isoformat()}")
+    table.add_column("portal")
+    for y in matrix.years:
+        table.add_column(f"{y}\ndue {deadline(y).isoformat()}")
+    for row in matrix.rows:
+        name = Text(row.name)
+        name.append(f"\n{row.portal}" + (f" · {row.region}" if row.region else ""), style="dim")
+        table.add_row(name, *(_cell_text(row.cells[y]) for y in matrix.years))
+    totals = matrix.totals()
+    table.add_row(
+        Text("totals", style="bold"),
+        *(
+            Text(", ".join(f"{s.replace('_', ' ')} {n}" for s, n in totals[y].items() if n))
+            for y in matrix.years
+        ),
+    )
+    console.print(table)

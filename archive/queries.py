@@ -1,0 +1,75 @@
+"""Read-side queries shared by the crawler (conditional requests), the CLI and the web UI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+
+from archive.models import Change, CrawlRun, Document, Version
+
+
+def known_documents(engine: Engine, portal_id: str) -> dict[str, tuple[str | None, str | None, str]]:
+    """``{url: (etag, last_modified, status)}`` for a portal's documents, for If-None-Match/-Modified-Since."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(Document.url, Document.etag, Document.last_modified, Document.status).where(
+                Document.portal_id == portal_id
+            )
+        )
+        return {url: (etag, modified, status) for url, etag, modified, status in rows}
+
+
+def find_document(session: Session, ref: str | int) -> Document | None:
+    """A document by id (digits), by current URL, or by a URL it was moved away from."""
+    ref = str(ref).strip()
+    if ref.isdigit():
+        return session.get(Document, int(ref))
+    document = session.scalars(select(Document).where(Document.url == ref)).first()
+    if document is None:
+        document = session.scalars(
+            select(Document).where(Document.moved_from == ref).order_by(Document.id)
+        ).first()
+    return document
+
+
+def versions_of(session: Session, document_id: int) -> Sequence[Version]:
+    """All versions of a document, oldest first (raw bytes deferred by the caller's needs)."""
+    return session.scalars(
+        select(Version).where(Version.document_id == document_id).order_by(Version.seq)
+    ).all()
+
+
+def version_of(session: Session, document_id: int, seq: int) -> Version | None:
+    return session.scalars(
+        select(Version).where(Version.document_id == document_id, Version.seq == seq)
+    ).first()
+
+
+def changes_of(session: Session, document_id: int) -> Sequence[Change]:
+    return session.scalars(
+        select(Change).where(Change.document_id == document_id).order_by(Change.at, Change.id)
+    ).all()
+
+
+def change_feed(
+    session: Session, *, since: datetime | None = None, kinds: Sequence[str] = (), limit: int | None = None
+) -> Sequence[tuple[Change, Document]]:
+    """Change events (newest first) with their documents."""
+    stmt = select(Change, Document).join(Document, Document.id == Change.document_id)
+    if since is not None:
+        stmt = stmt.where(Change.at >= since)
+    if kinds:
+        stmt = stmt.where(Change.kind.in_(list(kinds)))
+    stmt = stmt.order_by(Change.at.desc(), Change.id.desc())
+    if limit:
+        stmt = stmt.limit(limit)
+    return [(change, document) for change, document in session.execute(stmt)]
+
+
+def recent_runs(session: Session, *, limit: int = 20) -> Sequence[CrawlRun]:
+    return session.scalars(
+        select(CrawlRun).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(limit)
+    ).all()

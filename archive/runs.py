@@ -1,0 +1,57 @@
+"""Crawl runs: one row per crawl, opened at start and closed with its outcome and counters."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from sqlmodel import Session
+
+from archive.models import RUN_OUTCOMES, CrawlRun
+from archive.types import utcnow
+
+
+def start_run(
+    session: Session,
+    *,
+    portals: Iterable[str] = (),
+    registry_path: str | None = None,
+    pid: int | None = None,
+    now: datetime | None = None,
+) -> CrawlRun:
+    """Open a run (outcome ``running``); the caller commits so other processes can see it."""
+    run = CrawlRun(
+        started_at=now or utcnow(),
+        outcome="running",
+        portals=list(portals),
+        counters={},
+        registry_path=registry_path,
+        pid=os.getpid() if pid is None else pid,
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(
+    session: Session,
+    run_id: int,
+    *,
+    outcome: str,
+    counters: Mapping[str, Mapping[str, int]] | None = None,
+    now: datetime | None = None,
+) -> CrawlRun:
+    """Close a run with ``ok`` / ``failed`` / ``interrupted`` and its per-portal counters."""
+    if outcome not in RUN_OUTCOMES:
+        raise ValueError(f"unknown run outcome {outcome!r}; expected one of {', '.join(RUN_OUTCOMES)}")
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise LookupError(f"no crawl run with id {run_id}")
+    run.outcome = outcome
+    run.finished_at = now or utcnow()
+    if counters is not None:
+        run.counters = {portal: dict(values) for portal, values in counters.items()}
+    session.add(run)
+    session.flush()
+    return run

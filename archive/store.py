@@ -1,0 +1,349 @@
+"""Writing what a crawl learns into the archive: documents, versions, change events, report groups.
+
+Every function here works inside the caller's transaction and never commits: the caller commits once per
+item, so a failure mid-item leaves nothing half-stored. Versions are only ever inserted, never updated:
+a new one is created only when the *normalized* text changes (page-chrome changes do not count).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from archive.diff import diff_texts
+from archive.groups import assign_group, leave_group
+from archive.models import Change, Document, Portal, Problem, Version
+from archive.runs import finish_run, start_run
+from archive.types import utcnow
+from crawler.items import PageItem, PageMissing, PageNotModified
+
+RAW_CODEC = "zlib"
+GONE_AFTER = 2
+
+__all__ = [
+    "GONE_AFTER",
+    "RecordResult",
+    "document_by_url",
+    "ensure_portal",
+    "finish_run",
+    "record_missing",
+    "record_not_modified",
+    "record_page",
+    "start_run",
+    "text_hash",
+    "upsert_portal",
+]
+
+
+@dataclass
+class RecordResult:
+    """What storing one item did, for stats and logs."""
+
+    document_id: int | None
+    outcome: str  # new_version | unchanged | problem | missing | not_modified | unknown
+    changes: list[str] = field(default_factory=list)  # change kinds recorded, in order
+    version: int | None = None  # seq of the version created, if any
+
+
+def text_hash(text: str) -> str:
+    """SHA-256 hex of the normalized text (the same fingerprint the dedup pipeline puts on items)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def compress_raw(body: bytes) -> bytes:
+    return zlib.compress(body, 6)
+
+
+def decompress_raw(data: bytes, codec: str = RAW_CODEC) -> bytes:
+    if codec != "zlib":
+        raise ValueError(f"unknown raw codec {codec!r}")
+    return zlib.decompress(data)
+
+
+def document_by_url(session: Session, url: str) -> Document | None:
+    return session.scalars(select(Document).where(Document.url == url)).first()
+
+
+def upsert_portal(
+    session: Session,
+    *,
+    id: str,  # noqa: A002 - the registry's field name
+    name: str | None = None,
+    region: str | None = None,
+    adcode: str | None = None,
+    level: str | None = None,
+    official: bool = True,
+    start_urls: Iterable[str] = (),
+    render: str = "auto",
+) -> Portal:
+    """Create or update a portal from its registry entry (the registry is the authority)."""
+    portal = session.get(Portal, id) or Portal(id=id, name=name or id)
+    portal.name = name or portal.name or id
+    portal.region = region
+    portal.adcode = str(adcode) if adcode is not None else None
+    portal.level = level
+    portal.official = official
+    portal.start_urls = list(start_urls)
+    portal.render = render or "auto"
+    session.add(portal)
+    session.flush()
+    return portal
+
+
+def ensure_portal(session: Session, *, portal_id: str, official: bool = True) -> Portal:
+    """The portal row for an item; a stub when the registry was never synced into this database."""
+    portal = session.get(Portal, portal_id)
+    if portal is None:
+        portal = Portal(id=portal_id, name=portal_id, official=official, start_urls=[])
+        session.add(portal)
+        session.flush()
+    return portal
+
+
+def _add_change(
+    session: Session,
+    *,
+    document: Document,
+    kind: str,
+    at: datetime,
+    summary: str = "",
+    from_version: int | None = None,
+    to_version: int | None = None,
+    result: RecordResult | None = None,
+) -> None:
+    session.add(
+        Change(
+            document_id=document.id,
+            kind=kind,
+            at=at,
+            summary=summary,
+            from_version=from_version,
+            to_version=to_version,
+        )
+    )
+    if result is not None:
+        result.changes.append(kind)
+
+
+def _resolve_move(session: Session, item: PageItem, now: datetime, result: RecordResult) -> Document | None:
+    """The document for ``item.url``, following a 301 from a known URL (identity and history kept)."""
+    document = document_by_url(session, item.url)
+    if not item.requested_url or item.requested_url == item.url:
+        return document
+    old = document_by_url(session, item.requested_url)
+    if old is None or (document is not None and old.id == document.id):
+        return document
+    if document is None:
+        old.moved_from = old.url
+        old.url = item.url
+        old.moved_to = None
+        session.add(old)
+        session.flush()
+        _add_change(
+            session,
+            document=old,
+            kind="moved",
+            at=now,
+            summary=f"{old.moved_from} -> {item.url}",
+            to_version=old.versions or None,
+            result=result,
+        )
+        return old
+    # Both URLs are archived already: the old document points at the new one and is no longer served.
+    old.moved_to = item.url
+    old.status = "gone"
+    session.add(old)
+    _add_change(
+        session,
+        document=old,
+        kind="moved",
+        at=now,
+        summary=f"{old.url} -> {item.url} (already archived as document {document.id})",
+        result=result,
+    )
+    return document
+
+
+def _apply_metadata(document: Document, item: PageItem, now: datetime) -> None:
+    document.title = item.title or item.list_title or document.title
+    document.kind = item.kind or "other"
+    document.year = item.year
+    document.publisher = item.publisher or document.publisher
+    document.published = item.published or document.published
+    document.etag = item.headers.get("etag")
+    document.last_modified = item.headers.get("last-modified")
+    document.last_seen = now
+    document.missing_count = 0
+
+
+def record_page(session: Session, item: PageItem, *, now: datetime | None = None) -> RecordResult:
+    """Store one fetched page: document upsert, move, version (only if the text changed), events, group."""
+    now = now or item.fetched_at or utcnow()
+    result = RecordResult(document_id=None, outcome="unchanged")
+    ensure_portal(session, portal_id=item.portal_id, official=item.official)
+    document = _resolve_move(session, item, now, result)
+    if document is None:
+        document = Document(portal_id=item.portal_id, url=item.url, first_seen=now, last_seen=now)
+        session.add(document)
+        session.flush()
+    elif document.status != "live":
+        _add_change(
+            session,
+            document=document,
+            kind="returned",
+            at=now,
+            summary=f"was {document.status}",
+            to_version=document.versions or None,
+            result=result,
+        )
+    document.status = "live"
+    was_report, old_year = document.kind == "report", document.year
+    _apply_metadata(document, item, now)
+    result.document_id = document.id
+
+    text = item.text or ""
+    if not text.strip():
+        notes = "; ".join(item.problems) or "no text extracted"
+        session.add(
+            Problem(
+                document_id=document.id,
+                portal_id=item.portal_id,
+                url=item.url,
+                at=now,
+                message=f"empty text, no version stored: {notes}",
+            )
+        )
+        session.add(document)
+        session.flush()
+        result.outcome = "problem"
+        return result
+
+    digest = item.text_hash or text_hash(text)
+    text_changed = digest != document.text_hash or document.versions == 0
+    if text_changed:
+        _add_version(session, document=document, item=item, text=text, digest=digest, now=now, result=result)
+    session.add(document)
+    session.flush()
+
+    if document.kind == "report":
+        if text_changed or document.report_group_id is None or not was_report or old_year != document.year:
+            assign_group(session, document=document, text=text)
+    elif was_report or document.report_group_id is not None:
+        leave_group(session, document=document)
+    return result
+
+
+def _add_version(
+    session: Session,
+    *,
+    document: Document,
+    item: PageItem,
+    text: str,
+    digest: str,
+    now: datetime,
+    result: RecordResult,
+) -> None:
+    previous = None
+    if document.versions:
+        previous = session.scalars(
+            select(Version.text).where(Version.document_id == document.id, Version.seq == document.versions)
+        ).first()
+    seq = document.versions + 1
+    version = Version(
+        document_id=document.id,
+        seq=seq,
+        fetched_at=item.fetched_at or now,
+        title=item.title or item.list_title,
+        text=text,
+        text_extracted=item.text_extracted,
+        text_hash=digest,
+        raw=compress_raw(item.body) if item.body is not None else None,
+        raw_codec=RAW_CODEC,
+        raw_size=len(item.body or b""),
+        content_type=item.headers.get("content-type"),
+        encoding=item.encoding,
+    )
+    if previous is None:
+        summary = f"{len(text)} chars"
+        kind = "new"
+    else:
+        diff = diff_texts(previous, text)
+        version.similarity = round(diff.similarity, 6)
+        version.chars_added = diff.chars_added
+        version.chars_removed = diff.chars_removed
+        summary = f"+{diff.chars_added} -{diff.chars_removed} chars, similarity {diff.similarity:.4f}"
+        kind = "changed"
+    session.add(version)
+    document.versions = seq
+    document.text_hash = digest
+    document.text_len = len(text)
+    session.add(document)
+    session.flush()
+    _add_change(
+        session,
+        document=document,
+        kind=kind,
+        at=now,
+        summary=summary,
+        from_version=seq - 1 if previous is not None else None,
+        to_version=seq,
+        result=result,
+    )
+    result.outcome = "new_version"
+    result.version = seq
+
+
+def record_missing(
+    session: Session, item: PageMissing, *, gone_after: int = GONE_AFTER, now: datetime | None = None
+) -> RecordResult:
+    """A known URL answered 404/410/soft-404: ``missing``, then ``gone`` after ``gone_after`` crawls in a row."""
+    now = now or item.fetched_at or utcnow()
+    document = document_by_url(session, item.url)
+    if document is None:
+        return RecordResult(document_id=None, outcome="unknown")
+    result = RecordResult(document_id=document.id, outcome="missing")
+    document.missing_count += 1
+    reason = f"HTTP {item.status}" + (f": {item.reason}" if item.reason else "")
+    if document.status == "live" and document.missing_count < max(gone_after, 1):
+        document.status = "missing"
+        _add_change(session, document=document, kind="missing", at=now, summary=reason, result=result)
+    elif document.status != "gone" and document.missing_count >= max(gone_after, 1):
+        document.status = "gone"
+        summary = f"{reason}; missing {document.missing_count} crawls in a row"
+        _add_change(session, document=document, kind="gone", at=now, summary=summary, result=result)
+    session.add(document)
+    session.flush()
+    return result
+
+
+def record_not_modified(
+    session: Session, item: PageNotModified, *, now: datetime | None = None
+) -> RecordResult:
+    """A known URL answered 304 (or was skipped as unchanged): it is alive; touch ``last_seen``."""
+    now = now or item.fetched_at or utcnow()
+    document = document_by_url(session, item.url)
+    if document is None:
+        return RecordResult(document_id=None, outcome="unknown")
+    result = RecordResult(document_id=document.id, outcome="not_modified")
+    if document.status != "live":
+        _add_change(
+            session,
+            document=document,
+            kind="returned",
+            at=now,
+            summary=f"was {document.status}",
+            to_version=document.versions or None,
+            result=result,
+        )
+        document.status = "live"
+    document.last_seen = now
+    document.missing_count = 0
+    session.add(document)
+    session.flush()
+    return result

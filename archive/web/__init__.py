@@ -1,0 +1,7 @@
+"""The web UI and JSON API over the archive (``fazhi serve``)."""
+
+from __future__ import annotations
+
+from archive.web.app import create_app
+
+__all__ = ["create_app"]

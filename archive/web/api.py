@@ -1,0 +1,179 @@
+"""The JSON API under ``/api``: the same read models as the pages, described by ``/openapi.json``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+from sqlmodel import Session
+
+from archive.coverage import coverage as coverage_matrix
+from archive.export import EXPORT_KEYS, iter_records
+from archive.markdown import iter_markdown
+from archive.search import search as search_archive
+from archive.web import views
+from archive.web.deps import SessionDep
+from archive.web.schemas import (
+    CoverageOut,
+    DiffOut,
+    DocumentDetail,
+    FeedItem,
+    GroupOut,
+    PortalOut,
+    SearchResults,
+    VersionOut,
+)
+
+router = APIRouter(prefix="/api", tags=["archive"])
+
+Level = Literal["province", "city", "county", "township", "department"]
+Status = Literal["live", "missing", "gone"]
+Kind = Literal["report", "other"]
+
+
+@router.get("/search", response_model=SearchResults)
+def api_search(
+    session: SessionDep,
+    q: Annotated[str, Query(description="Words to find; several words must all occur.")],
+    year: int | None = None,
+    region: Annotated[
+        str | None, Query(description="Portal region prefix (上海市 finds 上海市静安区)")
+    ] = None,
+    level: Level | None = None,
+    portal: str | None = None,
+    status: Status | None = None,
+    kind: Kind | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> dict:
+    """Full-text search over the latest version of every document, best first."""
+    hits = search_archive(
+        session,
+        q,
+        year=year,
+        region=region,
+        level=level,
+        portal=portal,
+        status=status,
+        kind=kind,
+        limit=limit,
+    )
+    return {"query": q, "count": len(hits), "hits": [h.to_dict() for h in hits]}
+
+
+@router.get("/documents/{document_id}", response_model=DocumentDetail)
+def api_document(document_id: int, session: SessionDep) -> dict:
+    """A document: metadata, the latest version's text, every version, its events and its report group."""
+    return views.document_page(session, document_id)
+
+
+@router.get("/documents/{document_id}/versions", response_model=list[VersionOut])
+def api_versions(document_id: int, session: SessionDep) -> list[dict]:
+    """Every stored version of a document, oldest first (without text)."""
+    return views.document_page(session, document_id)["versions"]
+
+
+@router.get("/documents/{document_id}/versions/{seq}", response_model=VersionOut)
+def api_version(document_id: int, seq: int, session: SessionDep) -> dict:
+    """One version of a document, with its normalized text."""
+    return views.document_page(session, document_id, seq)["version"]
+
+
+@router.get("/documents/{document_id}/diff", response_model=DiffOut)
+def api_diff(
+    document_id: int,
+    session: SessionDep,
+    from_: Annotated[int | None, Query(alias="from", description="Old version (default: to − 1)")] = None,
+    to: Annotated[int | None, Query(description="New version (default: the latest)")] = None,
+) -> dict:
+    """What changed between two versions: aligned sentence blocks with character-level segments."""
+    return views.diff_page(session, document_id, from_, to)
+
+
+@router.get("/groups/{group_id}", response_model=GroupOut)
+def api_group(group_id: int, session: SessionDep) -> dict:
+    """A report group: every URL (document) that carries the same report."""
+    return views.get_group(session, group_id)
+
+
+@router.get("/changes", response_model=list[FeedItem])
+def api_changes(
+    session: SessionDep,
+    since: Annotated[datetime | None, Query(description="Only events at or after this time")] = None,
+    kind: Annotated[
+        list[str] | None, Query(description="new, changed, missing, gone, returned, moved")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict]:
+    """The change feed, newest first."""
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return views.feed(session, since=since, kinds=kind, limit=limit)
+
+
+@router.get("/coverage", response_model=CoverageOut)
+def api_coverage(
+    session: SessionDep,
+    year: Annotated[
+        list[int] | None, Query(description="Years to show (default: all in the archive)")
+    ] = None,
+    mirrors: bool = False,
+    today: Annotated[date | None, Query(description="Judge deadlines as of this day")] = None,
+) -> dict:
+    """Portal × year matrix: on time (by 31 March of the next year), late, undated, missing, not due."""
+    return coverage_matrix(session, years=year, include_mirrors=mirrors, today=today).to_dict()
+
+
+@router.get("/portals", response_model=list[PortalOut])
+def api_portals(session: SessionDep) -> list[dict]:
+    """Every portal with its document and report counts."""
+    return views.portals(session)
+
+
+EXPORT_TYPES = {
+    "jsonl": "application/x-ndjson; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "markdown": "text/markdown; charset=utf-8",
+}
+
+
+@router.get("/export", response_class=StreamingResponse, responses={200: {"content": {"text/plain": {}}}})
+def api_export(
+    request: Request,
+    format: Literal["jsonl", "csv", "markdown"] = "jsonl",  # noqa: A002 - the public parameter name
+    all: bool = False,  # noqa: A002 - mirrors `fazhi export --all`
+) -> StreamingResponse:
+    """One record per document (reports only unless ``all``), streamed as JSONL, CSV or Markdown."""
+    chunks = _export_chunks(request.app.state.engine, format, all)
+    ext = "md" if format == "markdown" else format
+    return StreamingResponse(
+        chunks,
+        media_type=EXPORT_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="fazhi.{ext}"'},
+    )
+
+
+def _export_chunks(engine, fmt: str, include_all: bool) -> Iterator[str]:
+    """Stream an export; the session lives as long as the response body is being sent."""
+    with Session(engine) as session:
+        records = iter_records(session, all=include_all)
+        if fmt == "jsonl":
+            for record in records:
+                yield json.dumps(record, ensure_ascii=False) + "\n"
+        elif fmt == "csv":
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=EXPORT_KEYS, lineterminator="\n")
+            writer.writeheader()
+            for record in records:
+                writer.writerow({k: "" if v is None else v for k, v in record.items()})
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+            yield buffer.getvalue()
+        else:
+            yield from iter_markdown(records)

@@ -1,0 +1,113 @@
+"""The FastAPI application: HTML pages at ``/``, the JSON API at ``/api``, OpenAPI at ``/openapi.json``.
+
+Pages are rendered on the server (no JavaScript). Stored content is hostile by assumption: templates
+escape everything, and a Content-Security-Policy that forbids scripts backs that up, so even an escaping
+bug could not run a stored ``<script>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from archive.db import get_engine, resolve_db_url
+from archive.web import api, pages
+from archive.web.templating import make_templates
+from archive.web.views import NotFound
+
+STATIC_DIR = Path(__file__).parent / "static"
+API_DOCS = "/api/docs"
+
+# No scripts at all on our pages; styles and images only from ourselves; never framed.
+PAGE_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def create_app(db_url: str | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """The web app over the archive at ``db_url`` (resolved like ``--db``), or over a given engine."""
+    owned = engine is None
+    engine = engine or get_engine(resolve_db_url(db_url))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            engine.dispose()
+
+    app = FastAPI(
+        title="fazhi",
+        description="An archive of Chinese local governments' 法治政府建设 annual reports: "
+        "search, reports with every version, diffs, the change feed and publication coverage.",
+        version="1",
+        docs_url=API_DOCS,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.templates = make_templates()
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    _install_error_pages(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if not request.url.path.startswith(API_DOCS):  # Swagger UI needs its own scripts
+            response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+            response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def _install_error_pages(app: FastAPI) -> None:
+    """Friendly HTML error pages for people, ``{"detail": ...}`` for the API."""
+
+    def render(request: Request, status: int, title: str, message: str) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=status)
+        return app.state.templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": status, "title": title, "message": message},
+            status_code=status,
+        )
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return render(request, 404, "Not found", str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            message = exc.detail if exc.detail != "Not Found" else "There is no page at this address."
+            return render(request, 404, "Not found", str(message))
+        return render(request, exc.status_code, "Error", str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        return render(request, 422, "Bad request", problems)

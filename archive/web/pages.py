@@ -1,0 +1,183 @@
+"""HTML pages: home, search, report, version, diff, report group, change feed, coverage matrix."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from archive.coverage import coverage as coverage_matrix
+from archive.models import CHANGE_KINDS, DOCUMENT_STATUSES
+from archive.search import search as search_archive
+from archive.web import views
+from archive.web.deps import SessionDep, TemplatesDep
+from archive.web.params import BadValue, opt_datetime, opt_int, opt_str
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+LEVELS = ("province", "city", "county", "township", "department")
+MAX_LIMIT = 200
+
+
+def _render(templates: TemplatesDep, request: Request, name: str, context: dict) -> Response:
+    return templates.TemplateResponse(request, name, context)
+
+
+@router.get("/", name="home")
+def home(request: Request, session: SessionDep, templates: TemplatesDep) -> Response:
+    return _render(
+        templates,
+        request,
+        "home.html",
+        {"stats": views.stats(session), "changes": views.feed(session, limit=10)},
+    )
+
+
+@router.get("/search", name="search")
+def search_page(
+    request: Request,
+    session: SessionDep,
+    templates: TemplatesDep,
+    q: str = "",
+    year: str | None = None,
+    region: str | None = None,
+    level: str | None = None,
+    portal: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    limit: str | None = None,
+) -> Response:
+    form = {
+        "year": opt_str(year) or "",
+        "region": opt_str(region) or "",
+        "level": opt_str(level) or "",
+        "portal": opt_str(portal) or "",
+        "status": opt_str(status) or "",
+        "kind": opt_str(kind) or "",
+    }
+    error, hits = None, []
+    try:
+        n = min(max(opt_int(limit, "limit") or 50, 1), MAX_LIMIT)
+        year_n = opt_int(year, "year")
+        if q.strip():
+            hits = search_archive(
+                session,
+                q,
+                year=year_n,
+                region=opt_str(region),
+                level=opt_str(level),
+                portal=opt_str(portal),
+                status=opt_str(status),
+                kind=opt_str(kind),
+                limit=n,
+            )
+    except BadValue as exc:
+        error = str(exc)
+    return _render(
+        templates,
+        request,
+        "search.html",
+        {
+            "q": q,
+            "form": form,
+            "hits": hits,
+            "error": error,
+            "levels": LEVELS,
+            "statuses": DOCUMENT_STATUSES,
+            "portals": views.portals(session),
+        },
+    )
+
+
+@router.get("/documents/{document_id}", name="document")
+def document_page(
+    request: Request, document_id: int, session: SessionDep, templates: TemplatesDep
+) -> Response:
+    return _render(
+        templates, request, "document.html", {**views.document_page(session, document_id)}
+    )
+
+
+@router.get("/documents/{document_id}/versions/{seq}", name="version")
+def version_page(
+    request: Request, document_id: int, seq: int, session: SessionDep, templates: TemplatesDep
+) -> Response:
+    return _render(
+        templates, request, "document.html", {**views.document_page(session, document_id, seq)}
+    )
+
+
+@router.get("/documents/{document_id}/diff", name="diff")
+def diff_page(
+    request: Request,
+    document_id: int,
+    session: SessionDep,
+    templates: TemplatesDep,
+    from_: Annotated[int | None, Query(alias="from")] = None,
+    to: int | None = None,
+) -> Response:
+    return _render(
+        templates, request, "diff.html", {**views.diff_page(session, document_id, from_, to)}
+    )
+
+
+@router.get("/groups/{group_id}", name="group")
+def group_page(request: Request, group_id: int, session: SessionDep, templates: TemplatesDep) -> Response:
+    return _render(templates, request, "group.html", {"group": views.get_group(session, group_id)})
+
+
+@router.get("/changes", name="changes")
+def changes_page(
+    request: Request,
+    session: SessionDep,
+    templates: TemplatesDep,
+    since: str | None = None,
+    kind: str | None = None,
+    limit: str | None = None,
+) -> Response:
+    error, rows = None, []
+    try:
+        n = min(max(opt_int(limit, "limit") or 100, 1), 1000)
+        kinds = [opt_str(kind)] if opt_str(kind) else []
+        rows = views.feed(session, since=opt_datetime(since, "since"), kinds=kinds, limit=n)
+    except BadValue as exc:
+        error = str(exc)
+    return _render(
+        templates,
+        request,
+        "changes.html",
+        {
+            "rows": rows,
+            "error": error,
+            "kinds": CHANGE_KINDS,
+            "form": {"since": opt_str(since) or "", "kind": opt_str(kind) or ""},
+        },
+    )
+
+
+@router.get("/coverage", name="coverage")
+def coverage_page(
+    request: Request,
+    session: SessionDep,
+    templates: TemplatesDep,
+    year: Annotated[list[str] | None, Query()] = None,
+    mirrors: str | None = None,
+) -> Response:
+    error, years = None, []
+    try:
+        years = [y for y in (opt_int(v, "year") for v in year or []) if y is not None]
+    except BadValue as exc:
+        error = str(exc)
+    matrix = coverage_matrix(session, years=years or None, include_mirrors=bool(opt_str(mirrors)))
+    return _render(
+        templates,
+        request,
+        "coverage.html",
+        {
+            "cov": matrix,
+            "totals": matrix.totals(),
+            "error": error,
+            "mirrors": bool(opt_str(mirrors)),
+        },
+    )

@@ -1,0 +1,181 @@
+"""Response models of the JSON API: they make ``/openapi.json`` describe what the API really returns."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class SearchHit(BaseModel):
+    id: int
+    url: str
+    title: str | None
+    portal: str
+    kind: str
+    year: int | None
+    status: str
+    published: str | None = Field(description="YYYY-MM-DD")
+    report_group: int | None
+    matches: int = Field(description="Occurrences of the query terms in title and text")
+    snippet: str
+    highlights: list[list[int]] = Field(description="[start, end) character spans of the terms in snippet")
+
+
+class SearchResults(BaseModel):
+    query: str
+    count: int
+    hits: list[SearchHit]
+
+
+class DocumentOut(BaseModel):
+    id: int
+    url: str
+    portal: str
+    portal_name: str | None
+    region: str | None
+    level: str | None
+    official: bool | None
+    kind: str
+    title: str | None
+    year: int | None
+    published: str | None
+    publisher: str | None
+    report_group: int | None
+    status: str
+    versions: int
+    first_seen: str | None
+    last_seen: str | None
+    moved_from: str | None
+    moved_to: str | None
+
+
+class VersionOut(BaseModel):
+    seq: int
+    fetched_at: str | None
+    title: str | None
+    chars: int
+    text_hash: str
+    similarity: float | None
+    chars_added: int | None
+    chars_removed: int | None
+    raw_size: int
+    content_type: str | None
+    text: str | None = Field(default=None, description="Normalized text (single-version endpoint only)")
+
+
+class ChangeOut(BaseModel):
+    at: str | None
+    kind: str
+    from_version: int | None
+    to_version: int | None
+    summary: str
+
+
+class FeedItem(ChangeOut):
+    document: int
+    url: str
+    portal: str
+    title: str | None
+    year: int | None
+    versions: int
+
+
+class GroupMember(BaseModel):
+    id: int
+    url: str
+    portal: str
+    portal_name: str | None
+    official: bool
+    status: str
+    published: str | None
+    first_seen: str | None
+    versions: int
+    canonical: bool
+
+
+class GroupOut(BaseModel):
+    id: int
+    title: str | None
+    jurisdiction: str | None
+    year: int | None
+    canonical_document: int | None
+    documents: list[GroupMember]
+
+
+class DocumentDetail(BaseModel):
+    document: DocumentOut
+    version: VersionOut | None = Field(description="The latest version, with its text")
+    versions: list[VersionOut]
+    changes: list[ChangeOut]
+    group: GroupOut | None
+
+
+class Segment(BaseModel):
+    op: str = Field(description="equal | delete | insert")
+    text: str
+
+
+class DiffBlock(BaseModel):
+    op: str = Field(description="equal | replace | delete | insert (aligned sentences)")
+    old: str
+    new: str
+    segments: list[Segment]
+
+
+class DiffOut(BaseModel):
+    document: DocumentOut
+    from_version: VersionOut = Field(alias="from")
+    to_version: VersionOut = Field(alias="to")
+    chars_added: int
+    chars_removed: int
+    similarity: float
+    changed: bool
+    blocks: list[DiffBlock]
+
+    model_config = {"populate_by_name": True, "serialize_by_alias": True}
+
+
+class PortalOut(BaseModel):
+    id: str
+    name: str
+    region: str | None
+    adcode: str | None
+    level: str | None
+    official: bool
+    documents: int
+    reports: int
+
+
+class CoverageDocOut(BaseModel):
+    id: int
+    url: str
+    title: str | None
+    published: str | None
+    first_seen: str
+    status: str
+    report_group: int | None
+
+
+class CoverageCell(BaseModel):
+    state: str = Field(description="on_time | late | undated | missing | not_due")
+    date: str | None
+    date_source: str | None = Field(description="published | first_seen")
+    days_late: int | None
+    documents: list[CoverageDocOut]
+    also_on: list[str]
+
+
+class CoverageRow(BaseModel):
+    portal: str
+    name: str
+    region: str | None
+    level: str | None
+    adcode: str | None
+    cells: dict[str, CoverageCell]
+
+
+class CoverageOut(BaseModel):
+    today: str
+    years: list[int]
+    deadlines: dict[str, str]
+    totals: dict[str, dict[str, int]]
+    rows: list[CoverageRow]

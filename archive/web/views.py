@@ -1,0 +1,252 @@
+"""Read models for the web UI and the JSON API: plain dicts built from the archive, shared by both.
+
+Keeping the assembly here means an HTML page and its ``/api`` twin can never disagree about what a report,
+a diff or a report group contains. Nothing here escapes anything: the templates (autoescape on) do that.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from archive.diff import diff_texts
+from archive.models import Change, Document, Portal, ReportGroup, Version
+from archive.queries import change_feed, changes_of, version_of, versions_of
+
+
+class NotFound(LookupError):
+    """Something the URL names does not exist; the app turns it into a friendly 404."""
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` if it is a plain http(s) link, else None: stored URLs come from the internet."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+def get_document(session: Session, document_id: int) -> Document:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFound(f"There is no document {document_id} in the archive.")
+    return document
+
+
+def document_record(session: Session, document: Document) -> dict:
+    """The document's metadata (the export keys plus portal details and moves)."""
+    portal = session.get(Portal, document.portal_id)
+    return {
+        "id": document.id,
+        "url": document.url,
+        "portal": document.portal_id,
+        "portal_name": portal.name if portal else None,
+        "region": portal.region if portal else None,
+        "level": portal.level if portal else None,
+        "official": portal.official if portal else None,
+        "kind": document.kind,
+        "title": document.title,
+        "year": document.year,
+        "published": iso(document.published),
+        "publisher": document.publisher,
+        "report_group": document.report_group_id,
+        "status": document.status,
+        "versions": document.versions,
+        "first_seen": iso(document.first_seen),
+        "last_seen": iso(document.last_seen),
+        "moved_from": document.moved_from,
+        "moved_to": document.moved_to,
+    }
+
+
+def version_record(version: Version, *, with_text: bool = False) -> dict:
+    data = {
+        "seq": version.seq,
+        "fetched_at": iso(version.fetched_at),
+        "title": version.title,
+        "chars": len(version.text),
+        "text_hash": version.text_hash,
+        "similarity": version.similarity,
+        "chars_added": version.chars_added,
+        "chars_removed": version.chars_removed,
+        "raw_size": version.raw_size,
+        "content_type": version.content_type,
+    }
+    if with_text:
+        data["text"] = version.text
+    return data
+
+
+def change_record(change: Change) -> dict:
+    return {
+        "at": iso(change.at),
+        "kind": change.kind,
+        "from_version": change.from_version,
+        "to_version": change.to_version,
+        "summary": change.summary,
+    }
+
+
+def group_record(session: Session, group_id: int | None) -> dict | None:
+    """A report group and every document (URL) that carries it, canonical first."""
+    if group_id is None:
+        return None
+    group = session.get(ReportGroup, group_id)
+    if group is None:
+        return None
+    rows = session.execute(
+        select(Document, Portal)
+        .join(Portal, Portal.id == Document.portal_id)
+        .where(Document.report_group_id == group_id)
+        .order_by(Portal.official.desc(), Document.first_seen, Document.id)
+    ).all()
+    members = [
+        {
+            "id": d.id,
+            "url": d.url,
+            "portal": d.portal_id,
+            "portal_name": p.name,
+            "official": p.official,
+            "status": d.status,
+            "published": iso(d.published),
+            "first_seen": iso(d.first_seen),
+            "versions": d.versions,
+            "canonical": d.id == group.canonical_document_id,
+        }
+        for d, p in rows
+    ]
+    return {
+        "id": group.id,
+        "title": group.title,
+        "jurisdiction": group.jurisdiction,
+        "year": group.year,
+        "canonical_document": group.canonical_document_id,
+        "documents": members,
+    }
+
+
+def get_group(session: Session, group_id: int) -> dict:
+    group = group_record(session, group_id)
+    if group is None:
+        raise NotFound(f"There is no report group {group_id} in the archive.")
+    return group
+
+
+def document_page(session: Session, document_id: int, seq: int | None = None) -> dict:
+    """Everything the report page shows: metadata, one version's text, group, versions, events."""
+    document = get_document(session, document_id)
+    versions = versions_of(session, document.id)
+    shown = None
+    if seq is None:
+        shown = versions[-1] if versions else None
+    else:
+        shown = next((v for v in versions if v.seq == seq), None)
+        if shown is None:
+            raise NotFound(f"Document {document_id} has no version {seq} (it has {len(versions)}).")
+    return {
+        "document": document_record(session, document),
+        "href": safe_href(document.url),
+        "version": version_record(shown, with_text=True) if shown else None,
+        "versions": [version_record(v) for v in versions],
+        "changes": [change_record(c) for c in changes_of(session, document.id)],
+        "group": group_record(session, document.report_group_id),
+    }
+
+
+def diff_page(session: Session, document_id: int, from_seq: int | None, to_seq: int | None) -> dict:
+    """A diff between two versions of a document (defaults: the latest against the one before)."""
+    document = get_document(session, document_id)
+    if document.versions == 0:
+        raise NotFound(f"Document {document_id} has no stored version.")
+    to_n = to_seq if to_seq is not None else document.versions
+    from_n = from_seq if from_seq is not None else max(to_n - 1, 1)
+    old = version_of(session, document.id, from_n)
+    new = version_of(session, document.id, to_n)
+    for n, v in ((from_n, old), (to_n, new)):
+        if v is None:
+            raise NotFound(f"Document {document_id} has no version {n} (it has 1–{document.versions}).")
+    result = diff_texts(old.text, new.text)
+    blocks = [
+        {
+            "op": b.op,
+            "old": b.old,
+            "new": b.new,
+            "segments": [{"op": s.op, "text": s.text} for s in b.segments],
+        }
+        for b in result.blocks
+    ]
+    return {
+        "document": document_record(session, document),
+        "from": version_record(old),
+        "to": version_record(new),
+        **result.summary(),
+        "changed": result.changed,
+        "blocks": blocks,
+        "versions": [v.seq for v in versions_of(session, document.id)],
+    }
+
+
+def feed(
+    session: Session, *, since: datetime | None = None, kinds: list[str] | None = None, limit: int = 100
+) -> list[dict]:
+    """The change feed, newest first, each event with its document's identity."""
+    return [
+        {
+            **change_record(c),
+            "document": d.id,
+            "url": d.url,
+            "portal": d.portal_id,
+            "title": d.title,
+            "year": d.year,
+            "versions": d.versions,
+        }
+        for c, d in change_feed(session, since=since, kinds=kinds or (), limit=limit)
+    ]
+
+
+def portals(session: Session) -> list[dict]:
+    """Every portal with its document and report counts."""
+    counts = dict(
+        session.execute(select(Document.portal_id, func.count()).group_by(Document.portal_id)).all()
+    )
+    reports = dict(
+        session.execute(
+            select(Document.portal_id, func.count())
+            .where(Document.kind == "report")
+            .group_by(Document.portal_id)
+        ).all()
+    )
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "region": p.region,
+            "adcode": p.adcode,
+            "level": p.level,
+            "official": p.official,
+            "documents": counts.get(p.id, 0),
+            "reports": reports.get(p.id, 0),
+        }
+        for p in session.scalars(select(Portal).order_by(Portal.id))
+    ]
+
+
+def stats(session: Session) -> dict[str, int]:
+    """Archive totals for the home page."""
+    return {
+        "portals": session.scalar(select(func.count()).select_from(Portal)) or 0,
+        "documents": session.scalar(select(func.count()).select_from(Document)) or 0,
+        "reports": session.scalar(select(func.count()).where(Document.kind == "report")) or 0,
+        "versions": session.scalar(select(func.count()).select_from(Version)) or 0,
+        "changes": session.scalar(select(func.count()).select_from(Change)) or 0,
+    }

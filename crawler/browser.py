@@ -1,0 +1,84 @@
+"""The download handler: plain HTTP for most requests, Debian's Chromium for the few that need it.
+
+A thin subclass of scrapy-playwright's handler (which already passes requests without
+``meta["playwright"]`` to Scrapy's HTTP/1.1 handler) that
+
+* starts Playwright only when the first request needs the browser, so a crawl of static portals never starts
+  the Node driver or Chromium at all;
+* checks that the browser executable exists before launching, and turns a missing or unlaunchable browser
+  into :class:`BrowserUnavailable` with a message that says how to fix it. The render middleware then fails
+  that portal's browser requests; plain requests, and other portals, carry on.
+
+Settings: the ``PLAYWRIGHT_*`` settings of scrapy-playwright; ``PLAYWRIGHT_LAUNCH_OPTIONS["executable_path"]``
+is the browser checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+logger = logging.getLogger(__name__)
+
+INSTALL_HINT = "install Debian's Chromium: `sudo apt-get install chromium` (or `make chromium`)"
+
+
+class BrowserUnavailable(IgnoreRequest):
+    """The browser cannot be used in this crawl (not installed, or it failed to launch)."""
+
+
+class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
+    """scrapy-playwright's handler, launched lazily and failing clearly when there is no browser."""
+
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        self._launched = False
+        self._launch_lock = asyncio.Lock()
+        self.unavailable: str | None = None  # why the browser cannot be used, once known
+
+    async def _maybe_launch_in_thread(self) -> None:
+        """Connected to ``engine_started`` by the parent: do nothing there (see :meth:`_ensure_browser`)."""
+
+    def _engine_started(self):  # older Scrapy: same signal, same reason
+        return None
+
+    def executable(self) -> str | None:
+        return (self.config.launch_options or {}).get("executable_path")
+
+    def check_executable(self) -> str | None:
+        """Why the configured browser cannot run, or None when it looks usable."""
+        path = self.executable()
+        if path and not Path(path).exists():
+            return f"no browser at {path}; {INSTALL_HINT}"
+        return None
+
+    async def _ensure_browser(self) -> None:
+        """Start Playwright and the browser on first use; remember and raise why not, if they cannot be."""
+        if self.unavailable:
+            raise BrowserUnavailable(self.unavailable)
+        if self._launched and hasattr(self, "browser"):
+            return
+        async with self._launch_lock:
+            if self.unavailable:
+                raise BrowserUnavailable(self.unavailable)
+            problem = self.check_executable()
+            if problem is None:
+                try:
+                    if not self._launched:
+                        await self._launch()
+                        self._launched = True
+                    await self._maybe_launch_browser()
+                except Exception as exc:  # noqa: BLE001 - any launch failure means "no browser"
+                    problem = f"the browser failed to launch ({str(exc).strip().splitlines()[0][:200]}); {INSTALL_HINT}"
+            if problem:
+                self.unavailable = problem
+                raise BrowserUnavailable(problem)
+
+    async def _download_request(self, request: Request, spider=None) -> Response:
+        await self._ensure_browser()
+        return await super()._download_request(request, spider)

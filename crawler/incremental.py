@@ -1,0 +1,87 @@
+"""What a crawl remembers from earlier crawls, so that re-crawls cost little.
+
+Known documents are revalidated with conditional GETs (If-None-Match / If-Modified-Since) once they are due
+(``FAZHI_REVALIDATE_AFTER`` hours since we last saw them), never re-extracted when the server answers 304, and
+list paging stops at the first page that holds only known items, except in a full sweep (``--full``, or every
+``FAZHI_FULL_SWEEP_DAYS`` days per portal) which walks every list page again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from archive.models import CrawlRun, Document
+
+
+@dataclass(frozen=True)
+class KnownDocument:
+    url: str
+    etag: str | None
+    last_modified: str | None
+    last_seen: datetime
+    status: str
+
+
+@dataclass
+class CrawlMemory:
+    """Known documents per portal and when each portal last had a full sweep."""
+
+    documents: dict[str, dict[str, KnownDocument]] = field(default_factory=dict)
+    last_full_sweep: dict[str, datetime] = field(default_factory=dict)
+
+    def knows(self, portal_id: str, url: str) -> bool:
+        return url in self.documents.get(portal_id, {})
+
+    def due(self, portal_id: str, now: datetime, revalidate_after: timedelta) -> list[KnownDocument]:
+        """Known documents of the portal not seen within ``revalidate_after``, oldest first."""
+        docs = self.documents.get(portal_id, {}).values()
+        return sorted((d for d in docs if now - d.last_seen >= revalidate_after), key=lambda d: d.last_seen)
+
+    def needs_full_sweep(self, portal_id: str, now: datetime, every: timedelta) -> bool:
+        last = self.last_full_sweep.get(portal_id)
+        return last is None or now - last >= every
+
+
+def conditional_headers(doc: KnownDocument) -> dict[str, str]:
+    """Validators from the last fetch, for a conditional GET."""
+    headers = {}
+    if doc.etag:
+        headers["If-None-Match"] = doc.etag
+    if doc.last_modified:
+        headers["If-Modified-Since"] = doc.last_modified
+    return headers
+
+
+def load_memory(engine: Engine, portal_ids: Iterable[str], *, recent_runs: int = 200) -> CrawlMemory:
+    """Read known documents and full-sweep times for ``portal_ids`` from the archive."""
+    portal_ids = list(portal_ids)
+    memory = CrawlMemory(documents={pid: {} for pid in portal_ids})
+    with Session(engine) as session:
+        rows = session.exec(
+            select(
+                Document.portal_id,
+                Document.url,
+                Document.etag,
+                Document.last_modified,
+                Document.last_seen,
+                Document.status,
+            ).where(Document.portal_id.in_(portal_ids))
+        )
+        for portal_id, url, etag, last_modified, last_seen, status in rows:
+            memory.documents[portal_id][url] = KnownDocument(url, etag, last_modified, last_seen, status)
+        runs = session.exec(
+            select(CrawlRun)
+            .where(CrawlRun.outcome == "ok")
+            .order_by(CrawlRun.started_at.desc())
+            .limit(recent_runs)
+        )
+        for run in runs:
+            for portal_id, counters in (run.counters or {}).items():
+                if counters.get("full_sweep") and portal_id not in memory.last_full_sweep:
+                    memory.last_full_sweep[portal_id] = run.started_at
+    return memory

@@ -1,0 +1,270 @@
+"""The render middleware: plain first, the browser where a page or host needs it (ARCHITECTURE.md, data flow).
+
+On the way out (``process_request``) it decides, per request, plain or browser (:meth:`Hosts.route`), and
+for browser requests sets the scrapy-playwright meta keys. On the way back (``process_response``) it
+recognises challenges in plain responses and re-requests them through the browser, and for rendered
+responses it restores the real status (a gate's page answers 412 first and 200 after the reload), hands the
+earned cookies to Scrapy's cookie jar and decides whether a script-built host stays browser-bound.
+
+Meta keys: ``render_reason`` (why a request goes through the browser; the spider sets it through
+:func:`crawler.render.escalate.rerender`), ``render_baseline`` (visible characters of the plain page),
+``render_policy`` (the portal's ``render`` setting, stamped on every portal request), ``render_job``
+(:class:`~crawler.render.page.RenderJob`, the in-page work and its result).
+
+Stats (per portal): ``portal/<id>/browser`` requests sent through the browser, ``portal/<id>/browser/<reason>``
+(``challenge_412``, ``challenge_521``, ``challenge_script``, ``js_list``, ``js_article``, ``always``);
+``portal/<id>/challenges`` challenged plain responses; ``portal/<id>/browser/unsolved`` gates the browser
+did not pass; ``portal/<id>/browser/no_gain`` renderings that added no text; ``portal/<id>/browser/failed``
+browser errors; ``portal/<id>/browser/unavailable`` requests dropped because there is no browser.
+
+Settings: ``FAZHI_RENDER_SETTLE_TIMEOUT`` (seconds to wait for a page's content, default 10),
+``FAZHI_RENDER_QUIET_MS`` (how long the page must stay quiet to count as built, default 100),
+``FAZHI_RENDER_GATE_WAIT`` (seconds a non-page request on a gated host waits for the browser's cookies,
+default 15), ``PLAYWRIGHT_LAUNCH_OPTIONS`` (``executable_path`` is checked before the first launch).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from scrapy_playwright.page import PageMethod
+
+from crawler.browser import INSTALL_HINT, BrowserUnavailable
+from crawler.render.challenge import detect_challenge
+from crawler.render.escalate import BASELINE_KEY, REASON_KEY, baseline
+from crawler.render.hosts import JS_REASONS, Hosts, rendering_helped
+from crawler.render.page import RenderJob, init_page
+from crawler.walkers.links import is_attachment_url
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+CONTEXT_NAME = "render"
+CONTEXT_KWARGS = {"locale": "zh-CN", "service_workers": "block", "accept_downloads": False}
+PAGE_ROLES = ("list", "article")
+
+
+class ChallengeNotPassed(IgnoreRequest):
+    """The browser still showed the challenge page after waiting: nothing to parse."""
+
+
+@dataclass(frozen=True)
+class RenderConfig:
+    """The middleware's settings, read once."""
+
+    settle_timeout: float = 10.0
+    quiet_ms: int = 100
+    gate_wait: float = 15.0
+    executable: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RenderConfig:
+        launch = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") or {}
+        return cls(
+            settle_timeout=settings.getfloat("FAZHI_RENDER_SETTLE_TIMEOUT", 10.0),
+            quiet_ms=settings.getint("FAZHI_RENDER_QUIET_MS", 100),
+            gate_wait=settings.getfloat("FAZHI_RENDER_GATE_WAIT", 15.0),
+            executable=launch.get("executable_path"),
+        )
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def renderable(request: Request) -> bool:
+    """Only page GETs go through the browser: attachments and list APIs (POST, XML) stay plain."""
+    return (
+        request.method == "GET"
+        and request.meta.get("role") in PAGE_ROLES
+        and not is_attachment_url(request.url)
+    )
+
+
+class RenderMiddleware:
+    """Downloader middleware: routes each portal request plainly or through the browser (module docs)."""
+
+    def __init__(self, config: RenderConfig, stats, crawler: Crawler | None = None) -> None:
+        self.config = config
+        self.stats = stats
+        self.crawler = crawler
+        self.hosts = Hosts()
+        self.unavailable: str | None = None
+        self._reported: set[str] = set()  # portals already told about (no browser / render: never)
+        self._cookies_ready: dict[str, asyncio.Event] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RenderMiddleware:
+        return cls(RenderConfig.from_settings(crawler.settings), crawler.stats, crawler)
+
+    # -- helpers -------------------------------------------------------------------------------------------
+    def _inc(self, portal_id: str, name: str) -> None:
+        self.stats.inc_value(f"portal/{portal_id}/{name}")
+
+    def _policy(self, request: Request) -> str:
+        spider = getattr(self.crawler, "spider", None)
+        portal = getattr(spider, "portals", {}).get(request.meta.get("portal_id"))
+        return getattr(portal, "render", "auto") or "auto"
+
+    def _browser_problem(self) -> str | None:
+        if self.unavailable is None and self.config.executable and not Path(self.config.executable).exists():
+            self.unavailable = f"no browser at {self.config.executable}; {INSTALL_HINT}"
+        return self.unavailable
+
+    def _no_browser(self, portal_id: str, reason: str, problem: str) -> BrowserUnavailable:
+        self._inc(portal_id, "browser/unavailable")
+        if portal_id not in self._reported:
+            self._reported.add(portal_id)
+            logger.error(
+                "portal %s needs a browser (%s) but cannot have one: %s. Its pages that need the browser "
+                "are skipped; other portals crawl normally.",
+                portal_id,
+                reason,
+                problem,
+            )
+        return BrowserUnavailable(f"portal {portal_id}: browser needed ({reason}) but {problem}")
+
+    def _event(self, host: str) -> asyncio.Event:
+        event = self._cookies_ready.get(host)
+        if event is None:
+            event = self._cookies_ready[host] = asyncio.Event()
+        return event
+
+    # -- requests ------------------------------------------------------------------------------------------
+    def process_request(self, request: Request) -> None:
+        portal_id = request.meta.get("portal_id")
+        if portal_id is None or request.meta.get("playwright"):
+            return None
+        policy = request.meta.setdefault("render_policy", self._policy(request))
+        host = _host(request.url)
+        reason = self.hosts.route(host, policy, request.meta.get(REASON_KEY)) if renderable(request) else None
+        if reason is None:
+            cookies = self.hosts.handover(host)
+            if cookies:
+                given = request.cookies
+                if isinstance(given, dict):
+                    given = [{"name": k, "value": v} for k, v in given.items()]
+                request.cookies = [*(given or []), *cookies]
+            if self.hosts.has_cookies(host):
+                request.meta["render_carried_cookies"] = True
+            return None
+        problem = self._browser_problem()
+        if problem:
+            raise self._no_browser(portal_id, reason, problem)
+        self._to_browser(request, reason)
+        self._inc(portal_id, "browser")
+        self._inc(portal_id, f"browser/{reason}")
+        return None
+
+    def _to_browser(self, request: Request, reason: str) -> None:
+        job = RenderJob(quiet_ms=self.config.quiet_ms, settle_timeout=self.config.settle_timeout)
+        request.meta.update(
+            {
+                REASON_KEY: reason,
+                "render_job": job,
+                "playwright": True,
+                "playwright_context": CONTEXT_NAME,
+                "playwright_context_kwargs": CONTEXT_KWARGS,
+                "playwright_page_init_callback": init_page,
+                "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"},
+                "playwright_page_methods": [PageMethod(job.settle)],
+                "dont_merge_cookies": True,  # the browser keeps its own cookies; we copy them over ourselves
+            }
+        )
+        request.meta.pop("render_carried_cookies", None)
+        # The browser has its own cookies, and a navigation cannot use a 304: send neither.
+        for name in (b"Cookie", b"If-None-Match", b"If-Modified-Since"):
+            request.headers.pop(name, None)
+
+    # -- responses -----------------------------------------------------------------------------------------
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        portal_id = request.meta.get("portal_id")
+        if portal_id is None:
+            return response
+        if request.meta.get("playwright"):
+            return self._rendered(request, response, portal_id)
+        reason = detect_challenge(response.status, response.body)
+        if reason is None:
+            return response
+        host = _host(request.url)
+        self._inc(portal_id, "challenges")
+        self.hosts.challenged(host, reason, bool(request.meta.get("render_carried_cookies")))
+        if request.meta.get("render_policy") == "never":
+            if portal_id not in self._reported:
+                self._reported.add(portal_id)
+                logger.warning(
+                    "portal %s answers with an anti-bot challenge (%s) but its registry entry says "
+                    "render: never; set render: auto to let the browser pass it",
+                    portal_id,
+                    reason,
+                )
+            return response
+        meta = {k: v for k, v in request.meta.items() if k != "render_carried_cookies"}
+        if renderable(request):
+            return request.replace(meta={**meta, REASON_KEY: reason}, dont_filter=True)
+        # An attachment or list API behind the gate: wait for the browser to earn cookies, then retry plainly.
+        tries = meta.get("render_gate_tries", 0)
+        if tries >= 2:
+            return response
+        if not self.hosts[host].generation or request.meta.get("render_carried_cookies"):
+            event = self._event(host)
+            event.clear()
+            try:
+                await asyncio.wait_for(event.wait(), timeout=self.config.gate_wait)
+            except TimeoutError:
+                return response
+        return request.replace(meta={**meta, "render_gate_tries": tries + 1}, dont_filter=True)
+
+    def _rendered(self, request: Request, response: Response, portal_id: str) -> Response:
+        job = request.meta.get("render_job")
+        result = job.result if isinstance(job, RenderJob) else {}
+        status = result.get("status")
+        if status and status != response.status:
+            response = response.replace(status=status)
+        host = _host(request.url)
+        reason = request.meta.get(REASON_KEY, "")
+        if result.get("challenge") or detect_challenge(response.status, response.body):
+            self._inc(portal_id, "browser/unsolved")
+            raise ChallengeNotPassed(
+                f"portal {portal_id}: the browser did not pass the challenge at {request.url}"
+            )
+        if result.get("cookies") and (self.hosts[host].gate or reason.startswith("challenge")):
+            self.hosts.earned(host, result["cookies"])
+            self._event(host).set()
+        if reason in JS_REASONS and isinstance(request.meta.get(BASELINE_KEY), dict):
+            if rendering_helped(reason, request.meta[BASELINE_KEY], baseline(response)):
+                if self.hosts.mark_js(host, reason):
+                    logger.info(
+                        "portal %s: %s builds its pages in JavaScript (%s); rendering its pages from now on",
+                        portal_id,
+                        host,
+                        reason,
+                    )
+            else:
+                self._inc(portal_id, "browser/no_gain")
+        return response
+
+    # -- failures ------------------------------------------------------------------------------------------
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        portal_id = request.meta.get("portal_id")
+        if portal_id is None:
+            return None
+        if isinstance(exception, BrowserUnavailable):
+            if self.unavailable is None:
+                self.unavailable = str(exception)
+            if not str(exception).startswith("portal "):
+                reason = request.meta.get(REASON_KEY, "?")
+                self._no_browser(portal_id, reason, str(exception))
+        elif request.meta.get("playwright"):
+            self._inc(portal_id, "browser/failed")
+        return None

@@ -1,0 +1,200 @@
+"""What runs in the browser: request blocking, waiting for the content, collecting earned cookies.
+
+scrapy-playwright opens and closes the page itself (``playwright_include_page`` stays off): the work we need
+inside the page runs as a ``PageMethod`` callable, so a page is closed on success and on every error path by
+the handler, and no spider callback or errback has to remember to close it (PERF.md: leaked pages are the
+memory growth seen in scrapy-playwright #126/#325).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+from scrapy_playwright.headers import use_scrapy_headers
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page, Response
+    from playwright.async_api import Request as PlaywrightRequest
+    from scrapy.http import Request
+
+logger = logging.getLogger(__name__)
+
+BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media", "stylesheet", "imageset", "texttrack"})
+
+# Counts the page's own fetch/XHR calls, so "the content is there" can be decided by the page going quiet
+# rather than by a fixed sleep. Runs before any page script, in every document.
+_TRACKER = """
+(() => {
+  if (window.__fazhi) return;
+  const s = {pending: 0, net: Date.now(), len: -1, lenAt: Date.now()};
+  const done = () => setTimeout(() => { s.pending--; s.net = Date.now(); }, 0);
+  window.__fazhi = s;
+  const F = window.fetch;
+  if (F) window.fetch = function () {
+    s.pending++; s.net = Date.now();
+    return F.apply(this, arguments).then(r => { done(); return r; }, e => { done(); throw e; });
+  };
+  const send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function () {
+    s.pending++; s.net = Date.now();
+    this.addEventListener('loadend', done);
+    return send.apply(this, arguments);
+  };
+})();
+"""
+
+# True when the page is no challenge, has no fetch/XHR in flight and its visible text has kept the same
+# length for `quiet` ms. Text length, not DOM mutations: clocks and tickers mutate forever, lists do not grow.
+_READY = """
+(quiet) => {
+  if (document.readyState !== 'complete' || !document.body) return false;
+  const now = Date.now();
+  const len = document.body.innerText.replace(/\\s+/g, '').length;
+  if (len < 200) {
+    const html = document.documentElement.outerHTML;
+    if (/\\$_ts\\s*=|__jsl_clearance|document\\.cookie\\s*=/.test(html)) return false;
+  }
+  const s = window.__fazhi;
+  if (!s) return true;
+  if (len !== s.len) { s.len = len; s.lenAt = now; return false; }
+  return s.pending <= 0 && now - s.net >= quiet && now - s.lenAt >= quiet;
+}
+"""
+
+_IS_CHALLENGE = """
+() => {
+  const text = document.body ? document.body.innerText.replace(/\\s+/g, '') : '';
+  return text.length < 200 && /\\$_ts\\s*=|__jsl_clearance|document\\.cookie\\s*=/.test(
+    document.documentElement ? document.documentElement.outerHTML : '');
+}
+"""
+
+
+def _site(host: str) -> str:
+    """The part of a host name shared by its sibling hosts (``www.a.gov.cn`` → ``a.gov.cn``)."""
+    labels = host.split(".")
+    if host.replace(".", "").isdigit() or len(labels) < 3:
+        return host
+    return ".".join(labels[1:])
+
+
+def should_abort(request: PlaywrightRequest) -> bool:
+    """``PLAYWRIGHT_ABORT_REQUEST``: block images, fonts, media, styles and requests off the page's site.
+
+    Off-site means another host than the document's that is not a sibling (``static.x.gov.cn`` serving
+    ``www.x.gov.cn`` is kept: portal scripts often live there). Navigations are never blocked.
+    """
+    if request.resource_type in BLOCKED_RESOURCE_TYPES:
+        return True
+    if request.is_navigation_request():
+        return False
+    try:
+        page_url = request.frame.page.url
+    except PlaywrightError:
+        return False
+    page, target = urlsplit(page_url), urlsplit(request.url)
+    if page.scheme not in ("http", "https") or target.scheme in ("data", "blob"):
+        return False
+    if page.netloc == target.netloc:
+        return False
+    page_host, target_host = page.hostname or "", target.hostname or ""
+    if page_host.replace(".", "").isdigit():
+        return True  # an IP address: only the same origin is the same site
+    site = _site(page_host)
+    return not (target_host == site or target_host.endswith("." + site))
+
+
+async def browser_headers(
+    *, browser_type_name: str, playwright_request: PlaywrightRequest, scrapy_request_data: dict
+) -> dict[str, str]:
+    """``PLAYWRIGHT_PROCESS_REQUEST_HEADERS``: Scrapy's headers (one User-Agent for browser and plain
+    requests, so earned cookies stay valid) without ``Cookie``: the browser keeps its own cookie store.
+    """
+    headers = await use_scrapy_headers(
+        browser_type_name=browser_type_name,
+        playwright_request=playwright_request,
+        scrapy_request_data=scrapy_request_data,
+    )
+    return {k: v for k, v in headers.items() if k.lower() != "cookie"}
+
+
+@dataclass
+class RenderJob:
+    """One browser request's work inside the page; the middleware reads :attr:`result` afterwards."""
+
+    quiet_ms: int = 100
+    settle_timeout: float = 10.0
+    status: int | None = None  # of the last main-frame navigation (after a gate's reload: the real page)
+    result: dict[str, Any] = field(default_factory=dict)
+
+    def _on_response(self, page: Page, response: Response) -> None:
+        try:
+            if response.request.is_navigation_request() and response.frame == page.main_frame:
+                self.status = response.status
+        except PlaywrightError:
+            pass
+
+    async def attach(self, page: Page) -> None:
+        """Before navigation: install the activity tracker and watch main-frame responses."""
+        await page.add_init_script(_TRACKER)
+        page.on("response", lambda response: self._on_response(page, response))
+
+    async def settle(self, page: Page) -> dict[str, Any]:
+        """Wait until the page is past any challenge and its content is built, then collect cookies.
+
+        A gate's script sets its cookie and navigates; the wait survives those navigations (the execution
+        context is destroyed, we wait for the next document). Giving up after ``settle_timeout`` keeps
+        whatever the page shows; a page still showing a challenge is reported as such.
+        """
+        deadline = time.monotonic() + self.settle_timeout
+        timed_out = False
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                timed_out = True
+                break
+            try:
+                await page.wait_for_function(
+                    _READY, arg=self.quiet_ms, polling=50, timeout=max(remaining * 1000, 1)
+                )
+                break
+            except PlaywrightError as exc:
+                if isinstance(exc, PlaywrightTimeout):
+                    timed_out = True
+                    break
+                # The document navigated away (a gate's reload): wait for the next one.
+                try:
+                    await page.wait_for_load_state("domcontentloaded", timeout=max(remaining * 1000, 1))
+                except PlaywrightError:
+                    await asyncio.sleep(0.05)
+        challenge = False
+        try:
+            challenge = bool(await page.evaluate(_IS_CHALLENGE))
+        except PlaywrightError:
+            challenge = True  # still navigating after the deadline: the gate was not passed
+        cookies: list[dict] = []
+        with contextlib.suppress(PlaywrightError):
+            cookies = list(await page.context.cookies([page.url]))
+        self.result = {
+            "status": self.status,
+            "challenge": challenge,
+            "timed_out": timed_out,
+            "cookies": cookies,
+            "url": page.url,
+        }
+        return self.result
+
+
+async def init_page(page: Page, request: Request) -> None:
+    """``playwright_page_init_callback``: runs before navigation for every browser request we make."""
+    job = request.meta.get("render_job")
+    if isinstance(job, RenderJob):
+        await job.attach(page)

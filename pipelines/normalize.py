@@ -1,0 +1,143 @@
+"""Normalize extracted text so copies of one report compare equal: NFKC, simplified characters, no
+inserted pinyin, tidy whitespace (the text conventions in docs/internals.md).
+
+Third-party mirrors republish reports in traditional characters with pinyin after some characters
+(``習(xí)``, toneless ``辦(ban)``; DOMAIN.md §3). Traditional→simplified runs only when the text *is*
+traditional, judged by the share of Han characters OpenCC t2s would change, so clean simplified text is
+never touched. Pinyin is recognised as one valid syllable, lower-case, directly after a Han character;
+``(一)``, ``(试行)``, ``(2015—2020年)`` and ``(GDP)`` are not syllables and stay.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import opencc
+
+from crawler.items import PageItem
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+#: A text is traditional when at least this share of its Han characters changes under t2s.
+TRADITIONAL_SHARE = 0.05
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_PINYIN_CANDIDATE = re.compile(rf"(?<=[{_HAN}])[(（]([a-z\u00e0-\u01dc\u0300-\u036f]{{1,8}})[)）]")
+_SYLLABLE = re.compile(
+    r"^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|iao|ian|uai|uan|van|ang|eng|ing|ong|ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ui|ue|ve"
+    r"|er|a|o|e|i|u|v)$"
+)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000\u200b\ufeff]+")
+
+_T2S = opencc.OpenCC("t2s")
+
+
+@dataclass
+class Normalized:
+    """Normalized text and what was done to get it."""
+
+    text: str
+    was_traditional: bool = False
+    pinyin_removed: int = 0
+
+
+def is_pinyin_syllable(token: str) -> bool:
+    """One lower-case pinyin syllable, with or without tone marks (ü written ü, u or v)."""
+    base = "".join(c for c in unicodedata.normalize("NFD", token) if not unicodedata.combining(c))
+    return base.isascii() and base.islower() and bool(_SYLLABLE.match(base))
+
+
+def remove_pinyin(text: str) -> tuple[str, int]:
+    """Drop ``(syllable)`` inserted after Han characters; returns the text and how many were removed."""
+    removed = 0
+
+    def repl(match: re.Match[str]) -> str:
+        nonlocal removed
+        if is_pinyin_syllable(match.group(1)):
+            removed += 1
+            return ""
+        return match.group(0)
+
+    return _PINYIN_CANDIDATE.sub(repl, text), removed
+
+
+def to_simplified(text: str) -> tuple[str, bool]:
+    """Convert with OpenCC t2s only when the text is traditional; returns the text and whether it was."""
+    han = len(_HAN_CHAR.findall(text))
+    if not han:
+        return text, False
+    converted = _T2S.convert(text)
+    changed = abs(len(converted) - len(text)) + sum(
+        1 for a, b in zip(text, converted, strict=False) if a != b
+    )
+    if changed / han >= TRADITIONAL_SHARE:
+        return converted, True
+    return text, False
+
+
+def tidy_whitespace(text: str) -> str:
+    """One paragraph per line: lines stripped, runs of spaces collapsed, empty lines dropped."""
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def normalize_title(title: str | None) -> str | None:
+    """A title under the text conventions (NFKC, pinyin removed, simplified when traditional), one line."""
+    if not title:
+        return title
+    text, _ = remove_pinyin(unicodedata.normalize("NFKC", title))
+    text, _ = to_simplified(text)
+    return _SPACES.sub(" ", " ".join(text.split())).strip() or title
+
+
+def normalize_text(text: str | None) -> Normalized:
+    """NFKC → remove inserted pinyin → t2s when traditional → whitespace."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text, removed = remove_pinyin(text)
+    text, traditional = to_simplified(text)
+    return Normalized(tidy_whitespace(text), traditional, removed)
+
+
+class NormalizePipeline:
+    """Fill ``text``, ``was_traditional`` and ``pinyin_removed`` from ``text_extracted``; repair ``title``
+    (:func:`normalize_title`), so a mirror's 習(xí)-titled copy gets the official title.
+
+    Settings
+    --------
+    (none) — the conventions are shared with govsim's manifest and must not vary per crawl.
+
+    Stats: ``normalize/pages``, ``normalize/traditional``, ``normalize/pinyin_removed`` (pages),
+    ``normalize/pinyin_syllables`` (count), ``portal/<id>/traditional``.
+    """
+
+    def __init__(self, stats: StatsCollector | None = None) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item, spider=None):
+        if not isinstance(item, PageItem):
+            return item
+        result = normalize_text(item.text_extracted)
+        item.text = result.text
+        item.title = normalize_title(item.title)
+        item.was_traditional = result.was_traditional
+        item.pinyin_removed = result.pinyin_removed
+        if self.stats is not None:
+            self.stats.inc_value("normalize/pages")
+            if result.was_traditional:
+                self.stats.inc_value("normalize/traditional")
+                self.stats.inc_value(f"portal/{item.portal_id}/traditional")
+            if result.pinyin_removed:
+                self.stats.inc_value("normalize/pinyin_removed")
+                self.stats.inc_value("normalize/pinyin_syllables", result.pinyin_removed)
+        return item

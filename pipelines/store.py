@@ -1,0 +1,132 @@
+"""The last pipeline: write each item into the archive in its own transaction.
+
+Settings
+--------
+``FAZHI_DB``
+    Archive URL (None: ``$FAZHI_DB``, else ``sqlite:///fazhi.db``), resolved by :func:`archive.db.resolve_db_url`.
+``FAZHI_GONE_AFTER``
+    Consecutive missing crawls after which a document is ``gone`` (default 2).
+
+Stats: ``store/new_version``, ``store/unchanged``, ``store/moved``, ``store/missing``, ``store/gone``,
+``store/returned``, ``store/not_modified``, ``store/problem``, ``store/unknown_url``, ``store/error``; per portal
+``portal/<id>/new_versions``, ``unchanged``, ``not_modified``, ``missing``, ``gone``, ``moved``, ``returned``,
+``store_problems``, ``store_errors`` (store errors also count in ``portal/<id>/errors``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from archive import store
+from archive.db import get_engine, resolve_db_url, session_scope
+from crawler.items import PageItem, PageMissing, PageNotModified
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+    from sqlalchemy import Engine
+
+logger = logging.getLogger(__name__)
+
+# store outcome / change kind -> (global stat, per-portal stat)
+_OUTCOME_STATS = {
+    "new_version": ("store/new_version", "new_versions"),
+    "unchanged": ("store/unchanged", "unchanged"),
+    "not_modified": ("store/not_modified", "not_modified"),
+    "missing": ("store/missing", "missing"),
+    "problem": ("store/problem", "store_problems"),
+    "unknown": ("store/unknown_url", None),
+}
+_CHANGE_STATS = {
+    "moved": ("store/moved", "moved"),
+    "gone": ("store/gone", "gone"),
+    "returned": ("store/returned", "returned"),
+}
+
+
+class StorePipeline:
+    """Records PageItem / PageMissing / PageNotModified with :mod:`archive.store`, one transaction per item.
+
+    A failing item is rolled back, logged with its URL and counted (``store/error``); the crawl goes on.
+    """
+
+    def __init__(
+        self, db_url: str, *, gone_after: int = store.GONE_AFTER, stats: StatsCollector | None = None
+    ):
+        self.db_url = db_url
+        self.gone_after = gone_after
+        self.stats = stats
+        self.engine: Engine | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        settings = crawler.settings
+        return cls(
+            resolve_db_url(settings.get("FAZHI_DB")),
+            gone_after=settings.getint("FAZHI_GONE_AFTER", store.GONE_AFTER),
+            stats=crawler.stats,
+        )
+
+    def open_spider(self, spider: Any = None) -> None:
+        self.engine = get_engine(self.db_url)
+        portals = getattr(spider, "portals", None) or {}
+        if isinstance(portals, dict):
+            portals = portals.values()
+        try:
+            with session_scope(self.engine) as session:
+                for p in portals:
+                    store.upsert_portal(
+                        session,
+                        id=p.id,
+                        name=p.name,
+                        region=getattr(p, "region", None),
+                        adcode=getattr(p, "adcode", None),
+                        level=getattr(p, "level", None),
+                        official=getattr(p, "official", True),
+                        start_urls=getattr(p, "start_urls", ()),
+                        render=getattr(p, "render", "auto"),
+                    )
+        except Exception:
+            logger.exception("could not sync the registry's portals into %s", self.db_url)
+
+    def close_spider(self, spider: Any = None) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+            self.engine = None
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, PageItem | PageMissing | PageNotModified):
+            return item
+        if self.engine is None:
+            self.open_spider(spider)
+        try:
+            with session_scope(self.engine) as session:
+                result = self.record(session, item)
+        except Exception:
+            logger.exception("store failed for %s (rolled back)", item.url)
+            self._inc("store/error", item.portal_id, "store_errors")
+            self._inc(None, item.portal_id, "errors")
+            return item
+        stat, portal_stat = _OUTCOME_STATS.get(result.outcome, (None, None))
+        self._inc(stat, item.portal_id, portal_stat)
+        for kind in result.changes:
+            if kind in _CHANGE_STATS:
+                key, portal_key = _CHANGE_STATS[kind]
+                self._inc(key, item.portal_id, portal_key)
+        return item
+
+    def record(self, session, item) -> store.RecordResult:
+        if isinstance(item, PageItem):
+            return store.record_page(session, item)
+        if isinstance(item, PageMissing):
+            return store.record_missing(session, item, gone_after=self.gone_after)
+        return store.record_not_modified(session, item)
+
+    def _inc(self, key: str | None, portal_id: str, portal_key: str | None) -> None:
+        if self.stats is None:
+            return
+        if key:
+            self.stats.inc_value(key)
+        if portal_key:
+            self.stats.inc_value(f"portal/{portal_id}/{portal_key}")

@@ -1,0 +1,132 @@
+"""The query commands against a populated archive, through Typer's CliRunner, on both backends."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from archive.cli import app
+from archive.db import session_scope
+from archive.runs import finish_run, start_run
+from tests.archive.factories import day, populate
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def populated(engine, db_url):
+    ids = populate(engine)
+    with session_scope(engine) as s:
+        run = start_run(s, portals=["jingan", "mouxian"], registry_path="seeds", pid=123, now=day(5))
+        finish_run(
+            s, run.id, outcome="ok", counters={"jingan": {"new_versions": 2, "outcome": "ok"}}, now=day(5)
+        )
+    return db_url, ids
+
+
+def run(*args):
+    result = runner.invoke(app, [str(a) for a in args])
+    return result
+
+
+def test_search_json_and_table(populated):
+    db, ids = populated
+    result = run("search", "纠错率", "--db", db, "--json")
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)
+    assert [h["id"] for h in hits] == [ids["jingan2024"], ids["mirror2024"], ids["jingan2023"]]
+    assert {"id", "url", "title", "year", "snippet", "highlights", "matches"} <= set(hits[0])
+    assert [
+        h["id"] for h in json.loads(run("search", "法治", "--year", 2023, "--db", db, "--json").stdout)
+    ] == [ids["jingan2023"]]
+    assert [
+        h["id"]
+        for h in json.loads(run("search", "法治政府", "--portal", "mouxian", "--db", db, "--json").stdout)
+    ] == [ids["mouxian2024"]]
+    assert len(json.loads(run("search", "法治政府", "--region", "上海市", "--db", db, "--json").stdout)) == 3
+    table = run("search", "纠错率", "--db", db)
+    assert table.exit_code == 0 and "jingan" in table.stdout
+
+
+def test_show_by_id_and_url(populated):
+    db, ids = populated
+    by_id = json.loads(run("show", ids["jingan2024"], "--db", db, "--json").stdout)
+    by_url = json.loads(run("show", by_id["url"], "--db", db, "--json").stdout)
+    assert by_id == by_url
+    assert by_id["versions"] == 2 and "7.5%" in by_id["text"]
+    text = run("show", ids["jingan2024"], "--db", db)
+    assert text.exit_code == 0 and "出庭应诉率" in text.stdout
+
+
+def test_history_lists_versions_and_changes(populated):
+    db, ids = populated
+    data = json.loads(run("history", ids["jingan2024"], "--db", db, "--json").stdout)
+    assert [v["seq"] for v in data["versions"]] == [1, 2]
+    assert (data["versions"][1]["chars_added"], data["versions"][1]["chars_removed"]) == (1, 1)
+    assert [c["kind"] for c in data["changes"]] == ["new", "changed"]
+    assert run("history", ids["mouxian2024"], "--db", db).exit_code == 0
+
+
+def test_diff_default_explicit_and_side_by_side(populated):
+    db, ids = populated
+    out = run("diff", ids["jingan2024"], "--db", db)
+    assert out.exit_code == 0
+    assert "~行政复议纠错率为7.[-2-]{+5+}%" in out.stdout
+    assert run("diff", ids["jingan2024"], "--from", 1, "--to", 2, "--db", db).stdout == out.stdout
+    side = run("diff", ids["jingan2024"], "--side-by-side", "--db", db)
+    assert side.exit_code == 0 and "7.2%" in side.stdout and "7.5%" in side.stdout
+    data = json.loads(run("diff", ids["jingan2024"], "--json", "--db", db).stdout)
+    assert (data["from"], data["to"], data["chars_added"], data["chars_removed"]) == (1, 2, 1, 1)
+
+
+def test_changes_feed_since(populated):
+    db, ids = populated
+    feed = json.loads(run("changes", "--db", db, "--json").stdout)
+    assert [c["kind"] for c in feed][:2] == ["missing", "changed"]  # newest first
+    recent = json.loads(run("changes", "--since", "2025-03-05", "--db", db, "--json").stdout)
+    assert [(c["kind"], c["document"]) for c in recent] == [
+        ("missing", ids["mouxian2024"]),
+        ("changed", ids["jingan2024"]),
+    ]
+    assert run("changes", "--since", "yesterday", "--db", db).exit_code == 2
+
+
+def test_export_to_file_and_stdout(populated, tmp_path):
+    db, _ = populated
+    target = tmp_path / "out.jsonl"
+    result = run("export", "--db", db, "-o", target)
+    assert result.exit_code == 0
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 4
+    csv_out = run("export", "--db", db, "--format", "csv", "--all")
+    assert csv_out.stdout.splitlines()[0].startswith("id,url,portal,kind,title,year,published")
+    assert run("export", "--db", db, "--format", "xml").exit_code == 1
+
+
+def test_runs(populated):
+    db, _ = populated
+    data = json.loads(run("runs", "--db", db, "--json").stdout)
+    assert [(r["outcome"], r["portals"], r["pid"]) for r in data] == [("ok", ["jingan", "mouxian"], 123)]
+    assert data[0]["counters"]["jingan"]["new_versions"] == 2
+    table = run("runs", "--db", db)
+    assert table.exit_code == 0 and "new_versions=2" in table.stdout
+
+
+@pytest.mark.parametrize("command", ["show", "history", "diff"])
+def test_unknown_documents_are_a_one_line_error(populated, command):
+    db, _ = populated
+    for ref in ("999999", "https://nowhere.gov.cn/x.html"):
+        result = run(command, ref, "--db", db)
+        assert result.exit_code == 1
+        assert result.stdout == ""
+        assert result.stderr.strip().splitlines() == [f"error: no document with id or URL '{ref}'"]
+        assert "Traceback" not in result.output
+
+
+def test_diff_of_a_single_version_is_a_clear_error(populated):
+    db, ids = populated
+    result = run("diff", ids["jingan2023"], "--db", db)
+    assert result.exit_code == 1 and "only version 1" in result.stderr
+    result = run("diff", ids["jingan2024"], "--to", 7, "--db", db)
+    assert result.exit_code == 1 and "no version 7" in result.stderr

@@ -1,0 +1,82 @@
+"""Database plumbing: URL resolution, SQLite settings, Alembic upgrades (fresh, idempotent, concurrent)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+import archive.models  # noqa: F401
+import scheduler.models  # noqa: F401  (migration 0002 creates the scheduler's tables in the same database)
+from archive.db import create_db_engine, current_revision, get_engine, head_revision, resolve_db_url
+from archive.migrations.objects import include_object
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_resolve_db_url_precedence(monkeypatch):
+    monkeypatch.delenv("FAZHI_DB", raising=False)
+    assert resolve_db_url(None) == "sqlite:///fazhi.db"
+    monkeypatch.setenv("FAZHI_DB", "sqlite:////tmp/env.db")
+    assert resolve_db_url(None) == "sqlite:////tmp/env.db"
+    assert resolve_db_url("sqlite:////tmp/cli.db") == "sqlite:////tmp/cli.db"
+    assert resolve_db_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_default_database_is_created_in_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv("FAZHI_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    engine = get_engine()
+    try:
+        assert (tmp_path / "fazhi.db").exists()
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
+
+
+def test_schema_is_at_head_and_upgrade_is_idempotent(engine, db_url):
+    assert current_revision(engine) == head_revision()
+    again = get_engine(db_url)  # a second meeting changes nothing and does not fail
+    assert current_revision(again) == head_revision()
+    again.dispose()
+
+
+def test_migrations_match_the_models(engine):
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"include_object": include_object, "compare_type": True})
+        assert compare_metadata(ctx, SQLModel.metadata) == []
+
+
+def test_search_index_exists(engine):
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'version_fts'")).scalar()
+            assert "tokenize='trigram'" in sql
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        else:
+            names = set(
+                conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'version'")).scalars()
+            )
+            assert {"ix_version_text_trgm", "ix_version_title_trgm"} <= names
+
+
+def test_two_processes_meeting_a_fresh_database_at_once(db_url):
+    code = "import sys; from archive.db import get_engine; get_engine(sys.argv[1]).dispose()"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, db_url], cwd=ROOT, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    errors = [p.communicate(timeout=120)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    engine = create_db_engine(db_url)
+    try:
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()

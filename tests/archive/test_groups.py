@@ -1,0 +1,122 @@
+"""Report groups: exact and near-duplicate copies join one group; the official copy is canonical."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from archive.db import session_scope
+from archive.groups import NEAR_DUP_SIMILARITY, length_band
+from archive.models import Document, ReportGroup
+from archive.store import record_page
+from tests.archive.factories import REPORT_2024, REPORT_OTHER_COUNTY, day, page
+
+# What a traditional-character mirror copy looks like after normalization (OpenCC t2s + NFKC): the same
+# report, with a few residues a converter leaves behind and the mirror's own source line appended.
+MIRROR_TEXT = (
+    REPORT_2024.replace("审核", "審核", 1).replace("裁量", "裁量").replace("1.2万", "1.2萬")
+    + "\n（来源：静安区司法局）"
+)
+
+
+def put(engine, item):
+    with session_scope(engine) as s:
+        return record_page(s, item).document_id
+
+
+def group_of(engine, doc_id):
+    with Session(engine) as s:
+        return s.get(Document, doc_id).report_group_id
+
+
+def canonical(engine, group_id):
+    with Session(engine) as s:
+        return s.get(ReportGroup, group_id).canonical_document_id
+
+
+def test_same_report_on_two_portals_and_a_mirror_is_one_group_with_official_canonical(engine):
+    mirror = put(
+        engine,
+        page(
+            url="https://mirror.example.cn/a/1.html",
+            portal_id="mirror",
+            official=False,
+            text=MIRROR_TEXT,
+            publisher=None,
+            fetched_at=day(0),
+        ),
+    )
+    city = put(
+        engine, page(url="https://www.shanghai.gov.cn/x/1.html", portal_id="shanghai", fetched_at=day(2))
+    )
+    county = put(
+        engine, page(url="https://www.jingan.gov.cn/fzzfjs/1.html", portal_id="jingan", fetched_at=day(1))
+    )
+    group = group_of(engine, mirror)
+    assert group is not None
+    assert group_of(engine, city) == group_of(engine, county) == group
+    # official beats the earlier mirror; among officials the earliest first_seen wins
+    assert canonical(engine, group) == county
+    with Session(engine) as s:
+        g = s.get(ReportGroup, group)
+        assert (g.year, g.jurisdiction, g.title) == (
+            2024,
+            "上海市静安区人民政府",
+            "上海市静安区2024年法治政府建设情况报告",
+        )
+        assert len(s.scalars(select(ReportGroup)).all()) == 1
+
+
+def test_different_years_never_merge(engine):
+    a = put(engine, page(url="https://www.jingan.gov.cn/a.html", year=2024))
+    b = put(engine, page(url="https://www.jingan.gov.cn/b.html", year=2023))  # identical text, other year
+    assert group_of(engine, a) != group_of(engine, b)
+
+
+def test_different_jurisdictions_stay_apart(engine):
+    a = put(engine, page(url="https://www.jingan.gov.cn/a.html"))
+    b = put(
+        engine,
+        page(
+            url="https://www.mouxian.gov.cn/b.html",
+            portal_id="mouxian",
+            text=REPORT_OTHER_COUNTY,
+            publisher="某某县人民政府",
+        ),
+    )
+    assert group_of(engine, a) != group_of(engine, b)
+
+
+def test_near_duplicate_with_conflicting_publisher_is_not_merged(engine):
+    a = put(engine, page(url="https://www.jingan.gov.cn/a.html"))
+    b = put(
+        engine,
+        page(
+            url="https://www.other.gov.cn/b.html",
+            portal_id="other",
+            text=REPORT_2024.replace("静安区", "黄浦区"),
+            publisher="上海市黄浦区人民政府",
+        ),
+    )
+    assert group_of(engine, a) != group_of(engine, b)
+
+
+def test_edit_keeps_group_and_leaving_report_kind_leaves_group(engine):
+    url = "https://www.jingan.gov.cn/a.html"
+    a = put(engine, page(url=url))
+    b = put(
+        engine,
+        page(url="https://mirror.example.cn/a.html", portal_id="mirror", official=False, publisher=None),
+    )
+    group = group_of(engine, a)
+    put(engine, page(url=url, text=REPORT_2024.replace("7.2%", "7.5%"), fetched_at=day(1)))
+    assert group_of(engine, a) == group_of(engine, b) == group
+    put(engine, page(url=url, kind="other", text=REPORT_2024.replace("7.2%", "7.5%"), fetched_at=day(2)))
+    assert group_of(engine, a) is None
+    assert canonical(engine, group) == b  # the mirror is all that is left
+
+
+def test_length_band_matches_the_threshold():
+    lo, hi = length_band(1000)
+    assert NEAR_DUP_SIMILARITY == 0.90
+    assert (lo, hi) == (818, 1223)

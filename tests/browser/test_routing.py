@@ -1,0 +1,188 @@
+"""Host escalation state and the middleware's decisions, without a browser or a network."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from scrapy.http import HtmlResponse, Request
+from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector
+
+from crawler.browser import BrowserUnavailable
+from crawler.render.hosts import JS_ARTICLE, JS_LIST, MAX_STALE_COOKIES, Hosts, rendering_helped
+from crawler.render.middleware import RenderConfig, RenderMiddleware
+from crawler.render.page import RenderJob, should_abort
+from crawler.render.summary import browser_cell
+from tests.paths import realpage
+
+HOST = "127.0.0.1:8004"
+URL = f"http://{HOST}/col/index.html"
+COOKIES = [{"name": "T", "value": "ok", "path": "/", "domain": "127.0.0.1"}]
+
+
+def test_policy_never_wins_and_always_renders_pages():
+    hosts = Hosts()
+    assert hosts.route(HOST, "never", asked="challenge_412") is None
+    assert hosts.route(HOST, "always") == "always"
+    assert hosts.route(HOST, "auto") is None
+
+
+def test_gate_goes_to_browser_until_cookies_are_earned_then_plain_with_them():
+    hosts = Hosts()
+    hosts.challenged(HOST, "challenge_412", carried_cookies=False)
+    assert hosts.route(HOST, "auto") == "challenge_412"
+    hosts.earned(HOST, COOKIES)
+    assert hosts.route(HOST, "auto") is None
+    assert hosts.handover(HOST) == [{"name": "T", "value": "ok", "path": "/"}]
+    assert hosts.handover(HOST) == []  # once per earning: the jar has them now
+    assert hosts.has_cookies(HOST)
+
+
+def test_cookies_that_keep_failing_make_the_host_browser_only():
+    hosts = Hosts()
+    hosts.challenged(HOST, "challenge_521", carried_cookies=False)
+    hosts.earned(HOST, COOKIES)
+    for _ in range(MAX_STALE_COOKIES):
+        assert hosts.route(HOST, "auto") is None
+        hosts.challenged(HOST, "challenge_521", carried_cookies=True)
+    assert hosts.route(HOST, "auto") == "challenge_521"
+
+
+def test_js_escalation_sticks_to_the_host_only():
+    hosts = Hosts()
+    assert hosts.mark_js(HOST, JS_LIST)
+    assert not hosts.mark_js(HOST, JS_ARTICLE)
+    assert hosts.route(HOST, "auto") == JS_LIST
+    assert hosts.route("127.0.0.1:8005", "auto") is None
+
+
+def test_rendering_helped_needs_links_for_lists_and_text_for_articles():
+    assert rendering_helped(JS_LIST, {"links": 0, "chars": 50}, {"links": 6, "chars": 90})
+    assert not rendering_helped(JS_LIST, {"links": 6, "chars": 50}, {"links": 6, "chars": 900})
+    assert rendering_helped(JS_ARTICLE, {"links": 0, "chars": 40}, {"links": 0, "chars": 3000})
+    assert not rendering_helped(JS_ARTICLE, {"links": 0, "chars": 40}, {"links": 0, "chars": 60})
+
+
+class _Spider:
+    def __init__(self, render: str = "auto") -> None:
+        self.portals = {"p": type("Portal", (), {"render": render})()}
+
+
+class _Crawler:
+    def __init__(self, render: str = "auto") -> None:
+        self.spider = _Spider(render)
+
+
+def _middleware(render: str = "auto", executable: str | None = None) -> RenderMiddleware:
+    stats = MemoryStatsCollector(type("C", (), {"settings": Settings({"STATS_DUMP": False})})())
+    return RenderMiddleware(RenderConfig(executable=executable), stats, _Crawler(render))
+
+
+def _request(url: str = URL, role: str = "list") -> Request:
+    return Request(url, meta={"portal_id": "p", "role": role})
+
+
+def _run(coro):
+    return asyncio.new_event_loop().run_until_complete(coro)
+
+
+def test_a_412_challenge_is_re_requested_through_the_browser():
+    mw = _middleware()
+    request = _request()
+    assert mw.process_request(request) is None and not request.meta.get("playwright")
+    response = HtmlResponse(URL, status=412, body=realpage("08_").read_bytes(), request=request)
+    retry = _run(mw.process_response(request, response))
+    assert isinstance(retry, Request) and retry.dont_filter
+    assert mw.process_request(retry) is None
+    assert retry.meta["playwright"] and retry.meta["render_reason"] == "challenge_412"
+    assert retry.meta["dont_merge_cookies"] and b"Cookie" not in retry.headers
+    assert mw.stats.get_value("portal/p/browser") == 1
+    assert mw.stats.get_value("portal/p/browser/challenge_412") == 1
+
+
+def test_a_passed_gate_restores_the_status_and_hands_cookies_to_plain_requests():
+    mw = _middleware()
+    first = _request()
+    mw.process_request(first)
+    _run(mw.process_response(first, HtmlResponse(URL, status=412, body=realpage("08_").read_bytes())))
+    rendered = _request()
+    rendered.meta["render_reason"] = "challenge_412"
+    mw.process_request(rendered)
+    job: RenderJob = rendered.meta["render_job"]
+    job.result = {"status": 200, "challenge": False, "cookies": COOKIES}
+    page = HtmlResponse(
+        URL, status=412, body=realpage("02_").read_bytes(), request=rendered, flags=["playwright"]
+    )
+    out = _run(mw.process_response(rendered, page))
+    assert out.status == 200
+    plain = _request(f"http://{HOST}/art/1.html", role="article")
+    mw.process_request(plain)
+    assert not plain.meta.get("playwright")
+    assert {"name": "T", "value": "ok", "path": "/"} in plain.cookies
+
+
+def test_attachments_and_posts_never_go_through_the_browser():
+    mw = _middleware(render="always")
+    pdf = _request(f"http://{HOST}/P020240101.pdf", role="attachment")
+    post = Request(URL, method="POST", meta={"portal_id": "p", "role": "list"})
+    page = _request()
+    for request in (pdf, post, page):
+        mw.process_request(request)
+    assert not pdf.meta.get("playwright") and not post.meta.get("playwright")
+    assert page.meta["playwright"] and page.meta["render_reason"] == "always"
+
+
+def test_render_never_leaves_a_challenge_as_the_error_it_is():
+    mw = _middleware(render="never")
+    request = _request()
+    mw.process_request(request)
+    response = HtmlResponse(URL, status=412, body=realpage("08_").read_bytes(), request=request)
+    assert _run(mw.process_response(request, response)) is response
+
+
+def test_no_browser_fails_only_the_browser_requests_with_a_clear_message(caplog):
+    mw = _middleware(render="always", executable="/nonexistent/chromium")
+    with pytest.raises(BrowserUnavailable, match="apt-get install chromium"):
+        mw.process_request(_request())
+    plain = _request(f"http://{HOST}/P0.pdf", role="attachment")
+    assert mw.process_request(plain) is None
+    assert "portal p needs a browser" in caplog.text and "/nonexistent/chromium" in caplog.text
+    assert mw.stats.get_value("portal/p/browser/unavailable") == 1
+
+
+class _Frame:
+    def __init__(self, url: str) -> None:
+        self.page = type("Page", (), {"url": url})()
+
+
+class _PwRequest:
+    def __init__(self, url: str, resource_type: str, page_url: str, navigation: bool = False) -> None:
+        self.url, self.resource_type, self.frame = url, resource_type, _Frame(page_url)
+        self._navigation = navigation
+
+    def is_navigation_request(self) -> bool:
+        return self._navigation
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "page_url", "aborted"),
+    [
+        ("http://127.0.0.1:8001/a.png", "image", "http://127.0.0.1:8001/", True),
+        ("http://127.0.0.1:8001/f.woff", "font", "http://127.0.0.1:8001/", True),
+        ("http://127.0.0.1:8001/s.css", "stylesheet", "http://127.0.0.1:8001/", True),
+        ("http://127.0.0.1:8001/app.js", "script", "http://127.0.0.1:8001/", False),
+        ("http://127.0.0.1:8001/api/list", "fetch", "http://127.0.0.1:8001/", False),
+        ("http://127.0.0.1:9999/x.js", "script", "http://127.0.0.1:8001/", True),
+        ("https://pucha.kaipuyun.cn/jiucuo.js", "script", "https://www.jingan.gov.cn/a.html", True),
+        ("https://static.jingan.gov.cn/app.js", "script", "https://www.jingan.gov.cn/a.html", False),
+    ],
+)
+def test_abort_rule(url, kind, page_url, aborted):
+    assert should_abort(_PwRequest(url, kind, page_url)) is aborted
+
+
+def test_summary_cell_says_how_many_and_why():
+    assert browser_cell({}) == "0"
+    counts = {"browser": 5, "browser/js_list": 1, "browser/js_article": 4, "browser/failed": 1}
+    assert browser_cell(counts) == "5 (js_list 1, js_article 4); failed 1"

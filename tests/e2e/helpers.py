@@ -1,0 +1,66 @@
+"""Running ``fazhi`` as a user would, in a subprocess (Twisted's reactor cannot restart in one process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from archive.db import get_engine
+from archive.models import Document, Version
+from tests.paths import REPO
+
+# Loopback crawling: govsim answers instantly, so no politeness delays.
+LOOPBACK = [
+    "-s",
+    "DOWNLOAD_DELAY=0",
+    "-s",
+    "AUTOTHROTTLE_ENABLED=False",
+    "-s",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+]
+
+
+def fazhi(*args: str, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m archive ARGS`` (the fazhi CLI) and return the finished process."""
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200", **(env or {})}
+    full_env.pop("FAZHI_DB", None)
+    return subprocess.run(
+        [sys.executable, "-m", "archive", *args],
+        cwd=REPO,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def crawl(registry: Path, db_url: str, *extra: str, portals: list[str] | None = None) -> dict:
+    """``fazhi crawl --json`` against a registry; returns the parsed per-portal summary."""
+    args = ["crawl", "--registry", str(registry), "--db", db_url, "--json", *LOOPBACK, *extra]
+    for portal in portals or []:
+        args += ["--portal", portal]
+    proc = fazhi(*args)
+    assert proc.returncode == 0, (
+        f"crawl failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+    )
+    return json.loads(proc.stdout)
+
+
+def latest_texts(db_url: str) -> dict[str, tuple[Document, Version]]:
+    """Every stored document by URL, with its latest version."""
+    engine = get_engine(db_url)
+    out: dict[str, tuple[Document, Version]] = {}
+    with Session(engine) as session:
+        for doc in session.exec(select(Document)):
+            version = session.exec(
+                select(Version).where(Version.document_id == doc.id).order_by(Version.seq.desc())
+            ).first()
+            out[doc.url] = (doc, version)
+    engine.dispose()
+    return out

@@ -1,0 +1,52 @@
+"""Fingerprints: exact hash of normalized text and the character-shingle MinHash signature."""
+
+from __future__ import annotations
+
+import hashlib
+
+from pipelines.dedup import (
+    NUM_PERM,
+    lean_minhash,
+    minhash_signature,
+    shingles,
+    signature_similarity,
+    text_hash,
+)
+from pipelines.normalize import normalize_text
+from tests.pipelines.conftest import CORPUS, shared_file
+
+TEXT = "2019年，我区坚持以习近平新时代中国特色社会主义思想为指导，深入推进依法行政。" * 10
+
+
+def test_text_hash_is_sha256_of_utf8() -> None:
+    assert text_hash("法治") == hashlib.sha256("法治".encode()).hexdigest()
+    assert len(text_hash("法治")) == 64 and text_hash("法治") != text_hash("法制")
+    assert text_hash("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+def test_shingles_ignore_whitespace() -> None:
+    assert set(shingles("法治政府建设")) == {"法治政府建".encode(), "治政府建设".encode()}
+    assert set(shingles("法治 政府\n建设")) == set(shingles("法治政府建设"))
+    assert shingles("") == []
+
+
+def test_signature_is_1kb_and_stable() -> None:
+    signature = minhash_signature(TEXT)
+    assert len(signature) == NUM_PERM * 8
+    assert minhash_signature(TEXT) == signature
+    assert signature_similarity(signature, minhash_signature(TEXT.replace("。", "。\n"))) == 1.0
+
+
+def test_similarity_tracks_overlap() -> None:
+    other = "2020年，我县坚持全面依法治县，推进行政执法三项制度，法治政府建设取得新进展。" * 10
+    assert signature_similarity(minhash_signature(TEXT), minhash_signature(other)) < 0.2
+    restored = lean_minhash(minhash_signature(TEXT))
+    assert restored.jaccard(lean_minhash(minhash_signature(TEXT))) == 1.0
+
+
+def test_mirror_copy_is_a_near_duplicate_after_normalization() -> None:
+    raw = shared_file(CORPUS, "jiangmen-2019-mirror-traditional-pinyin.txt").read_text(encoding="utf-8")
+    clean = normalize_text(raw).text
+    edited = clean.replace("依法行政", "依法治理", 3)
+    assert signature_similarity(minhash_signature(clean), minhash_signature(edited)) > 0.9
+    assert signature_similarity(minhash_signature(clean), minhash_signature(raw)) < 0.5

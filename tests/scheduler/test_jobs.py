@@ -1,0 +1,124 @@
+"""A scheduling pass (run_due) with the stand-in crawl: batching, cadence, retries, leases, two schedulers."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, func, select
+
+from archive.db import session_scope
+from archive.models import CrawlRun
+from scheduler.health import load_states
+from scheduler.jobs import run_due
+from scheduler.lock import LeaseManager, portal_lease
+from scheduler.models import SchedulerLease
+from scheduler.stop import StopSignal
+from tests.scheduler.conftest import PORTALS, crawled, make_config
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def _runs(engine: Engine) -> list[CrawlRun]:
+    with session_scope(engine) as s:
+        return list(s.exec(select(CrawlRun).order_by(CrawlRun.id)).scalars())
+
+
+def test_first_pass_crawls_everything_then_nothing_until_due(
+    engine: Engine, db_url: str, tmp_path: Path, registry: Path, crawl_log: Path
+) -> None:
+    config = make_config(db_url, registry, tmp_path)
+    monday = datetime(2025, 6, 2, 2, 5, tzinfo=SH)  # off season: weekly
+    first = run_due(config, now=monday, stop=StopSignal())
+    assert [(d.portal_id, d.reason) for d in first.due] == [(p, "new") for p in PORTALS]
+    assert [c.outcome for c in first.crawls] == ["ok"]  # one crawl for the whole batch
+    assert run_due(config, now=monday + timedelta(days=1), stop=StopSignal()).crawls == []
+    week_later = run_due(config, now=monday + timedelta(days=7), stop=StopSignal())
+    assert [d.portal_id for d in week_later.due] == PORTALS
+    assert sorted(crawled(crawl_log)) == sorted(PORTALS * 2)
+    with engine.connect() as conn:  # leases are released after every crawl
+        assert conn.execute(select(func.count()).select_from(SchedulerLease.__table__)).scalar() == 0
+
+
+def test_crashing_crawl_is_failed_and_the_pass_goes_on(
+    sqlite_engine: Engine, sqlite_url: str, tmp_path: Path, registry: Path, crawl_log: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("FAKE_CRAWL_MODE", "crash")
+    config = make_config(sqlite_url, registry, tmp_path, batch_size=1)
+    report = run_due(config, stop=StopSignal())
+    assert [c.outcome for c in report.crawls] == ["failed"] * 3  # each batch ran despite the previous crash
+    assert [r.outcome for r in _runs(sqlite_engine)] == ["failed"] * 3
+    assert all(r.finished_at is not None for r in _runs(sqlite_engine))
+    with session_scope(sqlite_engine) as s:
+        assert {p: st.consecutive_failures for p, st in load_states(s).items()} == dict.fromkeys(PORTALS, 1)
+
+
+def test_failed_portal_is_retried_alone_with_backoff_then_flagged(
+    sqlite_engine: Engine, sqlite_url: str, tmp_path: Path, registry: Path, crawl_log: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("FAKE_CRAWL_MODE", "fail:beta")
+    config = make_config(sqlite_url, registry, tmp_path, backoff_base=3600, flag_after=3)
+    t0 = datetime(2025, 3, 10, 2, 0, tzinfo=SH)
+    run_due(config, now=t0, stop=StopSignal())
+    assert run_due(config, now=t0 + timedelta(minutes=59), retry_only=True, stop=StopSignal()).due == []
+    retry = run_due(config, now=t0 + timedelta(hours=1), retry_only=True, stop=StopSignal())
+    assert [(c.portals, c.outcome) for c in retry.crawls] == [(["beta"], "ok")]  # alone, counters say failed
+    third = run_due(config, now=t0 + timedelta(hours=3), retry_only=True, stop=StopSignal())
+    assert third.flagged == ["beta"]
+    # flagged: no more early retries; the next night it is crawled with the others again
+    assert run_due(config, now=t0 + timedelta(hours=20), retry_only=True, stop=StopSignal()).due == []
+    next_night = run_due(config, now=t0 + timedelta(days=1), stop=StopSignal())
+    assert sorted(d.portal_id for d in next_night.due) == ["alpha", "beta"]  # gamma is weekly
+    monkeypatch.setenv("FAKE_CRAWL_MODE", "ok")
+    run_due(config, now=t0 + timedelta(days=2), stop=StopSignal())
+    with session_scope(sqlite_engine) as s:
+        beta = load_states(s)["beta"]
+    assert (beta.flagged, beta.consecutive_failures) == (False, 0)
+
+
+def test_portal_leased_elsewhere_is_skipped(
+    sqlite_engine: Engine, sqlite_url: str, tmp_path: Path, registry: Path, crawl_log: Path
+) -> None:
+    other = LeaseManager(sqlite_engine, "other-host:1:x")
+    held = other.acquire(portal_lease("beta"))
+    report = run_due(make_config(sqlite_url, registry, tmp_path), stop=StopSignal())
+    assert report.held_elsewhere == ["beta"]
+    assert sorted(crawled(crawl_log)) == ["alpha", "gamma"]
+    other.release([held])
+
+
+def test_two_schedulers_at_once_crawl_each_portal_once(
+    engine: Engine, db_url: str, tmp_path: Path, registry: Path, crawl_log: Path, monkeypatch
+) -> None:
+    """Both fire at the same moment (forced, as on an empty job store); each portal is crawled once."""
+    monkeypatch.setenv("FAKE_CRAWL_SLEEP", "0.5")
+    config = make_config(db_url, registry, tmp_path, batch_size=1)
+    barrier = threading.Barrier(2)
+    reports = []
+
+    def scheduler() -> None:
+        barrier.wait()
+        reports.append(run_due(config, force=True, stop=StopSignal()))
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(crawled(crawl_log)) == PORTALS
+    assert sum(len(r.crawls) for r in reports) == 3
+    skipped = sorted(p for r in reports for p in r.held_elsewhere + r.no_longer_due)
+    assert skipped == PORTALS  # what one crawled, the other saw held or already done
+    assert [r.outcome for r in _runs(engine)] == ["ok"] * 3
+
+
+def test_stop_before_a_batch_starts_nothing(
+    sqlite_engine: Engine, sqlite_url: str, tmp_path: Path, registry: Path, crawl_log: Path
+) -> None:
+    stop = StopSignal()
+    stop.request()
+    report = run_due(make_config(sqlite_url, registry, tmp_path), stop=stop)
+    assert report.stopped and report.crawls == [] and len(report.due) == 3
+    assert _runs(sqlite_engine) == []

@@ -1,0 +1,22 @@
+"""Fixtures for the web tests: a populated archive on each backend and a TestClient over it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from archive.web import create_app
+from tests.web.data import populate
+
+
+@pytest.fixture
+def archive_ids(engine) -> dict[str, int]:
+    return populate(engine)
+
+
+@pytest.fixture
+def client(engine, archive_ids) -> Iterator[TestClient]:
+    with TestClient(create_app(engine=engine)) as c:
+        yield c
