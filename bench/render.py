@@ -79,7 +79,7 @@ def run_worker(mode: str, urls_file: Path, out_file: Path) -> None:
     }
     for key, value in overrides.items():
         settings.set(key, value, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(BenchSpider)
     started = {}
     crawler.signals.connect(lambda: started.setdefault("t", time.monotonic()), signal=signals.engine_started)

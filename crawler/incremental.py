@@ -17,6 +17,8 @@ from sqlmodel import Session, select
 
 from archive.models import CrawlRun, Document
 
+OTHER_SLOWDOWN = 7
+
 
 @dataclass(frozen=True)
 class KnownDocument:
@@ -25,6 +27,7 @@ class KnownDocument:
     last_modified: str | None
     last_seen: datetime
     status: str
+    kind: str = "report"
 
 
 @dataclass
@@ -37,10 +40,25 @@ class CrawlMemory:
     def knows(self, portal_id: str, url: str) -> bool:
         return url in self.documents.get(portal_id, {})
 
+    def remember_move(self, portal_id: str, old_url: str, new_url: str) -> None:
+        """A known document answered from a new URL: the list should treat that URL as known."""
+        docs = self.documents.setdefault(portal_id, {})
+        if old_url in docs:
+            docs[new_url] = docs[old_url]
+
     def due(self, portal_id: str, now: datetime, revalidate_after: timedelta) -> list[KnownDocument]:
-        """Known documents of the portal not seen within ``revalidate_after``, oldest first."""
-        docs = self.documents.get(portal_id, {}).values()
-        return sorted((d for d in docs if now - d.last_seen >= revalidate_after), key=lambda d: d.last_seen)
+        """Known documents of the portal not seen within ``revalidate_after``, oldest first.
+
+        Pages that are not reports (notices, news) are checked :data:`OTHER_SLOWDOWN` times less often: an
+        edit there matters less, and they outnumber the reports.
+        """
+        docs = {id(d): d for d in self.documents.get(portal_id, {}).values()}.values()  # moved: one entry
+        due = [
+            d
+            for d in docs
+            if now - d.last_seen >= revalidate_after * (1 if d.kind == "report" else OTHER_SLOWDOWN)
+        ]
+        return sorted(due, key=lambda d: d.last_seen)
 
     def needs_full_sweep(self, portal_id: str, now: datetime, every: timedelta) -> bool:
         last = self.last_full_sweep.get(portal_id)
@@ -72,8 +90,10 @@ def load_memory(engine: Engine, portal_ids: Iterable[str], *, recent_runs: int =
                 Document.status,
             ).where(Document.portal_id.in_(portal_ids))
         )
-        for portal_id, url, etag, last_modified, last_seen, status in rows:
-            memory.documents[portal_id][url] = KnownDocument(url, etag, last_modified, last_seen, status)
+        for portal_id, url, etag, last_modified, last_seen, status, kind in rows:
+            memory.documents[portal_id][url] = KnownDocument(
+                url, etag, last_modified, last_seen, status, kind
+            )
         runs = session.exec(
             select(CrawlRun)
             .where(CrawlRun.outcome == "ok")

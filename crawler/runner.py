@@ -64,7 +64,10 @@ class CrawlResult:
             "items": "item_scraped_count",
             "seconds": "elapsed_time_seconds",
         }
-        return {name: self.stats.get(key, 0) for name, key in keys.items()}
+        totals = {name: self.stats.get(key, 0) for name, key in keys.items()}
+        # requests that went out on the network (robots.txt answered from the cache did not)
+        totals["sent"] = totals["requests"] - self.stats.get("httpcache/hit", 0)
+        return totals
 
     def portal_outcome(self, portal_id: str) -> str:
         """ok / failed (nothing fetched, only errors) / partial (some errors)."""

@@ -7,6 +7,9 @@ Every ``FAZHI_*`` setting is documented in the README.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 BOT_NAME = "fazhi"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -29,6 +32,12 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "zh-CN,zh;q=0.9",
 }
+
+# robots.txt is kept for a day between crawls (crawler/robotscache.py); nothing else is cached
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "crawler.robotscache.RobotsTxtOnlyPolicy"
+HTTPCACHE_EXPIRATION_SECS = 24 * 3600
+HTTPCACHE_DIR = str(Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "fazhi" / "httpcache")
 
 # -- guards against hostile or broken pages ---------------------------------------------------------------
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024  # a report page is < 1 MB; 20 MB also fits PDF attachments

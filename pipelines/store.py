@@ -6,6 +6,9 @@ Settings
     Archive URL (None: ``$FAZHI_DB``, else ``sqlite:///fazhi.db``), resolved by :func:`archive.db.resolve_db_url`.
 ``FAZHI_GONE_AFTER``
     Consecutive missing crawls after which a document is ``gone`` (default 2).
+``FAZHI_STORE_THREAD``
+    Write in a dedicated thread (default True under a crawler), so downloads and extraction go on while
+    the database works; one thread keeps the writes in arrival order and SQLite to a single writer.
 
 Stats: ``store/new_version``, ``store/unchanged``, ``store/moved``, ``store/missing``, ``store/gone``,
 ``store/returned``, ``store/not_modified``, ``store/problem``, ``store/unknown_url``, ``store/error``; per portal
@@ -17,6 +20,9 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
+
+from twisted.internet.threads import deferToThreadPool
+from twisted.python.threadpool import ThreadPool
 
 from archive import store
 from archive.db import get_engine, resolve_db_url, session_scope
@@ -52,12 +58,19 @@ class StorePipeline:
     """
 
     def __init__(
-        self, db_url: str, *, gone_after: int = store.GONE_AFTER, stats: StatsCollector | None = None
+        self,
+        db_url: str,
+        *,
+        gone_after: int = store.GONE_AFTER,
+        stats: StatsCollector | None = None,
+        threaded: bool = False,
     ):
         self.db_url = db_url
         self.gone_after = gone_after
         self.stats = stats
+        self.threaded = threaded
         self.engine: Engine | None = None
+        self.pool: ThreadPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -66,6 +79,7 @@ class StorePipeline:
             resolve_db_url(settings.get("FAZHI_DB")),
             gone_after=settings.getint("FAZHI_GONE_AFTER", store.GONE_AFTER),
             stats=crawler.stats,
+            threaded=settings.getbool("FAZHI_STORE_THREAD", True),
         )
 
     def open_spider(self, spider: Any = None) -> None:
@@ -91,6 +105,9 @@ class StorePipeline:
             logger.exception("could not sync the registry's portals into %s", self.db_url)
 
     def close_spider(self, spider: Any = None) -> None:
+        if self.pool is not None:
+            self.pool.stop()  # waits for queued writes
+            self.pool = None
         if self.engine is not None:
             self.engine.dispose()
             self.engine = None
@@ -100,21 +117,38 @@ class StorePipeline:
             return item
         if self.engine is None:
             self.open_spider(spider)
+        if not self.threaded:
+            self._count(item, self._write(item))
+            return item
+        if self.pool is None:
+            self.pool = ThreadPool(minthreads=1, maxthreads=1, name="fazhi-store")
+            self.pool.start()
+        from twisted.internet import reactor
+
+        deferred = deferToThreadPool(reactor, self.pool, self._write, item)
+        deferred.addCallback(lambda result: (self._count(item, result), item)[1])
+        return deferred
+
+    def _write(self, item: Any) -> store.RecordResult | None:
+        """One item, one transaction; None when it failed and was rolled back."""
         try:
             with session_scope(self.engine) as session:
-                result = self.record(session, item)
+                return self.record(session, item)
         except Exception:
             logger.exception("store failed for %s (rolled back)", item.url)
+            return None
+
+    def _count(self, item: Any, result: store.RecordResult | None) -> None:
+        if result is None:
             self._inc("store/error", item.portal_id, "store_errors")
             self._inc(None, item.portal_id, "errors")
-            return item
+            return
         stat, portal_stat = _OUTCOME_STATS.get(result.outcome, (None, None))
         self._inc(stat, item.portal_id, portal_stat)
         for kind in result.changes:
             if kind in _CHANGE_STATS:
                 key, portal_key = _CHANGE_STATS[kind]
                 self._inc(key, item.portal_id, portal_key)
-        return item
 
     def record(self, session, item) -> store.RecordResult:
         if isinstance(item, PageItem):

@@ -154,7 +154,7 @@ def run_crawl(
             proc = subprocess.Popen(
                 cmd,
                 stdin=subprocess.DEVNULL,
-                stdout=out,
+                stdout=out if out else 2,  # never our stdout: ``--once --json`` prints the report there
                 stderr=subprocess.STDOUT if out else None,
                 env=crawl_env(),
                 start_new_session=True,

@@ -74,7 +74,7 @@ def summary_table(result: CrawlResult) -> Table:
         outcome = result.portal_outcome(portal_id)
         table.add_row(
             portal_id,
-            *[str(counts.get(name, 0)) for name, _ in columns],
+            *[browser_cell(counts) if name == "browser" else str(counts.get(name, 0)) for name, _ in columns],
             f"[{styles[outcome]}]{outcome}[/]",
         )
     return table

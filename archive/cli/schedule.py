@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from archive.cli.app import DbOption, JsonOption, app, console, err_console
-from archive.cli.crawl import RegistryOption
+from archive.cli.crawl import RegistryOption, SetOption, parse_overrides
 from crawler.registry import RegistryError, load_registry
 from scheduler.config import ConfigError, ScheduleConfig, load_config
 from scheduler.jobs import DueReport
@@ -49,7 +49,39 @@ def _print_report(report: DueReport) -> None:
     if report.flagged:
         console.print(f"[red]flagged after repeated failures:[/] {', '.join(report.flagged)}")
     if report.stopped:
-        console.print("[yellow]stopped before everything due was crawled[/]")
+        console.print("[yellow]stopped by a signal: interrupted portals stay due for the next run[/]")
+
+
+def _print_status(config: ScheduleConfig, as_json: bool) -> None:
+    from scheduler.status import portal_status
+
+    rows = portal_status(config)
+    if as_json:
+        console.print_json(json.dumps([r.to_json() for r in rows], ensure_ascii=False))
+        return
+    table = Table(title=f"portals in {config.registry}")
+    for column in ("portal", "cadence", "last attempt", "last success", "failures", "next due"):
+        table.add_column(column)
+    tz = config.tzinfo
+
+    def when(moment) -> str:
+        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else "never"
+
+    for row in rows:
+        failures = (
+            f"[red]{row.consecutive_failures} FLAGGED[/]"
+            if row.flagged
+            else str(row.consecutive_failures or "")
+        )
+        table.add_row(
+            row.portal,
+            row.cadence,
+            when(row.last_attempt_at),
+            when(row.last_success_at),
+            failures,
+            when(row.next_due),
+        )
+    console.print(table)
 
 
 @app.command()
@@ -62,36 +94,41 @@ def schedule(
     cron: Annotated[
         str | None,
         typer.Option(
-            help="Nightly crawl time as a crontab expression, e.g. '0 2 * * *'. [default: 0 2 * * *]",
+            help="Nightly crawl time as a crontab expression, e.g. '0 2 * * *'. (default: 0 2 * * *)",
             show_default=False,
         ),
     ] = None,
     timezone: Annotated[
         str | None,
         typer.Option(
-            help="Timezone of --cron and of the season. [default: Asia/Shanghai]", show_default=False
+            help="Timezone of --cron and of the season. (default: Asia/Shanghai)", show_default=False
         ),
     ] = None,
     jitter: Annotated[
         int | None,
         typer.Option(
-            help="Random delay added to each nightly run, seconds. [default: 900]", show_default=False
+            help="Random delay added to each nightly run, seconds. (default: 900)", show_default=False
         ),
     ] = None,
     misfire_grace: Annotated[
         int | None,
         typer.Option(
-            help="A missed night is caught up if the service is back within this many seconds. [default: 43200]",
+            help="A missed night is caught up if the service is back within this many seconds. (default: 43200)",
             show_default=False,
         ),
     ] = None,
     log_file: Annotated[
         str | None,
         typer.Option(
-            help="Rotating log file ('' for none); crawl logs go to crawls/ beside it. [default: fazhi-schedule.log]",
+            help="Rotating log file ('' for none); crawl logs go to crawls/ beside it. (default: fazhi-schedule.log)",
             show_default=False,
         ),
     ] = None,
+    settings: SetOption = None,
+    status: Annotated[
+        bool,
+        typer.Option("--status", help="Show each portal's cadence, failures, flag and next due time; exit."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Run the nightly crawl service (APScheduler), or with --once crawl what is due now and exit.
@@ -109,9 +146,13 @@ def schedule(
         jitter=jitter,
         misfire_grace_time=misfire_grace,
         log_file=log_file,
+        crawl_settings=parse_overrides(settings) or None,
     )
     if log_file == "":
         config = ScheduleConfig.from_dict({**config.to_dict(), "log_file": None})
+    if status:
+        _print_status(config, as_json)
+        return
     setup_logging(config.log_file, console=not as_json)
     install_handlers(STOP)
     if not once:

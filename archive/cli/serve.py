@@ -27,7 +27,9 @@ STATE_STYLES = {
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to bind (127.0.0.1: this machine only).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Interface to bind (127.0.0.1: this machine only).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8765,
     db: DbOption = None,
 ) -> None:
@@ -73,7 +75,9 @@ def coverage(
     year: Annotated[
         list[int] | None, typer.Option(help="Year the reports cover; repeatable (default: every year).")
     ] = None,
-    mirrors: Annotated[bool, typer.Option("--mirrors", help="Add rows for unofficial mirror portals.")] = False,
+    mirrors: Annotated[
+        bool, typer.Option("--mirrors", help="Add rows for unofficial mirror portals.")
+    ] = False,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Judge deadlines as of this day (default: today).")
     ] = None,

@@ -85,7 +85,7 @@ def search_page(
             "error": error,
             "levels": LEVELS,
             "statuses": DOCUMENT_STATUSES,
-            "portals": views.portals(session),
+            "portals": views.portal_names(session),
         },
     )
 
@@ -94,18 +94,14 @@ def search_page(
 def document_page(
     request: Request, document_id: int, session: SessionDep, templates: TemplatesDep
 ) -> Response:
-    return _render(
-        templates, request, "document.html", {**views.document_page(session, document_id)}
-    )
+    return _render(templates, request, "document.html", {**views.document_page(session, document_id)})
 
 
 @router.get("/documents/{document_id}/versions/{seq}", name="version")
 def version_page(
     request: Request, document_id: int, seq: int, session: SessionDep, templates: TemplatesDep
 ) -> Response:
-    return _render(
-        templates, request, "document.html", {**views.document_page(session, document_id, seq)}
-    )
+    return _render(templates, request, "document.html", {**views.document_page(session, document_id, seq)})
 
 
 @router.get("/documents/{document_id}/diff", name="diff")
@@ -117,9 +113,7 @@ def diff_page(
     from_: Annotated[int | None, Query(alias="from")] = None,
     to: int | None = None,
 ) -> Response:
-    return _render(
-        templates, request, "diff.html", {**views.diff_page(session, document_id, from_, to)}
-    )
+    return _render(templates, request, "diff.html", {**views.diff_page(session, document_id, from_, to)})
 
 
 @router.get("/groups/{group_id}", name="group")

@@ -241,6 +241,14 @@ def portals(session: Session) -> list[dict]:
     ]
 
 
+def portal_names(session: Session) -> list[dict]:
+    """Portal ids and names only (for the search form's suggestions): no counting."""
+    return [
+        {"id": pid, "name": name}
+        for pid, name in session.execute(select(Portal.id, Portal.name).order_by(Portal.id))
+    ]
+
+
 def stats(session: Session) -> dict[str, int]:
     """Archive totals for the home page."""
     return {

@@ -47,9 +47,11 @@ def detect_challenge(status: int, body: bytes, headers: dict[str, str] | None = 
     proves nothing (ordinary pages set session cookies), so the body decides.
     """
     head = body[: TINY_BODY * 4]
-    if status == 412 and (_RUISHU.search(head) or _scripted_cookie_page(body) or len(body) < TINY_BODY):
+    # The status alone is not enough: 521 is also Cloudflare's "web server is down" page, which a browser
+    # cannot fix, and escalating on it would send the whole host to the browser for nothing.
+    if status == 412 and (_RUISHU.search(head) or _scripted_cookie_page(body)):
         return CHALLENGE_412
-    if status == 521 and (_JSL.search(head) or _scripted_cookie_page(body) or len(body) < TINY_BODY):
+    if status == 521 and (_JSL.search(head) or _scripted_cookie_page(body)):
         return CHALLENGE_521
     if status == 200 and len(body) <= TINY_BODY:
         if _RUISHU.search(head) and len(visible_bytes(body)) < 200:

@@ -12,7 +12,8 @@ Meta keys: ``render_reason`` (why a request goes through the browser; the spider
 (:class:`~crawler.render.page.RenderJob`, the in-page work and its result).
 
 Stats (per portal): ``portal/<id>/browser`` requests sent through the browser, ``portal/<id>/browser/<reason>``
-(``challenge_412``, ``challenge_521``, ``challenge_script``, ``js_list``, ``js_article``, ``always``);
+(``challenge_412``, ``challenge_521``, ``challenge_script``, ``js_list``, ``js_article``, ``always``; a
+browser-bound host's later requests carry the reason that escalated it);
 ``portal/<id>/challenges`` challenged plain responses; ``portal/<id>/browser/unsolved`` gates the browser
 did not pass; ``portal/<id>/browser/no_gain`` renderings that added no text; ``portal/<id>/browser/failed``
 browser errors; ``portal/<id>/browser/unavailable`` requests dropped because there is no browser.

@@ -21,6 +21,8 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import FormRequest, Request, Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -65,6 +67,7 @@ class ReportsSpider(scrapy.Spider):
         self.budget: Counter[str] = Counter()
         self.memory = CrawlMemory()
         self.full_sweep: set[str] = set()
+        self.lists_started = False
 
     # -- set-up --------------------------------------------------------------------------------------------
     @classmethod
@@ -83,16 +86,18 @@ class ReportsSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
+        """Phase 1: revalidate known documents that are due. Lists follow once that is done (:meth:`on_idle`).
+
+        Revalidating first lets a moved document be recognized through its redirect before the list offers
+        its new URL as if it were a new document.
+        """
         now = datetime.now(UTC)
         self.memory = load_memory(get_engine(self.db_url), self.portals)
+        self.crawler.signals.connect(self.on_idle, signal=signals.spider_idle)
         for portal in self.portals.values():
             if self.force_full_sweep or self.memory.needs_full_sweep(portal.id, now, self.full_sweep_every):
                 self.full_sweep.add(portal.id)
                 self.crawler.stats.set_value(portal_stat(portal.id, "full_sweep"), 1)
-            for url in portal.start_urls:
-                request = self._request(portal, url, self.parse_list, role="list", list_pages=1, priority=0)
-                if request is not None:
-                    yield request
             for doc in self.memory.due(portal.id, now, self.revalidate_after):
                 request = self._request(
                     portal,
@@ -105,7 +110,30 @@ class ReportsSpider(scrapy.Spider):
                 )
                 if request is not None:
                     self._count(portal.id, "revalidated")
+                    self.crawler.stats.inc_value("crawl/revalidated")
                     yield request
+        if not self.crawler.stats.get_value("crawl/revalidated"):
+            for request in self._list_requests():
+                yield request
+
+    def _list_requests(self) -> list[Request]:
+        """Phase 2: every portal's start (column) pages."""
+        self.lists_started = True
+        requests = []
+        for portal in self.portals.values():
+            for url in portal.start_urls:
+                request = self._request(portal, url, self.parse_list, role="list", list_pages=1, priority=0)
+                if request is not None:
+                    requests.append(request)
+        return requests
+
+    def on_idle(self, spider) -> None:
+        """When phase 1 has drained, start phase 2 instead of closing."""
+        if spider is not self or self.lists_started:
+            return
+        for request in self._list_requests():
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
     # -- request building ----------------------------------------------------------------------------------
     def _request(
@@ -300,6 +328,8 @@ class ReportsSpider(scrapy.Spider):
         if rendered is not None:  # the text is built in JavaScript: read it from the browser instead
             yield rendered
             return
+        if meta.get("known") and canonical_url(response.url) != canonical_url(requested):
+            self.memory.remember_move(portal.id, canonical_url(requested), canonical_url(response.url))
         self._count(portal.id, "articles" if meta["role"] == "article" else "attachments")
         yield PageItem(
             portal_id=portal.id,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from scrapy.http import HtmlResponse, Request
 
 from crawler.render.challenge import CHALLENGE_412, CHALLENGE_521, CHALLENGE_SCRIPT, detect_challenge
+from crawler.render.escalate import script_built_article, script_built_list
 from crawler.render.heuristics import article_needs_browser, list_needs_browser, renders_by_script
+from crawler.walkers.links import anchors
 from tests.paths import realpage
 
 ARTICLES = ["01_", "02_", "03_", "04_", "05_", "07_", "10_", "12_"]
@@ -42,9 +45,10 @@ def test_real_articles_are_not_challenges(prefix):
     assert detect_challenge(200, body) is None
 
 
-def test_a_big_412_page_without_challenge_markers_is_not_one():
-    body = realpage("02_").read_bytes()
-    assert detect_challenge(412, body) is None
+def test_error_pages_without_challenge_markers_are_not_challenges():
+    assert detect_challenge(412, realpage("02_").read_bytes()) is None
+    cloudflare_down = b"<html><body><h1>Web server is down</h1><p>Error code 521</p></body></html>"
+    assert detect_challenge(521, cloudflare_down) is None
 
 
 def test_js_shell_renders_by_script_and_needs_the_browser():
@@ -76,3 +80,28 @@ def test_hanweb_embedded_datastore_is_data_not_rendering():
         "<a href='/art/2024/3/1/art_1_2.html'>x</a></li>]]></record></recordset></datastore></script></div>"
     )
     assert not renders_by_script(text)
+
+
+def _response(url: str, body: str | bytes, render_policy: str = "auto") -> HtmlResponse:
+    request = Request(url, meta={"portal_id": "p", "role": "list", "render_policy": render_policy})
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    return HtmlResponse(url, body=data, encoding="utf-8", request=request)
+
+
+def test_a_script_built_list_is_re_requested_through_the_browser():
+    url = "http://127.0.0.1:8001/site/fzzfjs/index.html"
+    response = _response(url, JS_SHELL)
+    # The breadcrumb names the topic and links to the page itself: that is no candidate.
+    retry = script_built_list(response, anchors(JS_SHELL, url))
+    assert retry is not None and retry.dont_filter
+    assert retry.meta["render_reason"] == "js_list" and retry.meta["render_baseline"]["links"] == 0
+    assert script_built_list(_response(url, JS_SHELL, render_policy="never"), anchors(JS_SHELL, url)) is None
+
+
+def test_a_script_built_article_is_re_requested_and_a_static_one_is_not():
+    shell = _response("http://127.0.0.1:8001/site/art/12.html", JS_SHELL)
+    retry = script_built_article(shell)
+    assert retry is not None and retry.meta["render_reason"] == "js_article"
+    for prefix in ("02_", "07_"):
+        static = _response("http://www.example.gov.cn/a/t20240101_1.html", realpage(prefix).read_bytes())
+        assert script_built_article(static) is None

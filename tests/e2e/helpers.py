@@ -64,3 +64,42 @@ def latest_texts(db_url: str) -> dict[str, tuple[Document, Version]]:
             out[doc.url] = (doc, version)
     engine.dispose()
     return out
+
+
+def changes_after(db_url: str, after_id: int = 0) -> list[tuple[str, str, int]]:
+    """Change events with id > ``after_id``: (kind, document URL, document id), in order."""
+    from archive.models import Change
+
+    engine = get_engine(db_url)
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Change.kind, Document.url, Document.id, Change.id)
+            .join(Document, Document.id == Change.document_id)
+            .where(Change.id > after_id)
+            .order_by(Change.id)
+        ).all()
+    engine.dispose()
+    return [(kind, url, doc_id) for kind, url, doc_id, _ in rows]
+
+
+def last_change_id(db_url: str) -> int:
+    from sqlalchemy import func
+
+    from archive.models import Change
+
+    engine = get_engine(db_url)
+    with Session(engine) as session:
+        value = session.exec(select(func.max(Change.id))).one()
+    engine.dispose()
+    return value or 0
+
+
+def plain_portals(sim) -> list[str]:
+    """govsim portals a plain HTTP client can crawl (no browser needed)."""
+    return [p["id"] for p in sim.portals if not p.get("gate") and not p.get("js")]
+
+
+def write_registry(sim, tmp_path) -> Path:
+    registry = tmp_path / "govsim.yaml"
+    registry.write_text(sim.registry_yaml(), encoding="utf-8")
+    return registry

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select
+from typer.testing import CliRunner
 
+from archive.cli import app
 from archive.db import session_scope
 from archive.models import CrawlRun
 from scheduler.health import load_states
 from scheduler.jobs import run_due
 from scheduler.lock import LeaseManager, portal_lease
 from scheduler.models import SchedulerLease
+from scheduler.status import portal_status
 from scheduler.stop import StopSignal
 from tests.scheduler.conftest import PORTALS, crawled, make_config
 
@@ -122,3 +126,25 @@ def test_stop_before_a_batch_starts_nothing(
     report = run_due(make_config(sqlite_url, registry, tmp_path), stop=stop)
     assert report.stopped and report.crawls == [] and len(report.due) == 3
     assert _runs(sqlite_engine) == []
+
+
+def test_status_shows_failures_flags_and_next_due(
+    sqlite_engine: Engine, sqlite_url: str, tmp_path: Path, registry: Path, crawl_log: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("FAKE_CRAWL_MODE", "fail:beta")
+    config = make_config(sqlite_url, registry, tmp_path, flag_after=1)
+    t0 = datetime(2025, 6, 2, 2, 0, tzinfo=SH)
+    run_due(config, now=t0, stop=StopSignal())
+    rows = {r.portal: r for r in portal_status(config, now=t0 + timedelta(hours=1))}
+    assert (rows["beta"].consecutive_failures, rows["beta"].flagged) == (1, True)
+    assert rows["alpha"].next_due == datetime(2025, 6, 9, tzinfo=SH)  # weekly off season
+    result = CliRunner().invoke(
+        app,
+        ["schedule", "--status", "--json", "--registry", str(registry), "--db", sqlite_url, "--log-file", ""],
+    )
+    assert result.exit_code == 0, result.output
+    assert {r["portal"]: r["flagged"] for r in json.loads(result.stdout)} == {
+        "alpha": False,
+        "beta": True,
+        "gamma": False,
+    }

@@ -141,12 +141,17 @@ def test_two_services_on_one_database_crawl_once(
         db_url, registry, tmp_path, cron=cron_at(now - timedelta(minutes=30), tz), batch_size=1
     )
     first_start(config, now - timedelta(minutes=30))
-    results: list[list[str]] = []
-    threads = [threading.Thread(target=lambda: results.append(restart(config, wait=20)[0])) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    schedulers = [build_scheduler(config) for _ in range(2)]
+    for scheduler in schedulers:
+        install_jobs(scheduler, config)
+    for scheduler in schedulers:
+        scheduler.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (len(crawled(crawl_log)) >= 3 and jobs.ACTIVE.wait_idle(0)):
+        time.sleep(0.1)
+    time.sleep(0.5)  # would either start another crawl?
+    for scheduler in schedulers:
+        scheduler.shutdown(wait=True)
     assert sorted(crawled(crawl_log)) == PORTALS
     with session_scope(engine) as s:
         assert [r.outcome for r in s.exec(select(CrawlRun)).scalars()] == ["ok"] * 3

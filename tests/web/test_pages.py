@@ -112,7 +112,12 @@ def test_coverage_page_matrix(client):
     assert cells == ["missing", "undated", "on_time", "on_time", "missing", "late"]
     assert "15 days late" in text_of(r.text)
     with_mirrors = client.get("/coverage", params={"mirrors": "1", "year": "2024"})
-    assert re.findall(r'<td class="cell (\w+)">', with_mirrors.text) == ["undated", "on_time", "late", "on_time"]
+    assert re.findall(r'<td class="cell (\w+)">', with_mirrors.text) == [
+        "undated",
+        "on_time",
+        "late",
+        "on_time",
+    ]
 
 
 def test_unknown_ids_get_a_friendly_404(client):
@@ -166,3 +171,27 @@ def test_search_query_is_escaped(client):
 def test_stylesheet_is_served(client):
     r = client.get("/static/style.css")
     assert r.status_code == 200 and "text/css" in r.headers["content-type"]
+
+
+def test_document_without_a_stored_version(client, engine):
+    """A fetch whose text was empty leaves a document with no version: the page says so, the diff is 404."""
+    from archive.db import session_scope
+    from archive.store import record_page
+    from tests.web.data import at, page
+
+    item = page(
+        portal_id="putuo",
+        url="https://www.shpt.gov.cn/fzzf/empty.html",
+        text="",
+        title="空白页面",
+        year=2024,
+        published=None,
+        fetched_at=at(2025, 7, 1),
+    )
+    with session_scope(engine) as s:
+        doc = record_page(s, item, now=item.fetched_at).document_id
+    r = client.get(f"/documents/{doc}")
+    assert r.status_code == 200
+    assert "No text stored for this document." in r.text and "空白页面" in r.text
+    assert client.get(f"/documents/{doc}/diff").status_code == 404
+    assert client.get(f"/api/documents/{doc}").json()["version"] is None

@@ -1,0 +1,78 @@
+"""Pages per second of the full pipeline against a bare Scrapy spider fetching the same govsim pages.
+
+Run: ``python -m bench.crawl [--portals N]``. Both crawls run in this process's run, one after the other,
+against the same govsim; the ratio is full / bare (target ≥ 0.5×). Spider time only (Scrapy's
+``elapsed_time_seconds``), so interpreter start-up is left out of both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.crawling import LOOPBACK, REPO, fazhi_crawl, plain_portals
+from govsim import GovSim
+
+
+def bare_crawl(urls: list[str], tmp: Path) -> dict:
+    url_file, out = tmp / "urls.txt", tmp / "bare.json"
+    url_file.write_text("\n".join(urls), encoding="utf-8")
+    args = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "runspider",
+        str(REPO / "bench" / "bare_spider.py"),
+        "-a",
+        f"urls={url_file}",
+        "-a",
+        f"out={out}",
+        "-s",
+        "LOG_LEVEL=WARNING",
+        "-s",
+        "ROBOTSTXT_OBEY=False",
+        "-s",
+        "TELNETCONSOLE_ENABLED=False",
+        *LOOPBACK,
+    ]
+    subprocess.run(args, cwd=tmp, check=True)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--portals", type=int, default=60, help="govsim portals to generate (default 60)")
+    parser.add_argument("-s", "--set", action="append", default=[], type=lambda v: f"--set={v}", help="fazhi crawl setting")
+    args = parser.parse_args()
+    with GovSim(portals=args.portals) as sim, tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        registry = tmp / "registry.yaml"
+        registry.write_text(sim.registry_yaml(), encoding="utf-8")
+        portals = plain_portals(sim)
+        full = fazhi_crawl(
+            registry, f"sqlite:///{tmp / 'bench.db'}", portals, "-s", f"HTTPCACHE_DIR={tmp / 'c'}"
+        )
+        pages = [
+            p["url"]
+            for p in sim.manifest()["pages"]
+            if p["portal"] in portals and p["status"] == 200 and p["kind"] != "list"
+        ]
+        bare = bare_crawl(pages, tmp)
+    full_rate = full["totals"]["responses"] / full["totals"]["seconds"]
+    bare_rate = bare["downloader/response_count"] / bare["elapsed_time_seconds"]
+    print(f"portals: {len(portals)} plain (of {args.portals} generated)")
+    print(
+        f"full pipeline : {full['totals']['responses']:5d} pages in {full['totals']['seconds']:.1f} s = {full_rate:6.1f} pages/s"
+    )
+    print(
+        f"bare Scrapy   : {bare['downloader/response_count']:5d} pages in {bare['elapsed_time_seconds']:.1f} s = {bare_rate:6.1f} pages/s"
+    )
+    print(f"ratio full / bare: {full_rate / bare_rate:.2f}× (target ≥ 0.5×)")
+
+
+if __name__ == "__main__":
+    main()
