@@ -96,14 +96,23 @@ def upsert_portal(
     return portal
 
 
-def ensure_portal(session: Session, *, portal_id: str, official: bool = True) -> Portal:
-    """The portal row for an item; a stub when the registry was never synced into this database."""
-    portal = session.get(Portal, portal_id)
-    if portal is None:
-        portal = Portal(id=portal_id, name=portal_id, official=official, start_urls=[])
-        session.add(portal)
-        session.flush()
-    return portal
+_seen_portals: set[tuple[str, str]] = set()
+
+
+def ensure_portal(session: Session, *, portal_id: str, official: bool = True) -> None:
+    """Make sure the portal row exists; a stub when the registry was never synced into this database.
+
+    Portal rows are never deleted, so once seen in this process a portal needs no query again: this runs
+    for every stored item.
+    """
+    key = (str(session.get_bind().url), portal_id)
+    if key in _seen_portals:
+        return
+    if session.scalar(select(Portal.id).where(Portal.id == portal_id)) is None:
+        session.add(Portal(id=portal_id, name=portal_id, official=official, start_urls=[]))
+        session.flush()  # not remembered yet: this transaction may still roll back
+    else:
+        _seen_portals.add(key)
 
 
 def _add_change(
@@ -284,7 +293,6 @@ def _add_version(
     document.text_hash = digest
     document.text_len = len(text)
     session.add(document)
-    session.flush()
     _add_change(
         session,
         document=document,

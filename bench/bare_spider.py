@@ -26,4 +26,6 @@ class BareSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
         elapsed = (datetime.now(UTC) - stats["start_time"]).total_seconds()
-        self.out.write_text(json.dumps({**stats, "elapsed_time_seconds": elapsed}, default=str), encoding="utf-8")
+        self.out.write_text(
+            json.dumps({**stats, "elapsed_time_seconds": elapsed}, default=str), encoding="utf-8"
+        )

@@ -6,9 +6,10 @@ Settings
     Archive URL (None: ``$FAZHI_DB``, else ``sqlite:///fazhi.db``), resolved by :func:`archive.db.resolve_db_url`.
 ``FAZHI_GONE_AFTER``
     Consecutive missing crawls after which a document is ``gone`` (default 2).
-``FAZHI_STORE_THREAD``
-    Write in a dedicated thread (default True under a crawler), so downloads and extraction go on while
-    the database works; one thread keeps the writes in arrival order and SQLite to a single writer.
+``FAZHI_STORE_PROCESS``
+    Write from a dedicated worker process (default True under a crawler). Writing costs more CPU than
+    fetching and extracting together, and a second process puts it on the second core instead of holding up
+    the reactor; a single worker keeps the writes in arrival order and SQLite to a single writer.
 
 Stats: ``store/new_version``, ``store/unchanged``, ``store/moved``, ``store/missing``, ``store/gone``,
 ``store/returned``, ``store/not_modified``, ``store/problem``, ``store/unknown_url``, ``store/error``; per portal
@@ -18,11 +19,11 @@ Stats: ``store/new_version``, ``store/unchanged``, ``store/moved``, ``store/miss
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
-
-from twisted.internet.threads import deferToThreadPool
-from twisted.python.threadpool import ThreadPool
 
 from archive import store
 from archive.db import get_engine, resolve_db_url, session_scope
@@ -63,14 +64,14 @@ class StorePipeline:
         *,
         gone_after: int = store.GONE_AFTER,
         stats: StatsCollector | None = None,
-        threaded: bool = False,
+        in_process: bool = False,
     ):
         self.db_url = db_url
         self.gone_after = gone_after
         self.stats = stats
-        self.threaded = threaded
+        self.in_process = in_process
         self.engine: Engine | None = None
-        self.pool: ThreadPool | None = None
+        self.worker: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -79,7 +80,7 @@ class StorePipeline:
             resolve_db_url(settings.get("FAZHI_DB")),
             gone_after=settings.getint("FAZHI_GONE_AFTER", store.GONE_AFTER),
             stats=crawler.stats,
-            threaded=settings.getbool("FAZHI_STORE_THREAD", True),
+            in_process=settings.getbool("FAZHI_STORE_PROCESS", True),
         )
 
     def open_spider(self, spider: Any = None) -> None:
@@ -105,9 +106,9 @@ class StorePipeline:
             logger.exception("could not sync the registry's portals into %s", self.db_url)
 
     def close_spider(self, spider: Any = None) -> None:
-        if self.pool is not None:
-            self.pool.stop()  # waits for queued writes
-            self.pool = None
+        if self.worker is not None:
+            self.worker.shutdown(wait=True)  # drains queued writes
+            self.worker = None
         if self.engine is not None:
             self.engine.dispose()
             self.engine = None
@@ -117,29 +118,26 @@ class StorePipeline:
             return item
         if self.engine is None:
             self.open_spider(spider)
-        if not self.threaded:
-            self._count(item, self._write(item))
+        if not self.in_process:
+            self._count(item, *write_item(self.engine, item, self.gone_after))
             return item
-        if self.pool is None:
-            self.pool = ThreadPool(minthreads=1, maxthreads=1, name="fazhi-store")
-            self.pool.start()
-        from twisted.internet import reactor
+        return self._write_in_worker(item)
 
-        deferred = deferToThreadPool(reactor, self.pool, self._write, item)
-        deferred.addCallback(lambda result: (self._count(item, result), item)[1])
-        return deferred
+    async def _write_in_worker(self, item: Any) -> Any:
+        if self.worker is None:
+            self.worker = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),  # never fork a process with threads
+                initializer=_worker_start,
+                initargs=(self.db_url,),
+            )
+        future = self.worker.submit(_worker_write, item, self.gone_after)
+        self._count(item, *await asyncio.wrap_future(future))
+        return item
 
-    def _write(self, item: Any) -> store.RecordResult | None:
-        """One item, one transaction; None when it failed and was rolled back."""
-        try:
-            with session_scope(self.engine) as session:
-                return self.record(session, item)
-        except Exception:
-            logger.exception("store failed for %s (rolled back)", item.url)
-            return None
-
-    def _count(self, item: Any, result: store.RecordResult | None) -> None:
+    def _count(self, item: Any, result: store.RecordResult | None, error: str | None) -> None:
         if result is None:
+            logger.error("store failed for %s (rolled back): %s", item.url, error)
             self._inc("store/error", item.portal_id, "store_errors")
             self._inc(None, item.portal_id, "errors")
             return
@@ -150,13 +148,6 @@ class StorePipeline:
                 key, portal_key = _CHANGE_STATS[kind]
                 self._inc(key, item.portal_id, portal_key)
 
-    def record(self, session, item) -> store.RecordResult:
-        if isinstance(item, PageItem):
-            return store.record_page(session, item)
-        if isinstance(item, PageMissing):
-            return store.record_missing(session, item, gone_after=self.gone_after)
-        return store.record_not_modified(session, item)
-
     def _inc(self, key: str | None, portal_id: str, portal_key: str | None) -> None:
         if self.stats is None:
             return
@@ -164,3 +155,33 @@ class StorePipeline:
             self.stats.inc_value(key)
         if portal_key:
             self.stats.inc_value(f"portal/{portal_id}/{portal_key}")
+
+
+def record(session, item: Any, *, gone_after: int) -> store.RecordResult:
+    """Dispatch one item to the archive's store function for its type."""
+    if isinstance(item, PageItem):
+        return store.record_page(session, item)
+    if isinstance(item, PageMissing):
+        return store.record_missing(session, item, gone_after=gone_after)
+    return store.record_not_modified(session, item)
+
+
+def write_item(engine: Engine, item: Any, gone_after: int) -> tuple[store.RecordResult | None, str | None]:
+    """One item, one transaction: (result, None), or (None, the error) after a complete rollback."""
+    try:
+        with session_scope(engine) as session:
+            return record(session, item, gone_after=gone_after), None
+    except Exception as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+_worker_engine: Engine | None = None
+
+
+def _worker_start(db_url: str) -> None:
+    global _worker_engine
+    _worker_engine = get_engine(db_url)
+
+
+def _worker_write(item: Any, gone_after: int) -> tuple[store.RecordResult | None, str | None]:
+    return write_item(_worker_engine, item, gone_after)

@@ -24,10 +24,13 @@ RegistryOption = Annotated[
 ]
 SetOption = Annotated[
     list[str] | None,
-    typer.Option("--set", "-s", help="Override a Scrapy/fazhi setting, NAME=VALUE (repeatable).", show_default=False),
+    typer.Option(
+        "--set", "-s", help="Override a Scrapy/fazhi setting, NAME=VALUE (repeatable).", show_default=False
+    ),
 ]
 FullOption = Annotated[
-    bool, typer.Option("--full", help="Walk every list page again (a full sweep), not only up to known items.")
+    bool,
+    typer.Option("--full", help="Walk every list page again (a full sweep), not only up to known items."),
 ]
 PortalOption = Annotated[
     list[str] | None,

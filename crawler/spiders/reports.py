@@ -38,6 +38,7 @@ from crawler.walkers.links import (
     canonical_url,
     is_attachment_url,
     looks_like_list_url,
+    mentions_attachment,
     next_page_links,
     title_score,
 )
@@ -352,7 +353,9 @@ class ReportsSpider(scrapy.Spider):
 
         An attachment carries its page's title and publication date: a PDF has neither that can be trusted.
         """
-        files = [link for link in anchors(response.text, response.url) if is_attachment_url(link.url)]
+        if not mentions_attachment(response.text):
+            return
+        files = [link for link in anchors(response.text, response.url, dates=False) if is_attachment_url(link.url)]
         if not files:
             return
         page = extract_page(response.body, response.url, _headers(response))

@@ -42,6 +42,14 @@ def title_score(title: str) -> int:
     return 0
 
 
+_ATTACHMENT_HREF = re.compile(r"""\.(?:pdf|docx?|wps|ofd|xlsx?)(?:["'?#\s>]|$)""", re.IGNORECASE)
+
+
+def mentions_attachment(markup: str) -> bool:
+    """A cheap test before parsing a page for attachment links: does any file name appear at all?"""
+    return bool(_ATTACHMENT_HREF.search(markup))
+
+
 def is_attachment_url(url: str) -> bool:
     return bool(_ATTACHMENT_EXT.search(urlsplit(url).path))
 
@@ -79,8 +87,11 @@ def _nearby_date(anchor) -> str | None:
     return None
 
 
-def anchors(markup: str, base_url: str) -> list[Link]:
-    """Every http(s) anchor in an HTML fragment or page, resolved against ``base_url``."""
+def anchors(markup: str, base_url: str, *, dates: bool = True) -> list[Link]:
+    """Every http(s) anchor in an HTML fragment or page, resolved against ``base_url``.
+
+    ``dates=False`` skips looking for a date beside each link (only list rows print one).
+    """
     if not markup or not markup.strip():
         return []
     try:
@@ -96,7 +107,7 @@ def anchors(markup: str, base_url: str) -> list[Link]:
         if not url.startswith(("http://", "https://")):
             continue
         title = _clean(anchor.get("title") or "") or _clean(anchor.text_content())
-        found.append(Link(url=url, title=title, date=_nearby_date(anchor)))
+        found.append(Link(url=url, title=title, date=_nearby_date(anchor) if dates else None))
     return found
 
 

@@ -55,8 +55,13 @@ def test_crawl_killed_midway_then_rerun_loses_and_duplicates_nothing(govsim, tmp
     for portal in portals:
         args += ["--portal", portal]
     env = {k: v for k, v in os.environ.items() if k != "FAZHI_DB"}
-    proc = subprocess.Popen([sys.executable, "-m", "archive", *args], cwd=REPO, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "archive", *args],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 120
         while _versions(db_url) < 5 and time.monotonic() < deadline and proc.poll() is None:
@@ -75,7 +80,9 @@ def test_crawl_killed_midway_then_rerun_loses_and_duplicates_nothing(govsim, tmp
     crawl(registry, db_url, "-s", "FAZHI_REVALIDATE_AFTER=0", "--full", portals=portals)
 
     stored = latest_texts(db_url)
-    expected = {p["url"] for p in govsim.manifest()["pages"] if p["portal"] in portals and p["kind"] == "report"}
+    expected = {
+        p["url"] for p in govsim.manifest()["pages"] if p["portal"] in portals and p["kind"] == "report"
+    }
     assert expected <= set(stored), sorted(expected - set(stored))
     engine = get_engine(db_url)
     with Session(engine) as session:

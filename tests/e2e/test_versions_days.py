@@ -13,7 +13,14 @@ from sqlmodel import Session, select
 
 from archive.db import get_engine
 from archive.models import Document, Version
-from tests.e2e.helpers import changes_after, crawl, last_change_id, latest_texts, plain_portals, write_registry
+from tests.e2e.helpers import (
+    changes_after,
+    crawl,
+    last_change_id,
+    latest_texts,
+    plain_portals,
+    write_registry,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +58,11 @@ def test_days_one_two_three(govsim, db_url, tmp_path):
     govsim.set_day(3)
     manifest = govsim.manifest()
     removed = _expected(manifest, portals, "removed")
-    moved = {c["url"]: c["location"] for c in manifest["changes"] if c["change"] == "moved" and c["portal"] in portals}
+    moved = {
+        c["url"]: c["location"]
+        for c in manifest["changes"]
+        if c["change"] == "moved" and c["portal"] in portals
+    }
     before = latest_texts(db_url)
     crawl(registry, db_url, *REVALIDATE_ALL, portals=portals)
     day3 = changes_after(db_url, mark)
@@ -102,4 +113,6 @@ def test_report_groups_match_the_manifest(govsim, db_url, tmp_path):
         if doc.report_group_id is not None:
             archive_groups.setdefault(doc.report_group_id, set()).add(url)
     assert sorted(map(sorted, manifest_groups.values())) == sorted(map(sorted, archive_groups.values()))
-    assert any(len(urls) >= 3 for urls in manifest_groups.values()), "a report copied across portals and a mirror"
+    assert any(len(urls) >= 3 for urls in manifest_groups.values()), (
+        "a report copied across portals and a mirror"
+    )
