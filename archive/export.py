@@ -97,9 +97,13 @@ def write_csv(session: Session, out: TextIO, *, all: bool = False) -> int:  # no
 
 
 def export(session: Session, out: TextIO, *, format: str = "jsonl", all: bool = False) -> int:  # noqa: A002
-    """Export in ``jsonl`` or ``csv``."""
+    """Export in ``jsonl``, ``csv`` or ``markdown``."""
     if format == "jsonl":
         return write_jsonl(session, out, all=all)
+    if format == "markdown":
+        from archive.markdown import write_markdown  # markdown builds on this module's records
+
+        return write_markdown(session, out, all=all)
     if format == "csv":
         return write_csv(session, out, all=all)
-    raise ValueError(f"unknown export format {format!r}; use jsonl or csv")
+    raise ValueError(f"unknown export format {format!r}; use jsonl, csv or markdown")

@@ -3,9 +3,12 @@
 SQLite: an FTS5 ``trigram`` index (``version_fts``) answers terms of ≥ 3 characters; trigram cannot match
 anything shorter (and a short LIKE on the FTS table silently returns nothing), so 1–2-character terms
 are a LIKE on the content table. PostgreSQL: ``ILIKE`` backed by pg_trgm GIN indexes. Multi-term queries
-AND their (whitespace-separated) terms. Results are ordered reports first, then by number of occurrences
-of the terms (title + text), then year (newest first), then document id — computed by the same SQL
-expressions on both backends, so the order is identical.
+AND their (whitespace-separated) terms.
+
+Ranking happens in two steps so a common term costs no more than a rare one: the database returns the
+:data:`RANK_POOL` best matches by (reports first, newest year, id) — an index walk that stops early — and
+those are ordered reports first, then by number of occurrences of the terms (title + text), then year
+(newest first), then id. Both steps are deterministic, so both backends give the same order.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, Integer, case, cast, func, literal_column, or_, select, table, text
+from sqlalchemy import ColumnElement, or_, select, text
 from sqlmodel import Session
 
 from archive.models import Document, Portal, Version
 
 SNIPPET_CHARS = 80
 MIN_FTS_CHARS = 3
+RANK_POOL = 200
 
 
 @dataclass
@@ -67,13 +71,18 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _occurrences(column, term: str) -> ColumnElement[int]:
-    """How many times ``term`` occurs in ``column`` (case-sensitive on both backends)."""
-    body = func.coalesce(column, "")
-    return cast((func.length(body) - func.length(func.replace(body, term, ""))) / len(term), Integer)
+def _count(body: str | None, terms: list[str]) -> int:
+    """How many times the terms occur in ``body`` (case-sensitive, as LIKE is on SQLite)."""
+    return sum((body or "").count(t) for t in terms)
 
 
-def _term_filters(terms: list[str], dialect: str) -> list[ColumnElement[bool]]:
+def _term_filters(session: Session, terms: list[str], dialect: str) -> list[ColumnElement[bool]]:
+    """WHERE clauses that keep the versions containing every term.
+
+    On SQLite a rare ≥3-character term is looked up in the trigram index (a few rowids); a common one is
+    cheaper as a LIKE checked while walking documents in rank order, which stops after :data:`RANK_POOL`
+    matches — the FTS route would first have to list every one of its many hits.
+    """
     if dialect != "sqlite":
         return [
             or_(_contains(Version.text, t, ilike=True), _contains(Version.title, t, ilike=True))
@@ -82,16 +91,20 @@ def _term_filters(terms: list[str], dialect: str) -> list[ColumnElement[bool]]:
     filters: list[ColumnElement[bool]] = []
     long_terms = [t for t in terms if len(t) >= MIN_FTS_CHARS]
     if long_terms:
-        fts = table("version_fts")
         match = " AND ".join(_fts_phrase(t) for t in long_terms)
-        matching = (
-            select(literal_column("rowid"))
-            .select_from(fts)
-            .where(text("version_fts MATCH :fts_query").bindparams(fts_query=match))
+        rowids = (
+            session.execute(
+                text("SELECT rowid FROM version_fts WHERE version_fts MATCH :q LIMIT :n"),
+                {"q": match, "n": RANK_POOL + 1},
+            )
+            .scalars()
+            .all()
         )
-        filters.append(Version.id.in_(matching))
+        if len(rowids) <= RANK_POOL:
+            filters.append(Version.id.in_(rowids))
+            long_terms = []
     for t in terms:
-        if len(t) < MIN_FTS_CHARS:
+        if len(t) < MIN_FTS_CHARS or t in long_terms:
             filters.append(
                 or_(_contains(Version.text, t, ilike=False), _contains(Version.title, t, ilike=False))
             )
@@ -146,16 +159,11 @@ def search(
     if not terms:
         return []
     dialect = session.get_bind().dialect.name
-    matches = sum(
-        (_occurrences(Version.text, t) + _occurrences(Version.title, t) for t in terms[1:]),
-        _occurrences(Version.text, terms[0]) + _occurrences(Version.title, terms[0]),
-    )
-    matches = matches.label("matches")
     stmt = (
-        select(Document, Version.text, matches)
+        select(Document, Version.title, Version.text)
         .join(Version, (Version.document_id == Document.id) & (Version.seq == Document.versions))
         .join(Portal, Portal.id == Document.portal_id)
-        .where(*_term_filters(terms, dialect))
+        .where(*_term_filters(session, terms, dialect))
     )
     if year is not None:
         stmt = stmt.where(Document.year == year)
@@ -169,14 +177,26 @@ def search(
         stmt = stmt.where(Document.status == status)
     if kind:
         stmt = stmt.where(Document.kind == kind)
-    stmt = stmt.order_by(
-        case((Document.kind == "report", 0), else_=1),
-        matches.desc(),
-        Document.year.desc().nulls_last(),
-        Document.id,
-    ).limit(limit)
+    # Rank order that an index walk can follow and stop early: "report" sorts after "other", so kind DESC
+    # puts reports first; (kind, year) is indexed and SQLite's index entries end with the rowid (id).
+    # SQLite's DESC already puts NULL years last; PostgreSQL is told to, so both give the same order.
+    year_order = Document.year.desc() if dialect == "sqlite" else Document.year.desc().nulls_last()
+    stmt = stmt.order_by(Document.kind.desc(), year_order, Document.id.desc()).limit(max(RANK_POOL, limit))
+    pool = [
+        (document, body, _count(body, terms) + _count(title, terms))
+        for document, title, body in session.execute(stmt)
+    ]
+    pool.sort(
+        key=lambda row: (
+            row[0].kind != "report",
+            -row[2],
+            -(row[0].year or 0),
+            row[0].year is None,
+            row[0].id,
+        )
+    )
     hits = []
-    for document, body, count in session.execute(stmt):
+    for document, body, count in pool[:limit]:
         snippet, spans = _snippet(body or "", terms)
         hits.append(
             Hit(

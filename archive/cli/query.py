@@ -333,16 +333,16 @@ def changes(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or markdown.")] = "jsonl",
     include_all: Annotated[bool, typer.Option("--all", help="All documents, not only reports.")] = False,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """One record per document (reports only unless --all), streamed as JSONL or CSV."""
-    if fmt not in ("jsonl", "csv"):
-        fail(f"unknown format {fmt!r}; use jsonl or csv")
+    """One record per document (reports only unless --all), streamed as JSONL, CSV or Markdown."""
+    if fmt not in ("jsonl", "csv", "markdown"):
+        fail(f"unknown format {fmt!r}; use jsonl, csv or markdown")
     with open_session(db) as session:
         if output is None:
             export_records(session, sys.stdout, format=fmt, all=include_all)

@@ -102,6 +102,8 @@ def test_export_to_file_and_stdout(populated, tmp_path):
     csv_out = run("export", "--db", db, "--format", "csv", "--all")
     assert csv_out.stdout.splitlines()[0].startswith("id,url,portal,kind,title,year,published")
     assert run("export", "--db", db, "--format", "xml").exit_code == 1
+    markdown = run("export", "--db", db, "--format", "markdown").stdout
+    assert markdown.count("\n## ") + markdown.startswith("## ") == 4  # one section per report
 
 
 def test_runs(populated):
