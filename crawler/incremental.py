@@ -88,6 +88,7 @@ def load_memory(engine: Engine, portal_ids: Iterable[str], *, recent_runs: int =
                 Document.last_modified,
                 Document.last_seen,
                 Document.status,
+                Document.kind,
             ).where(Document.portal_id.in_(portal_ids))
         )
         for portal_id, url, etag, last_modified, last_seen, status, kind in rows:

@@ -67,6 +67,7 @@ class CrawlResult:
         totals = {name: self.stats.get(key, 0) for name, key in keys.items()}
         # requests that went out on the network (robots.txt answered from the cache did not)
         totals["sent"] = totals["requests"] - self.stats.get("httpcache/hit", 0)
+        totals["errors_logged"] = self.stats.get("log_count/ERROR", 0)
         return totals
 
     def portal_outcome(self, portal_id: str) -> str:

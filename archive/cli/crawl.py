@@ -121,6 +121,11 @@ def _crawl(
             registry=registry, portals=portals, db_url=db_url, overrides=overrides, on_event=progress
         )
     console.print(summary_table(result))
+    logged = result.totals()["errors_logged"]
+    if logged:
+        err_console.print(
+            f"[yellow]{logged} error(s) were logged during the crawl; rerun with -s LOG_LEVEL=INFO for details[/]"
+        )
     return result
 
 

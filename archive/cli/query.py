@@ -17,6 +17,7 @@ from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from archive.atom import atom_feed
 from archive.cli.app import DbOption, JsonOption, app, console, err_console
 from archive.db import get_engine, resolve_db_url
 from archive.diff import diff_texts, side_by_side, unified
@@ -293,6 +294,9 @@ def changes(
         typer.Option(help="Only these kinds (new, changed, missing, gone, returned, moved); repeatable."),
     ] = None,
     limit: Annotated[int, typer.Option(help="At most this many events (0: all).")] = 200,
+    atom: Annotated[
+        Path | None, typer.Option("--atom", help="Also write the events as an Atom feed to this file.")
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -313,6 +317,12 @@ def changes(
             }
             for c, d in change_feed(session, since=since_dt, kinds=kind or (), limit=limit or None)
         ]
+    if atom is not None:
+        try:
+            atom.write_bytes(atom_feed(rows))
+        except OSError as exc:
+            fail(f"cannot write {atom}: {exc.strerror}")
+        err_console.print(f"wrote {len(rows)} events to {atom}", highlight=False)
     if as_json:
         emit_json(rows)
         return

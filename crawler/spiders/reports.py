@@ -123,7 +123,10 @@ class ReportsSpider(scrapy.Spider):
         requests = []
         for portal in self.portals.values():
             for url in portal.start_urls:
-                request = self._request(portal, url, self.parse_list, role="list", list_pages=1, priority=0)
+                # not filtered: a redirect in phase 1 (a soft 404 to the home page) may have fetched it already
+                request = self._request(
+                    portal, url, self.parse_list, role="list", list_pages=1, priority=0, dont_filter=True
+                )
                 if request is not None:
                     requests.append(request)
         return requests
@@ -148,6 +151,7 @@ class ReportsSpider(scrapy.Spider):
         method: str = "GET",
         formdata: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        dont_filter: bool = False,
         **meta,
     ) -> Request | None:
         """A request within the portal's domains and page budget, or None (counted) when out of bounds."""
@@ -174,10 +178,17 @@ class ReportsSpider(scrapy.Spider):
                 errback=self.on_error,
                 meta=meta,
                 priority=priority,
-                dont_filter=False,
+                dont_filter=dont_filter,
             )
         return Request(
-            url, method=method, callback=callback, errback=self.on_error, meta=meta, priority=priority
+            url,
+            method=method,
+            headers=headers,
+            callback=callback,
+            errback=self.on_error,
+            meta=meta,
+            priority=priority,
+            dont_filter=dont_filter,
         )
 
     def _portal(self, response: Response) -> PortalConfig:
@@ -355,7 +366,9 @@ class ReportsSpider(scrapy.Spider):
         """
         if not mentions_attachment(response.text):
             return
-        files = [link for link in anchors(response.text, response.url, dates=False) if is_attachment_url(link.url)]
+        files = [
+            link for link in anchors(response.text, response.url, dates=False) if is_attachment_url(link.url)
+        ]
         if not files:
             return
         page = extract_page(response.body, response.url, _headers(response))

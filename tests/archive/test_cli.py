@@ -93,6 +93,21 @@ def test_changes_feed_since(populated):
     assert run("changes", "--since", "yesterday", "--db", db).exit_code == 2
 
 
+def test_changes_as_atom_feed(populated, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    db, ids = populated
+    target = tmp_path / "changes.atom"
+    assert run("changes", "--since", "2025-03-05", "--atom", target, "--db", db).exit_code == 0
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.parse(target).getroot()
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
+    entries = feed.findall("a:entry", ns)
+    assert [e.find("a:category", ns).get("term") for e in entries] == ["missing", "changed"]
+    assert all(e.find("a:link", ns).get("href").startswith("http") for e in entries)
+    assert len({e.find("a:id", ns).text for e in entries}) == 2
+
+
 def test_export_to_file_and_stdout(populated, tmp_path):
     db, _ = populated
     target = tmp_path / "out.jsonl"

@@ -14,7 +14,15 @@ from sqlmodel import Session, select
 
 from archive.db import get_engine
 from archive.models import Document, Version
-from tests.e2e.helpers import LOOPBACK, crawl, latest_texts, plain_portals, write_registry
+from tests.e2e.helpers import (
+    LOOPBACK,
+    changes_after,
+    crawl,
+    last_change_id,
+    latest_texts,
+    plain_portals,
+    write_registry,
+)
 from tests.paths import REPO
 
 pytestmark = pytest.mark.slow
@@ -93,3 +101,26 @@ def test_crawl_killed_midway_then_rerun_loses_and_duplicates_nothing(govsim, tmp
     assert all(d.versions == 1 for d in docs), "nothing changed, so one version each"
     with get_engine(db_url).connect() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+def test_due_documents_are_revalidated_with_conditional_requests(govsim, tmp_path):
+    """A same-day re-crawl that revalidates everything: 304s where the server sends validators; where it
+    sends none (the legacy portal, whose 浏览次数 counter changes on every request) pages are fetched and
+    re-extracted, but no version and no change event results."""
+    db_url = f"sqlite:///{tmp_path / 'a.db'}"
+    registry = write_registry(govsim, tmp_path)
+    portals = plain_portals(govsim)
+    validators = {p["id"]: p["family"] != "legacy" for p in govsim.portals}
+    crawl(registry, db_url, portals=portals)
+    mark = last_change_id(db_url)
+    second = crawl(registry, db_url, "-s", "FAZHI_REVALIDATE_AFTER=0", portals=portals)
+    for portal_id in portals:
+        counts = second["portals"][portal_id]
+        assert counts["revalidated"] > 0, counts
+        assert counts.get("new_versions", 0) == 0, counts
+        if validators[portal_id]:
+            assert counts.get("not_modified") == counts["revalidated"], (portal_id, counts)
+            assert counts.get("extracted", 0) == 0, (portal_id, counts)
+        else:
+            assert counts.get("unchanged", 0) > 0 and not counts.get("not_modified"), (portal_id, counts)
+    assert changes_after(db_url, mark) == []
