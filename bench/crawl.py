@@ -18,7 +18,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.crawling import LOOPBACK, REPO, fazhi_crawl, plain_portals
+from bench.crawling import LOOPBACK, REPO, fazhi_crawl
 from govsim import GovSim
 
 
@@ -69,7 +69,7 @@ def main() -> None:
         tmp = Path(tmp_name)
         registry = tmp / "registry.yaml"
         registry.write_text(sim.registry_yaml(), encoding="utf-8")
-        portals = plain_portals(sim)
+        portals = sim.plain_portal_ids()
         warm_up([p["url"] for p in sim.manifest()["pages"] if p["portal"] in portals])
         full = fazhi_crawl(
             registry, f"sqlite:///{tmp / 'bench.db'}", portals, "-s", f"HTTPCACHE_DIR={tmp / 'c'}"

@@ -8,20 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from crawler.runner import loopback_args
+
 REPO = Path(__file__).resolve().parents[1]
-LOOPBACK = [
-    "-s",
-    "DOWNLOAD_DELAY=0",
-    "-s",
-    "AUTOTHROTTLE_ENABLED=False",
-    "-s",
-    "CONCURRENT_REQUESTS_PER_DOMAIN=8",
-]
-
-
-def plain_portals(sim) -> list[str]:
-    """Portals a plain HTTP client can crawl (no gate, no JS)."""
-    return [p["id"] for p in sim.portals if not p.get("gate") and not p.get("js")]
+LOOPBACK = loopback_args()
 
 
 def fazhi_crawl(registry: Path, db_url: str, portals: list[str], *extra: str) -> dict:

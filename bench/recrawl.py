@@ -10,7 +10,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from bench.crawling import fazhi_crawl, plain_portals
+from bench.crawling import fazhi_crawl
 from govsim import GovSim
 
 
@@ -24,7 +24,7 @@ def main() -> None:
         tmp = Path(tmp_name)
         registry = tmp / "registry.yaml"
         registry.write_text(sim.registry_yaml(), encoding="utf-8")
-        portals = plain_portals(sim)
+        portals = sim.plain_portal_ids()
         db_url, cache = f"sqlite:///{tmp / 'bench.db'}", ("-s", f"HTTPCACHE_DIR={tmp / 'cache'}")
         first = fazhi_crawl(registry, db_url, portals, *cache)
         second = fazhi_crawl(registry, db_url, portals, *cache)

@@ -16,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.registry import PortalConfig
+from crawler.settings import LOOPBACK_SETTINGS
 from crawler.spiders.reports import ReportsSpider
 
 # Per-portal counters shown in the crawl summary, in column order: (stats name, column title).
@@ -79,6 +80,11 @@ class CrawlResult:
         if counts.get("errors"):
             return "partial"
         return "ok" if fetched else "empty"
+
+
+def loopback_args() -> list[str]:
+    """:data:`~crawler.settings.LOOPBACK_SETTINGS` as ``-s NAME=VALUE`` arguments for a crawl command."""
+    return [arg for name, value in LOOPBACK_SETTINGS.items() for arg in ("-s", f"{name}={value}")]
 
 
 def crawl_settings(*, db_url: str, overrides: dict[str, Any] | None = None) -> Settings:

@@ -87,6 +87,10 @@ class GovSim:
     def portals(self) -> list[dict]:
         return [manifest.portal_entry(self, p) for p in self.specs]
 
+    def plain_portal_ids(self) -> list[str]:
+        """Portals a plain HTTP client can crawl: no anti-bot gate, no JavaScript-built pages."""
+        return [p.id for p in self.specs if not p.gate and not p.js]
+
     def manifest(self, day: int | None = None) -> dict:
         """Ground truth for ``day`` (default: the current day); see govsim/README.md for the schema."""
         return manifest.build(self, self.day if day is None else day)

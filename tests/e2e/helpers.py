@@ -12,17 +12,11 @@ from sqlmodel import Session, select
 
 from archive.db import get_engine
 from archive.models import Document, Version
+from crawler.runner import loopback_args
 from tests.paths import REPO
 
 # Loopback crawling: govsim answers instantly, so no politeness delays.
-LOOPBACK = [
-    "-s",
-    "DOWNLOAD_DELAY=0",
-    "-s",
-    "AUTOTHROTTLE_ENABLED=False",
-    "-s",
-    "CONCURRENT_REQUESTS_PER_DOMAIN=8",
-]
+LOOPBACK = loopback_args()
 
 
 def fazhi(*args: str, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -92,11 +86,6 @@ def last_change_id(db_url: str) -> int:
         value = session.exec(select(func.max(Change.id))).one()
     engine.dispose()
     return value or 0
-
-
-def plain_portals(sim) -> list[str]:
-    """govsim portals a plain HTTP client can crawl (no browser needed)."""
-    return [p["id"] for p in sim.portals if not p.get("gate") and not p.get("js")]
 
 
 def write_registry(sim, tmp_path) -> Path:

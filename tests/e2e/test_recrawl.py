@@ -20,7 +20,6 @@ from tests.e2e.helpers import (
     crawl,
     last_change_id,
     latest_texts,
-    plain_portals,
     write_registry,
 )
 from tests.paths import REPO
@@ -31,7 +30,7 @@ pytestmark = pytest.mark.slow
 def test_recrawl_of_unchanged_web_is_cheap_and_extracts_nothing(govsim, tmp_path):
     db_url = f"sqlite:///{tmp_path / 'a.db'}"
     registry = write_registry(govsim, tmp_path)
-    portals = plain_portals(govsim)
+    portals = govsim.plain_portal_ids()
     cache = ("-s", f"HTTPCACHE_DIR={tmp_path / 'cache'}")
     first = crawl(registry, db_url, *cache, portals=portals)
     second = crawl(registry, db_url, *cache, portals=portals)
@@ -55,7 +54,7 @@ def _versions(db_url: str) -> int:
 def test_crawl_killed_midway_then_rerun_loses_and_duplicates_nothing(govsim, tmp_path):
     db_url = f"sqlite:///{tmp_path / 'a.db'}"
     registry = write_registry(govsim, tmp_path)
-    portals = plain_portals(govsim)
+    portals = govsim.plain_portal_ids()
     govsim.slow_seconds = 0.3
     for portal in portals:
         govsim.set_fault(portal, "slow")
@@ -109,7 +108,7 @@ def test_due_documents_are_revalidated_with_conditional_requests(govsim, tmp_pat
     re-extracted, but no version and no change event results."""
     db_url = f"sqlite:///{tmp_path / 'a.db'}"
     registry = write_registry(govsim, tmp_path)
-    portals = plain_portals(govsim)
+    portals = govsim.plain_portal_ids()
     validators = {p["id"]: p["family"] != "legacy" for p in govsim.portals}
     crawl(registry, db_url, portals=portals)
     mark = last_change_id(db_url)

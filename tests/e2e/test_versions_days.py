@@ -18,7 +18,6 @@ from tests.e2e.helpers import (
     crawl,
     last_change_id,
     latest_texts,
-    plain_portals,
     write_registry,
 )
 
@@ -33,7 +32,7 @@ def _expected(manifest: dict, portals: list[str], kind: str) -> set[str]:
 
 def test_days_one_two_three(govsim, db_url, tmp_path):
     registry = write_registry(govsim, tmp_path)
-    portals = plain_portals(govsim)
+    portals = govsim.plain_portal_ids()
 
     # day 1: everything is new, once
     crawl(registry, db_url, *REVALIDATE_ALL, portals=portals)
@@ -101,7 +100,7 @@ def _edited_urls(sim, portals: list[str]) -> set[str]:
 
 def test_report_groups_match_the_manifest(govsim, db_url, tmp_path):
     registry = write_registry(govsim, tmp_path)
-    portals = plain_portals(govsim)
+    portals = govsim.plain_portal_ids()
     crawl(registry, db_url, portals=portals)
     stored = latest_texts(db_url)
     manifest_groups: dict[str, set[str]] = {}

@@ -11,15 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from crawler.settings import LOOPBACK_SETTINGS
 from scheduler.runcrawl import REPO_ROOT
 
 pytestmark = pytest.mark.slow
-LOOPBACK = [
-    "DOWNLOAD_DELAY=0",
-    "AUTOTHROTTLE_ENABLED=False",
-    "CONCURRENT_REQUESTS_PER_DOMAIN=8",
-    "LOG_LEVEL=INFO",
-]
+LOOPBACK = [f"{name}={value}" for name, value in {**LOOPBACK_SETTINGS, "LOG_LEVEL": "INFO"}.items()]
 
 
 def fazhi(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
