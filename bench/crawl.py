@@ -72,7 +72,7 @@ def main() -> None:
         portals = sim.plain_portal_ids()
         warm_up([p["url"] for p in sim.manifest()["pages"] if p["portal"] in portals])
         full = fazhi_crawl(
-            registry, f"sqlite:///{tmp / 'bench.db'}", portals, "-s", f"HTTPCACHE_DIR={tmp / 'c'}"
+            registry, f"sqlite:///{tmp / 'bench.db'}", portals, "-s", f"HTTPCACHE_DIR={tmp / 'c'}", *args.set
         )
         pages = [
             p["url"]

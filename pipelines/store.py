@@ -85,6 +85,15 @@ class StorePipeline:
 
     def open_spider(self, spider: Any = None) -> None:
         self.engine = get_engine(self.db_url)
+        if self.in_process and self.worker is None:
+            # Started now, so its interpreter start-up overlaps the first requests instead of the first item.
+            self.worker = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),  # never fork a process with threads
+                initializer=_worker_start,
+                initargs=(self.db_url,),
+            )
+            self.worker.submit(_worker_ready)
         portals = getattr(spider, "portals", None) or {}
         if isinstance(portals, dict):
             portals = portals.values()
@@ -116,7 +125,7 @@ class StorePipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, PageItem | PageMissing | PageNotModified):
             return item
-        if self.engine is None:
+        if self.engine is None or (self.in_process and self.worker is None):
             self.open_spider(spider)
         if not self.in_process:
             self._count(item, *write_item(self.engine, item, self.gone_after))
@@ -124,13 +133,6 @@ class StorePipeline:
         return self._write_in_worker(item)
 
     async def _write_in_worker(self, item: Any) -> Any:
-        if self.worker is None:
-            self.worker = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),  # never fork a process with threads
-                initializer=_worker_start,
-                initargs=(self.db_url,),
-            )
         future = self.worker.submit(_worker_write, item, self.gone_after)
         self._count(item, *await asyncio.wrap_future(future))
         return item
@@ -181,6 +183,10 @@ _worker_engine: Engine | None = None
 def _worker_start(db_url: str) -> None:
     global _worker_engine
     _worker_engine = get_engine(db_url)
+
+
+def _worker_ready() -> None:
+    """A no-op task: makes the pool start its worker process right away."""
 
 
 def _worker_write(item: Any, gone_after: int) -> tuple[store.RecordResult | None, str | None]:
