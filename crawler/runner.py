@@ -24,6 +24,8 @@ SUMMARY_COLUMNS: list[tuple[str, str]] = [
     ("list_pages", "lists"),
     ("articles", "articles"),
     ("attachments", "files"),
+    ("revalidated", "rechecked"),
+    ("extracted", "extracted"),
     ("reports", "reports"),
     ("new_versions", "new"),
     ("unchanged", "unchanged"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 from collections import Counter
@@ -66,7 +67,11 @@ def summary_table(result: CrawlResult) -> Table:
         for name, title in SUMMARY_COLUMNS
         if name in always or any(result.per_portal.get(pid, {}).get(name) for pid in result.portals)
     ]
-    table = Table(title=f"crawl summary ({result.finish_reason})")
+    totals = result.totals()
+    table = Table(
+        title=f"crawl summary ({result.finish_reason}): {totals['sent']} requests sent, "
+        f"{totals['seconds']:.0f} s"
+    )
     table.add_column("portal", no_wrap=True)
     for _, title in columns:
         table.add_column(title, justify="right")
@@ -155,6 +160,26 @@ def crawl(
     _crawl(registry=registry, portal_ids=portal, db=db, as_json=as_json, overrides=overrides)
 
 
+DEMO_BASE_PORT = 18700
+
+
+@contextlib.contextmanager
+def _serve_govsim(day: int, portals: int | None):
+    """govsim on fixed ports when they are free, so a second demo re-crawls the same URLs (and finds them
+    known) instead of archiving every page again under new addresses."""
+    from govsim import GovSim
+
+    try:
+        sim = GovSim(day=day, portals=portals, base_port=DEMO_BASE_PORT).start()
+    except OSError:
+        err_console.print(f"[yellow]ports from {DEMO_BASE_PORT} are busy; govsim takes free ports instead[/]")
+        sim = GovSim(day=day, portals=portals).start()
+    try:
+        yield sim
+    finally:
+        sim.close()
+
+
 @app.command()
 def demo(
     db: DbOption = None,
@@ -165,9 +190,7 @@ def demo(
     as_json: JsonOption = False,
 ) -> None:
     """Serve govsim (the simulated government web) on 127.0.0.1 and crawl all of it into the archive."""
-    from govsim import GovSim
-
-    with GovSim(day=day, portals=portals) as sim, tempfile.TemporaryDirectory() as tmp:
+    with _serve_govsim(day, portals) as sim, tempfile.TemporaryDirectory() as tmp:
         registry = Path(tmp) / "govsim.yaml"
         registry.write_text(sim.registry_yaml(), encoding="utf-8")
         if not as_json:
