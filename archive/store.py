@@ -140,6 +140,21 @@ def _add_change(
         result.changes.append(kind)
 
 
+def _mark_live(session: Session, document: Document, *, now: datetime, result: RecordResult) -> None:
+    """The document answered again: a missing or gone one has ``returned``."""
+    if document.status != "live":
+        _add_change(
+            session,
+            document=document,
+            kind="returned",
+            at=now,
+            summary=f"was {document.status}",
+            to_version=document.versions or None,
+            result=result,
+        )
+    document.status = "live"
+
+
 def _resolve_move(session: Session, item: PageItem, now: datetime, result: RecordResult) -> Document | None:
     """The document for ``item.url``, following a 301 from a known URL (identity and history kept)."""
     document = document_by_url(session, item.url)
@@ -201,17 +216,8 @@ def record_page(session: Session, item: PageItem, *, now: datetime | None = None
         document = Document(portal_id=item.portal_id, url=item.url, first_seen=now, last_seen=now)
         session.add(document)
         session.flush()
-    elif document.status != "live":
-        _add_change(
-            session,
-            document=document,
-            kind="returned",
-            at=now,
-            summary=f"was {document.status}",
-            to_version=document.versions or None,
-            result=result,
-        )
-    document.status = "live"
+    else:
+        _mark_live(session, document, now=now, result=result)
     was_report, old_year = document.kind == "report", document.year
     _apply_metadata(document, item, now)
     result.document_id = document.id
@@ -339,17 +345,7 @@ def record_not_modified(
     if document is None:
         return RecordResult(document_id=None, outcome="unknown")
     result = RecordResult(document_id=document.id, outcome="not_modified")
-    if document.status != "live":
-        _add_change(
-            session,
-            document=document,
-            kind="returned",
-            at=now,
-            summary=f"was {document.status}",
-            to_version=document.versions or None,
-            result=result,
-        )
-        document.status = "live"
+    _mark_live(session, document, now=now, result=result)
     document.last_seen = now
     document.missing_count = 0
     session.add(document)

@@ -17,20 +17,9 @@ from sqlalchemy import Engine
 from archive.db import session_scope
 from archive.store import record_missing, record_page, upsert_portal
 from crawler.items import PageItem, PageMissing
+from tests.archive.factories import REPORT_2024
 
-V1_TEXT = (
-    "2024年，在市委、市政府的坚强领导下，我区深入学习贯彻习近平法治思想，全面推进法治政府建设。\n"
-    "一、主要举措和成效\n"
-    "（一）健全依法行政制度体系。全年审核规范性文件32件，合法性审核率达到100%。\n"
-    "（二）严格规范公正文明执法。行政复议纠错率为7.2%，行政机关负责人出庭应诉率100%。\n"
-    "（三）强化行政权力制约监督。主动公开政府信息1.2万条，办理依申请公开286件。\n"
-    "二、存在的不足\n"
-    "部分执法人员法治意识仍需加强；基层法治力量较为薄弱。\n"
-    "三、下一步工作安排\n"
-    "继续深化行政执法体制改革，加强法治督察，推动法治政府建设再上新台阶。\n"
-    "上海市静安区人民政府\n"
-    "2025年3月20日"
-)
+V1_TEXT = REPORT_2024
 ADDED_SENTENCE = "全年新增政府法律顾问12名，实现街道全覆盖。"
 V2_TEXT = V1_TEXT.replace("7.2%", "7.5%").replace(
     "办理依申请公开286件。", "办理依申请公开286件。" + ADDED_SENTENCE
