@@ -39,6 +39,26 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def document_record(document: Document, text: str | None) -> dict:
+    """The export record of a document (the contract's keys, in order) with its latest text."""
+    return {
+        "id": document.id,
+        "url": document.url,
+        "portal": document.portal_id,
+        "kind": document.kind,
+        "title": document.title,
+        "year": document.year,
+        "published": _iso(document.published),
+        "publisher": document.publisher,
+        "text": text,
+        "report_group": document.report_group_id,
+        "status": document.status,
+        "versions": document.versions,
+        "first_seen": _iso(document.first_seen),
+        "last_seen": _iso(document.last_seen),
+    }
+
+
 def iter_records(session: Session, *, all: bool = False) -> Iterator[dict]:  # noqa: A002 - mirrors --all
     """Export records in id order, fetched in keyset-paginated batches so memory stays flat."""
     last_id = 0
@@ -56,22 +76,7 @@ def iter_records(session: Session, *, all: bool = False) -> Iterator[dict]:  # n
         if not rows:
             return
         for document, text in rows:
-            yield {
-                "id": document.id,
-                "url": document.url,
-                "portal": document.portal_id,
-                "kind": document.kind,
-                "title": document.title,
-                "year": document.year,
-                "published": _iso(document.published),
-                "publisher": document.publisher,
-                "text": text,
-                "report_group": document.report_group_id,
-                "status": document.status,
-                "versions": document.versions,
-                "first_seen": _iso(document.first_seen),
-                "last_seen": _iso(document.last_seen),
-            }
+            yield document_record(document, text)
         last_id = rows[-1][0].id
         session.expunge_all()  # batches are read once; do not let the identity map grow
 

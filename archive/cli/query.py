@@ -21,6 +21,7 @@ from archive.atom import atom_feed
 from archive.cli.app import DbOption, JsonOption, app, console, err_console
 from archive.db import get_engine, resolve_db_url
 from archive.diff import diff_texts, side_by_side, unified
+from archive.export import document_record
 from archive.export import export as export_records
 from archive.models import Document
 from archive.queries import change_feed, changes_of, find_document, recent_runs, version_of, versions_of
@@ -148,24 +149,8 @@ def show(
 
 def _record(session: Session, document: Document) -> dict:
     latest = version_of(session, document.id, document.versions) if document.versions else None
-    return {
-        "id": document.id,
-        "url": document.url,
-        "portal": document.portal_id,
-        "kind": document.kind,
-        "title": document.title,
-        "year": document.year,
-        "published": _iso(document.published),
-        "publisher": document.publisher,
-        "text": latest.text if latest else None,
-        "report_group": document.report_group_id,
-        "status": document.status,
-        "versions": document.versions,
-        "first_seen": _iso(document.first_seen),
-        "last_seen": _iso(document.last_seen),
-        "moved_from": document.moved_from,
-        "moved_to": document.moved_to,
-    }
+    record = document_record(document, latest.text if latest else None)
+    return {**record, "moved_from": document.moved_from, "moved_to": document.moved_to}
 
 
 @app.command()
