@@ -200,8 +200,10 @@ def _apply_metadata(document: Document, item: PageItem, now: datetime) -> None:
     document.year = item.year
     document.publisher = item.publisher or document.publisher
     document.published = item.published or document.published
-    document.etag = item.headers.get("etag")
-    document.last_modified = item.headers.get("last-modified")
+    # A rendered page's validators describe the HTML shell, not the text that scripts filled in: a 304 for
+    # the shell would hide an edit, so such documents are always revalidated with a full fetch.
+    document.etag = None if item.rendered else item.headers.get("etag")
+    document.last_modified = None if item.rendered else item.headers.get("last-modified")
     document.last_seen = now
     document.missing_count = 0
 

@@ -54,6 +54,16 @@ def test_first_fetch_creates_version_one_and_new_event(engine):
     assert known_documents(engine, "jingan") == {URL: ('"abc"', "Mon, 03 Mar 2025", "live")}
 
 
+def test_rendered_pages_keep_no_validators(engine):
+    """The browser's validators describe a script shell whose text may change under the same ETag."""
+    item = page(url=URL, headers={"etag": '"shell"', "last-modified": "Mon, 03 Mar 2025"})
+    item.rendered = True
+    result = put(engine, item)
+    with Session(engine) as s:
+        doc = s.get(Document, result.document_id)
+        assert (doc.etag, doc.last_modified) == (None, None)
+
+
 def test_chrome_only_change_creates_no_version_and_no_event(engine):
     first = put(engine, page(url=URL))
     again = put(engine, page(url=URL, body=b"<html>new chrome, same text</html>", fetched_at=day(1)))
