@@ -37,6 +37,7 @@ class HostState:
     handed: int = 0  # the generation last handed to Scrapy's cookie jar
     stale: int = 0  # plain requests challenged although earned cookies had been handed over
     browser_only: bool = False
+    unsolved: int = 0  # challenges the browser did not pass either
 
     @property
     def awaiting_cookies(self) -> bool:

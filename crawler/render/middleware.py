@@ -55,6 +55,9 @@ CONTEXT_KWARGS = {"locale": "zh-CN", "service_workers": "block", "accept_downloa
 PAGE_ROLES = ("list", "article")
 
 
+GIVE_UP_AFTER = 3  # challenges the browser failed on one host before the crawl stops asking that host
+
+
 class ChallengeNotPassed(IgnoreRequest):
     """The browser still showed the challenge page after waiting: nothing to parse."""
 
@@ -148,6 +151,9 @@ class RenderMiddleware:
             return None
         policy = request.meta.setdefault("render_policy", self._policy(request))
         host = _host(request.url)
+        if self.hosts[host].unsolved >= GIVE_UP_AFTER:
+            self._inc(portal_id, "browser/given_up")
+            raise IgnoreRequest(f"portal {portal_id}: {host} keeps a challenge the browser cannot pass")
         reason = self.hosts.route(host, policy, request.meta.get(REASON_KEY)) if renderable(request) else None
         if reason is None:
             cookies = self.hosts.handover(host)
@@ -236,6 +242,16 @@ class RenderMiddleware:
         reason = request.meta.get(REASON_KEY, "")
         if result.get("challenge") or detect_challenge(response.status, response.body):
             self._inc(portal_id, "browser/unsolved")
+            state = self.hosts[host]
+            state.unsolved += 1
+            if state.unsolved == GIVE_UP_AFTER:
+                logger.error(
+                    "portal %s: the browser failed the challenge on %s %d times; the rest of this host is "
+                    "skipped in this crawl (the portal's other data and other portals are not affected)",
+                    portal_id,
+                    host,
+                    GIVE_UP_AFTER,
+                )
             raise ChallengeNotPassed(
                 f"portal {portal_id}: the browser did not pass the challenge at {request.url}"
             )

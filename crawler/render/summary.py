@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # Reasons in the order they are shown; anything else under browser/ (unsolved, failed …) follows.
 REASONS = ("challenge_412", "challenge_521", "challenge_script", "js_list", "js_article", "always")
-PROBLEMS = ("unsolved", "failed", "unavailable", "no_gain")
+PROBLEMS = ("unsolved", "given_up", "failed", "unavailable", "no_gain")
 
 
 def browser_cell(counts: dict[str, int]) -> str:

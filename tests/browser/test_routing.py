@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
@@ -186,3 +187,23 @@ def test_summary_cell_says_how_many_and_why():
     assert browser_cell({}) == "0"
     counts = {"browser": 5, "browser/js_list": 1, "browser/js_article": 4, "browser/failed": 1}
     assert browser_cell(counts) == "5 (js_list 1, js_article 4); failed 1"
+
+
+def test_a_gate_the_browser_keeps_failing_is_given_up_for_the_host_only(caplog):
+    mw = _middleware()
+    for _ in range(3):
+        rendered = _request()
+        rendered.meta["render_reason"] = "challenge_412"
+        mw.process_request(rendered)
+        rendered.meta["render_job"].result = {"status": 412, "challenge": True, "cookies": []}
+        still_gated = HtmlResponse(
+            URL, status=412, body=realpage("08_").read_bytes(), request=rendered, flags=["playwright"]
+        )
+        with pytest.raises(IgnoreRequest):
+            _run(mw.process_response(rendered, still_gated))
+    assert mw.stats.get_value("portal/p/browser/unsolved") == 3
+    assert "failed the challenge" in caplog.text and "3 times" in caplog.text
+    with pytest.raises(IgnoreRequest, match="cannot pass"):
+        mw.process_request(_request())
+    assert mw.stats.get_value("portal/p/browser/given_up") == 1
+    assert mw.process_request(_request("http://127.0.0.1:9/other.html")) is None  # other hosts go on
