@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,35 +61,39 @@ def bare_crawl(urls: list[str], tmp: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--portals", type=int, default=60, help="govsim portals to generate (default 60)")
+    parser.add_argument("--portals", type=int, default=120, help="govsim portals to generate (default 120)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each crawl, interleaved (median)")
     parser.add_argument(
         "-s", "--set", action="append", default=[], type=lambda v: f"--set={v}", help="fazhi crawl setting"
     )
     args = parser.parse_args()
+    full_rates, bare_rates = [], []
     with GovSim(portals=args.portals) as sim, tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         registry = tmp / "registry.yaml"
         registry.write_text(sim.registry_yaml(), encoding="utf-8")
         portals = sim.plain_portal_ids()
-        warm_up([p["url"] for p in sim.manifest()["pages"] if p["portal"] in portals])
-        full = fazhi_crawl(
-            registry, f"sqlite:///{tmp / 'bench.db'}", portals, "-s", f"HTTPCACHE_DIR={tmp / 'c'}", *args.set
-        )
+        manifest = sim.manifest()
+        warm_up([p["url"] for p in manifest["pages"] if p["portal"] in portals])
         pages = [
             p["url"]
-            for p in sim.manifest()["pages"]
+            for p in manifest["pages"]
             if p["portal"] in portals and p["status"] == 200 and p["kind"] != "list"
         ]
-        bare = bare_crawl(pages, tmp)
-    full_rate = full["totals"]["responses"] / full["totals"]["seconds"]
-    bare_rate = bare["downloader/response_count"] / bare["elapsed_time_seconds"]
-    print(f"portals: {len(portals)} plain (of {args.portals} generated)")
-    print(
-        f"full pipeline : {full['totals']['responses']:5d} pages in {full['totals']['seconds']:.1f} s = {full_rate:6.1f} pages/s"
-    )
-    print(
-        f"bare Scrapy   : {bare['downloader/response_count']:5d} pages in {bare['elapsed_time_seconds']:.1f} s = {bare_rate:6.1f} pages/s"
-    )
+        for run in range(args.repeat):
+            db_url = f"sqlite:///{tmp / f'bench{run}.db'}"
+            full = fazhi_crawl(registry, db_url, portals, "-s", f"HTTPCACHE_DIR={tmp / 'c'}", *args.set)
+            bare = bare_crawl(pages, tmp)
+            full_rates.append(full["totals"]["responses"] / full["totals"]["seconds"])
+            bare_rates.append(bare["downloader/response_count"] / bare["elapsed_time_seconds"])
+            print(
+                f"run {run + 1}: full {full['totals']['responses']} pages {full_rates[-1]:6.1f}/s, "
+                f"bare {bare['downloader/response_count']} pages {bare_rates[-1]:6.1f}/s"
+            )
+    full_rate, bare_rate = statistics.median(full_rates), statistics.median(bare_rates)
+    print(f"portals: {len(portals)} plain (of {args.portals} generated), {args.repeat} runs of each")
+    print(f"full pipeline : median {full_rate:6.1f} pages/s")
+    print(f"bare Scrapy   : median {bare_rate:6.1f} pages/s")
     print(f"ratio full / bare: {full_rate / bare_rate:.2f}× (target ≥ 0.5×)")
 
 

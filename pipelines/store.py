@@ -22,6 +22,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -183,6 +186,17 @@ _worker_engine: Engine | None = None
 def _worker_start(db_url: str) -> None:
     global _worker_engine
     _worker_engine = get_engine(db_url)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int, interval: float = 1.0) -> None:
+    """End the worker when the crawl that started it is gone (killed, crashed): nobody else will.
+
+    Safe at any moment: every item is its own transaction, and an unfinished one is rolled back.
+    """
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os._exit(0)
 
 
 def _worker_ready() -> None:

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func
@@ -51,6 +52,27 @@ def _versions(db_url: str) -> int:
         engine.dispose()
 
 
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def test_crawl_killed_midway_then_rerun_loses_and_duplicates_nothing(govsim, tmp_path):
     db_url = f"sqlite:///{tmp_path / 'a.db'}"
     registry = write_registry(govsim, tmp_path)
@@ -74,8 +96,14 @@ def test_crawl_killed_midway_then_rerun_loses_and_duplicates_nothing(govsim, tmp
         while _versions(db_url) < 5 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.2)
         assert proc.poll() is None, "the crawl should still be running when we kill it"
+        helpers = _children(proc.pid)
+        assert helpers, "the crawl writes through a worker process"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in helpers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [pid for pid in helpers if _alive(pid)], "the store worker must not outlive its crawl"
     finally:
         if proc.poll() is None:
             proc.kill()
