@@ -7,6 +7,7 @@ candidates; this module only computes what the store compares. Whitespace-token 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import re
@@ -71,9 +72,17 @@ def _identity(value):
     return value
 
 
+@functools.cache
+def _permutations(num_perm: int) -> np.ndarray:
+    """The seeded permutation parameters, drawn once: datasketch would redraw them for every MinHash."""
+    return MinHash(num_perm=num_perm, seed=SEED, **_SCHEME_KW).permutations
+
+
 def minhash(text: str | None, num_perm: int = NUM_PERM) -> LeanMinHash:
     """MinHash over 5-character shingles (fixed seed, so signatures from different runs compare)."""
-    mh = MinHash(num_perm=num_perm, seed=SEED, hashfunc=_identity, **_SCHEME_KW)
+    mh = MinHash(
+        num_perm=num_perm, seed=SEED, hashfunc=_identity, permutations=_permutations(num_perm), **_SCHEME_KW
+    )
     values = shingle_hashes(text)
     if len(values):
         mh.update_batch(values.tolist())
