@@ -119,18 +119,22 @@ def find_near(session: Session, *, document: Document, text: str, keys: list[int
     return best[1] if best else None
 
 
+def members_canonical_first(group_id: int):
+    """The group's documents with their portals, canonical first: official portals, then the earliest seen."""
+    return (
+        select(Document, Portal)
+        .join(Portal, Portal.id == Document.portal_id)
+        .where(Document.report_group_id == group_id)
+        .order_by(Portal.official.desc(), Document.first_seen, Document.id)
+    )
+
+
 def refresh_group(session: Session, *, group_id: int) -> ReportGroup | None:
     """Re-pick the canonical document and the group's title/jurisdiction; delete the group if empty."""
     group = session.get(ReportGroup, group_id)
     if group is None:
         return None
-    row = session.execute(
-        select(Document, Portal)
-        .join(Portal, Portal.id == Document.portal_id)
-        .where(Document.report_group_id == group_id)
-        .order_by(Portal.official.desc(), Document.first_seen, Document.id)
-        .limit(1)
-    ).first()
+    row = session.execute(members_canonical_first(group_id).limit(1)).first()
     if row is None:
         session.delete(group)
         return None

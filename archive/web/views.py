@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from archive.diff import diff_texts
+from archive.groups import members_canonical_first
 from archive.models import Change, Document, Portal, ReportGroup, Version
 from archive.queries import change_feed, changes_of, version_of, versions_of
 
@@ -104,12 +105,7 @@ def group_record(session: Session, group_id: int | None) -> dict | None:
     group = session.get(ReportGroup, group_id)
     if group is None:
         return None
-    rows = session.execute(
-        select(Document, Portal)
-        .join(Portal, Portal.id == Document.portal_id)
-        .where(Document.report_group_id == group_id)
-        .order_by(Portal.official.desc(), Document.first_seen, Document.id)
-    ).all()
+    rows = session.execute(members_canonical_first(group_id)).all()
     members = [
         {
             "id": d.id,
