@@ -95,6 +95,7 @@ class ReportsSpider(scrapy.Spider):
         now = datetime.now(UTC)
         self.memory = load_memory(get_engine(self.db_url), self.portals)
         self.crawler.signals.connect(self.on_idle, signal=signals.spider_idle)
+        revalidating = 0
         for portal in self.portals.values():
             if self.force_full_sweep or self.memory.needs_full_sweep(portal.id, now, self.full_sweep_every):
                 self.full_sweep.add(portal.id)
@@ -111,9 +112,9 @@ class ReportsSpider(scrapy.Spider):
                 )
                 if request is not None:
                     self._count(portal.id, "revalidated")
-                    self.crawler.stats.inc_value("crawl/revalidated")
+                    revalidating += 1
                     yield request
-        if not self.crawler.stats.get_value("crawl/revalidated"):
+        if not revalidating:  # nothing to wait for: phase 2 now rather than at the next idle check
             for request in self._list_requests():
                 yield request
 
