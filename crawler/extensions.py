@@ -55,9 +55,6 @@ class RunRecorder:
             return
         stats: dict[str, Any] = self.stats.get_stats()
         result = CrawlResult.from_stats(stats, list(getattr(spider, "portals", {})))
-        counters = {
-            pid: {"outcome": result.portal_outcome(pid), **result.per_portal.get(pid, {})}
-            for pid in result.portals
-        }
+        counters = result.portal_counters()
         with session_scope(get_engine(self.db_url)) as session:
             runs.finish_run(session, self.run_id, outcome=_OUTCOME.get(reason, "failed"), counters=counters)

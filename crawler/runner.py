@@ -73,6 +73,12 @@ class CrawlResult:
         totals["errors_logged"] = self.stats.get("log_count/ERROR", 0)
         return totals
 
+    def portal_counters(self) -> dict[str, dict]:
+        """Per portal: its outcome and counters (what the run record and ``--json`` report)."""
+        return {
+            pid: {"outcome": self.portal_outcome(pid), **self.per_portal.get(pid, {})} for pid in self.portals
+        }
+
     def portal_outcome(self, portal_id: str) -> str:
         """ok / failed (nothing fetched, only errors) / partial (some errors)."""
         counts = self.per_portal.get(portal_id, {})

@@ -93,10 +93,7 @@ def _summary_json(result: CrawlResult) -> str:
         {
             "finish_reason": result.finish_reason,
             "totals": result.totals(),
-            "portals": {
-                pid: {"outcome": result.portal_outcome(pid), **result.per_portal.get(pid, {})}
-                for pid in result.portals
-            },
+            "portals": result.portal_counters(),
         },
         ensure_ascii=False,
         indent=2,
