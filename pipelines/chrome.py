@@ -23,10 +23,21 @@ def is_chrome_line(line: str) -> bool:
     line = simplified(line)
     if rules.CHROME_LINE_STARTS.match(line):
         return True
-    if len(line) > rules.CHROME_LINE_MAX:
+    if len(line) > rules.CHROME_LINE_MAX or not _starts_with_token(line):
         return False
     residue = rules.CHROME_TOKENS.sub("", line)
     return not rules.CHROME_FILLER.sub("", residue)
+
+
+def _starts_with_token(line: str) -> bool:
+    """Whether a chrome token follows the leading filler: a cheap test that rules out most body lines.
+
+    No token starts with a filler character, so when no token matches at the first non-filler character,
+    that character survives both substitutions in :func:`is_chrome_line` and the line is not chrome.
+    """
+    filler = rules.CHROME_FILLER.match(line)
+    start = filler.end() if filler else 0
+    return start == len(line) or rules.CHROME_TOKENS.match(line, start) is not None
 
 
 def is_header_line(line: str) -> bool:
@@ -47,11 +58,12 @@ def _drop_header_lines(lines: list[str]) -> list[str]:
     out: list[str] = []
     skip_value = False
     for line in lines:
-        if skip_value and not is_header_line(line):
+        header = is_header_line(line)
+        if skip_value and not header:
             skip_value = False
             continue
         skip_value = bool(rules.XXGK_LABEL_ONLY.match(line))
-        if not is_header_line(line):
+        if not header:
             out.append(line)
     return out
 

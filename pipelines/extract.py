@@ -14,7 +14,8 @@ import re
 import statistics
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from functools import cache, partial
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -22,7 +23,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.settings import use_config
 
-from crawler.items import PageItem, PageMissing, PageNotModified
+from crawler.items import PageItem
 from pipelines import govrules as rules
 from pipelines import metadata as md
 from pipelines.chrome import strip_chrome_lines
@@ -89,42 +90,79 @@ def _parse(text: str) -> etree._Element | None:
     return root
 
 
+# XPaths compiled once: ``tree.xpath(string)`` would parse the expression again on every page.
+_CHROME_ELEMENTS = etree.XPath(rules.CHROME_ELEMENT_XPATH)
+_CONTAINER_XPATHS = tuple(etree.XPath(xpath) for xpath in rules.BODY_CONTAINER_XPATHS)
+_BASE_HREF = etree.XPath("//base/@href")
+#: Every top-level element: normally just ``<html>``, plus the shells a stray ``</html>`` leaves (``_parse``).
+_TOP_ELEMENTS = etree.XPath("/*")
+
+#: The 信息公开 table search only enters elements whose text holds one of these labels.
+_XXGK_ANCHORS = ("索引号", "发文字号", "成文日期")
+
+
 def _clean_tree(tree: etree._Element) -> None:
     """Remove scripts/styles/comments and elements that are chrome wherever they sit."""
     etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, *rules.DROP_TAGS, with_tail=False)
-    for el in tree.xpath(rules.CHROME_ELEMENT_XPATH):
+    for el in _CHROME_ELEMENTS(tree):
         if el.getparent() is not None:
             el.drop_tree()
 
 
+def _is_xxgk_table(text: str) -> bool:
+    """Text short enough for a metadata table and holding enough of its labels."""
+    if len(squash(text)) > rules.XXGK_MAX_CHARS:
+        return False
+    return sum(1 for label in rules.XXGK_LABELS if label in text) >= rules.XXGK_MIN_LABELS
+
+
 def _xxgk_tables(tree: etree._Element) -> list[etree._Element]:
-    """The 信息公开 metadata tables: the largest small elements holding several of its labels."""
+    """The 信息公开 metadata tables: the outermost small elements holding several of its labels.
+
+    Searched top-down in document order: an element whose text holds no anchor label cannot contain one
+    in a descendant either, so its subtree is skipped. This is what an XPath over every element
+    (``//*[contains(., '索引号') or …]``) would select, without computing the text of every element.
+    """
     found: list[etree._Element] = []
-    for el in tree.xpath("//*[contains(., '索引号') or contains(., '发文字号') or contains(., '成文日期')]"):
-        if el.tag in ("html", "body", "head") or el.getparent() is None:
-            continue
-        if any(anc in found for anc in el.iterancestors()):
-            continue
+    stack = _TOP_ELEMENTS(tree)[::-1]
+    while stack:
+        el = stack.pop()
         text = el.text_content()
-        if len(squash(text)) > rules.XXGK_MAX_CHARS:
+        if not any(label in text for label in _XXGK_ANCHORS):
             continue
-        if sum(1 for label in rules.XXGK_LABELS if label in text) >= rules.XXGK_MIN_LABELS:
+        if el.tag not in ("html", "body", "head") and el.getparent() is not None and _is_xxgk_table(text):
             found.append(el)
+            continue
+        stack.extend(child for child in reversed(el) if isinstance(child.tag, str))
     return found
 
 
-def _find_container(tree: etree._Element) -> tuple[etree._Element, str] | None:
+def _xxgk_values(tables: list[etree._Element]) -> dict[str, str]:
+    """Label → value of the 信息公开 tables; the first table that gives a label wins."""
+    xxgk: dict[str, str] = {}
+    for table in tables:
+        xxgk.update({k: v for k, v in md.read_xxgk(block_lines(table)).items() if k not in xxgk})
+    return xxgk
+
+
+class _Container(NamedTuple):
+    element: etree._Element
+    selector: str
+    size: int  # non-space characters of its text
+
+
+def _find_container(tree: etree._Element) -> _Container | None:
     """The first rule-pack container with enough text (the largest match of that selector)."""
     names = rules.BODY_SELECTORS + rules.BODY_XPATHS
-    for i, (xpath, name) in enumerate(zip(rules.BODY_CONTAINER_XPATHS, names, strict=True)):
-        candidates = tree.xpath(xpath)
+    for i, (xpath, name) in enumerate(zip(_CONTAINER_XPATHS, names, strict=True)):
+        candidates = xpath(tree)
         if not candidates:
             continue
         sizes = [len(squash(el.text_content())) for el in candidates]
         size = max(sizes)
         floor = rules.MIN_CONTAINER_CHARS if i < len(rules.BODY_SELECTORS) else rules.BODY_XPATH_MIN_CHARS
         if size >= floor:
-            return candidates[sizes.index(size)], name
+            return _Container(candidates[sizes.index(size)], name, size)
     return None
 
 
@@ -146,10 +184,9 @@ def _trafilatura_lines(tree: etree._Element, url: str) -> list[str]:
     return lines
 
 
-def _attachment_scope(container: etree._Element) -> etree._Element:
-    """The container, widened to ancestors that add little text: attachment rows often sit just outside
-    the body element (sample 05's ``[附件下载]`` row)."""
-    size = len(squash(container.text_content()))
+def _attachment_scope(container: etree._Element, size: int) -> etree._Element:
+    """The container (``size`` non-space characters), widened to ancestors that add little text: attachment
+    rows often sit just outside the body element (sample 05's ``[附件下载]`` row)."""
     scope = container
     for _ in range(4):
         parent = scope.getparent()
@@ -230,25 +267,27 @@ def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
         result.problems.append("HTML could not be parsed")
         return result
     _clean_tree(tree)
-    base = tree.xpath("//base/@href")
+    base = _BASE_HREF(tree)
     base_url = urljoin(url, base[0]) if base else url
 
     result.meta = md.read_meta(tree)
     result.title = md.find_title(tree, result.meta)
     body_el = tree.find("body")
-    page_lines = block_lines(body_el if body_el is not None else tree)
-
-    xxgk: dict[str, str] = {}
-    for table in _xxgk_tables(tree):
-        xxgk.update({k: v for k, v in md.read_xxgk(block_lines(table)).items() if k not in xxgk})
+    tables = _xxgk_tables(tree)
+    xxgk = _xxgk_values(tables)
+    # The visible lines of the whole page (the 发布时间/来源 line), as they are before the tables go. Block
+    # text is costly and most pages with 指引 meta tags never need them, so they are computed on demand.
+    page_lines = cache(partial(block_lines, body_el if body_el is not None else tree))
+    result.published = md.find_published(result.meta, xxgk, page_lines)
+    publisher = md.stated_publisher(result.meta, xxgk, page_lines)
+    for table in tables:
         table.drop_tree()
 
-    found = _find_container(tree)
-    if found is not None:
-        container, selector = found
-        lines = block_lines(container)
-        result.method = f"container:{selector}"
-        result.attachments = _attachments(_attachment_scope(container), base_url)
+    container = _find_container(tree)
+    if container is not None:
+        lines = block_lines(container.element)
+        result.method = f"container:{container.selector}"
+        result.attachments = _attachments(_attachment_scope(container.element, container.size), base_url)
     else:
         # trafilatura rewrites the tree, so collect links first (from the whole page: no body is known).
         result.attachments = _attachments(tree, base_url)
@@ -257,8 +296,7 @@ def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
 
     lines = strip_chrome_lines(lines, result.title)
     result.text = "\n".join(lines)
-    result.published = md.find_published(result.meta, xxgk, page_lines)
-    result.publisher = md.find_publisher(result.meta, xxgk, page_lines, lines)
+    result.publisher = publisher or md.signature(lines)
     if not result.text:
         result.problems.append("no main text found")
     return result
@@ -355,7 +393,7 @@ class ExtractPipeline:
             self.stats.inc_value(key)
 
     def process_item(self, item, spider=None):
-        if isinstance(item, PageMissing | PageNotModified) or not isinstance(item, PageItem):
+        if not isinstance(item, PageItem):
             return item
         self._inc("extract/pages")
         self._inc(f"portal/{item.portal_id}/extracted")

@@ -54,11 +54,18 @@ DROP_TAGS: tuple[str, ...] = (
     "iframe",
 )
 
-#: Elements whose content is chrome wherever they sit (share widgets, QR codes, print bars, 纠错).
-CHROME_ELEMENT_XPATH = (
-    "//*[@id='_jiucuo_' or @id='qr_container' or @id='share' or @id='share-box' or @id='share-popup'"
-    " or contains(@class, 'bshare') or contains(@class, 'pages_print') or contains(@class, 'share-box')"
-    " or contains(translate(@style, ' ', ''), 'display:none')]"
+#: Elements whose content is chrome wherever they sit (share widgets, QR codes, print bars, 纠错): these
+#: ids, classes containing these parts, and inline ``display:none``.
+CHROME_IDS: tuple[str, ...] = ("_jiucuo_", "qr_container", "share", "share-box", "share-popup")
+CHROME_CLASS_PARTS: tuple[str, ...] = ("bshare", "pages_print", "share-box")
+#: The same as one XPath. It tests the attribute nodes (``//@id[…]/..``) rather than every element
+#: (``//*[@id=… or …]``): the same elements in document order, about four times faster.
+CHROME_ELEMENT_XPATH = " | ".join(
+    [
+        "//@id[" + " or ".join(f". = '{name}'" for name in CHROME_IDS) + "]/..",
+        "//@class[" + " or ".join(f"contains(., '{part}')" for part in CHROME_CLASS_PARTS) + "]/..",
+        "//@style[contains(translate(., ' ', ''), 'display:none')]/..",
+    ]
 )
 
 #: Block-level tags: each starts a new line in the extracted text.

@@ -19,13 +19,10 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
 
 
 def tidy_lines(text: str) -> list[str]:
-    """Split on newlines, collapse runs of spaces, strip each line, drop empty ones."""
-    out = []
-    for line in text.split("\n"):
-        line = _SPACES.sub(" ", line).strip()
-        if line:
-            out.append(line)
-    return out
+    """Split on newlines, collapse runs of spaces, strip each line, drop empty ones. (Spaces are collapsed
+    in one pass over the whole text: ``_SPACES`` never matches a newline, and one call beats one per line.)"""
+    lines = (line.strip() for line in _SPACES.sub(" ", text).split("\n"))
+    return [line for line in lines if line]
 
 
 def block_lines(element: etree._Element) -> list[str]:
@@ -48,8 +45,9 @@ def block_lines(element: etree._Element) -> list[str]:
 
 
 def squash(text: str) -> str:
-    """Text without any whitespace, for comparisons that must ignore layout."""
-    return re.sub(r"\s+", "", text or "")
+    """Text without any whitespace, for comparisons that must ignore layout. (``str.split()`` splits on
+    exactly the characters ``re``'s ``\\s`` matches, and is several times faster than ``re.sub``.)"""
+    return "".join((text or "").split())
 
 
 @lru_cache(maxsize=4096)

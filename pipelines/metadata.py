@@ -8,7 +8,9 @@ closing signature. The 今天是 widget and the footer year are render-time date
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 
 from lxml import etree
 
@@ -20,6 +22,13 @@ _FULL_DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八�
 _ORG_END = re.compile(r"(?:政府|办公室|办公厅|局|委员会|委|办事处|厅|院|中心|处|部|街道|镇|乡|公司|小组|会)$")
 _SENTENCE_PUNCT = re.compile(r"[。，；！？,;!?：:]")
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+_XXGK_LABEL_VALUE = re.compile(r"^(" + "|".join(rules.XXGK_LABELS) + r")\s*[:：]?\s*(.*)$")
+_TITLE_TEXT = etree.XPath("//title/text()")
+#: Title fallbacks when there is no usable meta or <title>: the first <h1>, else the first ``.title``.
+_HEADING_XPATHS = (
+    etree.XPath("//h1"),
+    etree.XPath("//*[contains(concat(' ', normalize-space(@class), ' '), ' title ')]"),
+)
 
 
 def parse_date(text: str | None) -> date | None:
@@ -91,14 +100,14 @@ def find_title(tree: etree._Element, meta: dict[str, str]) -> str | None:
     site = _first(meta, rules.META_SITENAME)
     raw = _first(meta, rules.META_TITLE)
     if not raw:
-        titles = tree.xpath("//title/text()")
+        titles = _TITLE_TEXT(tree)
         cleaned = clean_title(titles[0], site) if titles else None
         if cleaned:
             parts = [p.strip() for p in re.split(r"_+|\||｜", cleaned) if p.strip()]
             return max(parts, key=len) if parts else cleaned
     if not raw:
-        for xp in ("//h1", "//*[contains(concat(' ', normalize-space(@class), ' '), ' title ')]"):
-            found = tree.xpath(xp)
+        for xpath in _HEADING_XPATHS:
+            found = xpath(tree)
             if found:
                 raw = found[0].text_content()
                 break
@@ -109,9 +118,8 @@ def read_xxgk(lines: list[str]) -> dict[str, str]:
     """Label → value pairs of a 信息公开 metadata table given as text lines (``label：value`` or split)."""
     out: dict[str, str] = {}
     pending: str | None = None
-    label_re = re.compile(r"^(" + "|".join(rules.XXGK_LABELS) + r")\s*[:：]?\s*(.*)$")
     for line in lines:
-        match = label_re.match(line)
+        match = _XXGK_LABEL_VALUE.match(line)
         if match:
             label, value = match.group(1), match.group(2).strip()
             if value:
@@ -125,28 +133,47 @@ def read_xxgk(lines: list[str]) -> dict[str, str]:
     return out
 
 
-def labelled_value(lines: list[str], labels: tuple[str, ...]) -> str | None:
-    """Value after ``label：`` on a visible line (first label that occurs), stopping at the next label."""
+def _label_lines(lines: list[str]) -> list[str]:
+    """The lines a labelled value may come from: short ones, in simplified characters, never 今天是."""
+    short = (simplified(line) for line in lines if len(line) <= rules.HEADER_LINE_MAX)
+    return [line for line in short if not line.startswith("今天是")]
+
+
+@lru_cache(maxsize=64)
+def _label_pattern(label: str) -> re.Pattern[str]:
+    """``label：value``, the value stopping at the next label, a wide gap or a bracket."""
     stop = rf"(?=\s{{2,}}|\s*(?:{rules.HEADER_LABELS})\s*[:：]|\s*[|｜【\[]|$)"
+    return re.compile(rf"(?:^|[\s|｜】\]]){label}\s*[:：]\s*([^\s|｜【\[][^|｜【\[]*?){stop}")
+
+
+def _value_after(label_lines: list[str], label: str) -> str | None:
+    """The first non-empty value after ``label`` in lines from :func:`_label_lines`."""
+    pattern = _label_pattern(label)
+    for line in label_lines:
+        if label not in line:  # cheap test first: most lines carry no label at all
+            continue
+        match = pattern.search(line)
+        if match and match.group(1).strip():
+            return match.group(1).strip()
+    return None
+
+
+def labelled_value(lines: list[str], labels: tuple[str, ...]) -> str | None:
+    """Value after ``label：`` on a visible line (first label that occurs), stopping at the next label.
+    Labels are plain words (they are also used as regex fragments)."""
+    label_lines = _label_lines(lines)
     for label in labels:
-        pattern = re.compile(rf"(?:^|[\s|｜】\]]){label}\s*[:：]\s*([^\s|｜【\[][^|｜【\[]*?){stop}")
-        for line in lines:
-            if len(line) > rules.HEADER_LINE_MAX:
-                continue
-            line = simplified(line)
-            if line.startswith("今天是"):
-                continue
-            match = pattern.search(line)
-            if match and match.group(1).strip():
-                return match.group(1).strip()
+        value = _value_after(label_lines, label)
+        if value:
+            return value
     return None
 
 
 def visible_date(lines: list[str]) -> date | None:
     """Published date from a 发布时间/发布日期 line (or a date-first header line), never 今天是."""
+    label_lines = _label_lines(lines)
     for label in rules.DATE_LABELS:
-        value = labelled_value(lines, (label,))
-        found = parse_date(value)
+        found = parse_date(_value_after(label_lines, label))
         if found:
             return found
     for line in lines:
@@ -171,23 +198,27 @@ def signature(lines: list[str]) -> str | None:
     return None
 
 
-def find_published(meta: dict[str, str], xxgk: dict[str, str], page_lines: list[str]) -> date | None:
-    """PubDate meta, else the 信息公开 发布日期, else the visible 发布时间 line."""
+def find_published(
+    meta: dict[str, str], xxgk: dict[str, str], page_lines: Callable[[], list[str]]
+) -> date | None:
+    """PubDate meta, else the 信息公开 发布日期, else the visible 发布时间 line. ``page_lines`` gives the
+    page's visible lines; it is only called when the first two are missing (block text is costly)."""
     return (
         parse_date(_first(meta, rules.META_PUBDATE))
         or parse_date(xxgk.get("发布日期"))
-        or visible_date(page_lines)
+        or visible_date(page_lines())
         or parse_date(xxgk.get("成文日期"))
     )
 
 
-def find_publisher(
-    meta: dict[str, str], xxgk: dict[str, str], page_lines: list[str], body_lines: list[str]
+def stated_publisher(
+    meta: dict[str, str], xxgk: dict[str, str], page_lines: Callable[[], list[str]]
 ) -> str | None:
-    """ContentSource meta, else the 来源 line, else the 信息公开 发布机构, else the closing signature."""
-    value = _first(meta, rules.META_SOURCE) or labelled_value(page_lines, rules.SOURCE_LABELS)
+    """ContentSource meta, else the 来源 line, else the 信息公开 发布机构 (None when that is missing or a
+    date: then the closing :func:`signature` is the publisher). ``page_lines`` as for :func:`find_published`."""
+    value = _first(meta, rules.META_SOURCE) or labelled_value(page_lines(), rules.SOURCE_LABELS)
     if not value:
         value = next((xxgk[k] for k in rules.XXGK_PUBLISHER_LABELS if xxgk.get(k)), None)
     if value and parse_date(value) is None:
         return value
-    return signature(body_lines)
+    return None
