@@ -14,12 +14,17 @@ A report is matched to an existing group by, in order:
 The cost per document is bounded by the number of candidates (at most ``MAX_CANDIDATES``), not by the
 size of the archive. Different years never merge. The canonical document of a group is the official
 portal's copy (official beats mirror), the earliest ``first_seen`` among those, then the lowest id.
+
+Like the rest of the write path (:mod:`archive.store`), this speaks SQLAlchemy Core on the session's
+connection and takes the document as a dict of its row.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from rapidfuzz.distance import Indel
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlmodel import Session
 
 from archive.fingerprint import text_band_keys
@@ -28,6 +33,15 @@ from archive.models import Document, MinHashBand, Portal, ReportGroup, Version
 NEAR_DUP_SIMILARITY = 0.90
 MAX_CANDIDATES = 8  # texts verified per document
 MAX_BAND_MATCHES = 64  # LSH matches considered before the year/length filter
+
+DOCUMENT = Document.__table__
+VERSION = Version.__table__
+PORTAL = Portal.__table__
+GROUP = ReportGroup.__table__
+BAND = MinHashBand.__table__
+
+#: How a group's members are ranked for canonical: official portals, then the earliest seen, then lowest id.
+CANONICAL_ORDER = (Portal.official.desc(), Document.first_seen, Document.id)
 
 
 def length_band(length: int, threshold: float = NEAR_DUP_SIMILARITY) -> tuple[int, int]:
@@ -38,10 +52,6 @@ def length_band(length: int, threshold: float = NEAR_DUP_SIMILARITY) -> tuple[in
     return int(length * threshold / (2 - threshold)), int(length * (2 - threshold) / threshold) + 1
 
 
-def _year_clause(year: int | None):
-    return Document.year.is_(None) if year is None else Document.year == year
-
-
 def _publishers_conflict(a: str | None, b: str | None) -> bool:
     if not a or not b:
         return False
@@ -49,32 +59,72 @@ def _publishers_conflict(a: str | None, b: str | None) -> bool:
     return not (a == b or a in b or b in a)
 
 
-def replace_bands(session: Session, *, document_id: int, keys: list[int]) -> None:
+# Statements are built once and executed with parameters (see archive.store). ``IS NOT DISTINCT FROM``
+# makes one statement match a year and an unknown year alike.
+_SAME_YEAR = DOCUMENT.c.year.is_not_distinct_from(bindparam("year"))
+_DELETE_BANDS = delete(BAND).where(BAND.c.document_id == bindparam("document_id"))
+_EXACT = (
+    select(DOCUMENT.c.report_group_id)
+    .where(
+        DOCUMENT.c.text_hash == bindparam("text_hash"),
+        _SAME_YEAR,
+        DOCUMENT.c.kind == "report",
+        DOCUMENT.c.id != bindparam("document_id"),
+        DOCUMENT.c.report_group_id.is_not(None),
+    )
+    .limit(1)  # no ORDER BY: it could lure SQLite into walking the primary key instead of the hash index
+)
+_SHARED = func.count().label("shared")
+_BAND_MATCHES = (
+    select(BAND.c.document_id, _SHARED)
+    .where(BAND.c.key.in_(bindparam("keys", expanding=True)), BAND.c.document_id != bindparam("document_id"))
+    .group_by(BAND.c.document_id)
+    .order_by(_SHARED.desc(), BAND.c.document_id)
+    .limit(MAX_BAND_MATCHES)
+)
+_NEAR_CANDIDATES = select(
+    DOCUMENT.c.id, DOCUMENT.c.report_group_id, DOCUMENT.c.publisher, DOCUMENT.c.versions
+).where(
+    DOCUMENT.c.id.in_(bindparam("ids", expanding=True)),
+    DOCUMENT.c.kind == "report",
+    _SAME_YEAR,
+    DOCUMENT.c.text_len.between(bindparam("lo"), bindparam("hi")),
+    DOCUMENT.c.report_group_id.is_not(None),
+)
+_VERSION_TEXT = select(VERSION.c.text).where(
+    VERSION.c.document_id == bindparam("document_id"), VERSION.c.seq == bindparam("seq")
+)
+_CANONICAL = (
+    select(
+        DOCUMENT.c.id, DOCUMENT.c.title, DOCUMENT.c.year, DOCUMENT.c.publisher, PORTAL.c.region, PORTAL.c.name
+    )
+    .join(PORTAL, PORTAL.c.id == DOCUMENT.c.portal_id)
+    .where(DOCUMENT.c.report_group_id == bindparam("group_id"))
+    .order_by(*CANONICAL_ORDER)
+    .limit(1)
+)
+_UPDATE_GROUP = update(GROUP).where(GROUP.c.id == bindparam("group_id_"))
+_DELETE_GROUP = delete(GROUP).where(GROUP.c.id == bindparam("group_id"))
+_MEMBERS = select(func.count()).where(DOCUMENT.c.report_group_id == bindparam("group_id"))
+_SET_GROUP = update(DOCUMENT).where(DOCUMENT.c.id == bindparam("document_id_"))
+
+
+def replace_bands(conn: Connection, *, document_id: int, keys: list[int]) -> None:
     """Store the LSH band keys of a document's latest text (replacing the previous ones)."""
-    session.execute(delete(MinHashBand).where(MinHashBand.document_id == document_id))
+    conn.execute(_DELETE_BANDS, {"document_id": document_id})
     if keys:
-        session.execute(
-            insert(MinHashBand),
-            [{"document_id": document_id, "band": i, "key": k} for i, k in enumerate(keys)],
+        conn.execute(
+            insert(BAND), [{"document_id": document_id, "band": i, "key": k} for i, k in enumerate(keys)]
         )
 
 
-def find_exact(session: Session, *, document: Document) -> int | None:
+def find_exact(conn: Connection, *, document: dict[str, Any]) -> int | None:
     """The group of another report of the same year with the identical normalized text."""
-    return session.scalars(
-        select(Document.report_group_id)
-        .where(
-            _year_clause(document.year),
-            Document.text_hash == document.text_hash,
-            Document.kind == "report",
-            Document.id != document.id,
-            Document.report_group_id.is_not(None),
-        )
-        .limit(1)  # no ORDER BY: it could lure SQLite into walking the primary key instead of the hash index
-    ).first()
+    params = {"text_hash": document["text_hash"], "year": document["year"], "document_id": document["id"]}
+    return conn.execute(_EXACT, params).scalar()
 
 
-def find_near(session: Session, *, document: Document, text: str, keys: list[int]) -> int | None:
+def find_near(conn: Connection, *, document: dict[str, Any], text: str, keys: list[int]) -> int | None:
     """The group of the most similar near-duplicate report of the same year, if any reaches the threshold.
 
     Two index-driven steps, so no planner can start from the (large) set of same-year reports: documents
@@ -82,35 +132,20 @@ def find_near(session: Session, *, document: Document, text: str, keys: list[int
     """
     if not keys:
         return None
-    shared = func.count().label("shared")
-    by_bands = session.execute(
-        select(MinHashBand.document_id, shared)
-        .where(MinHashBand.key.in_(keys), MinHashBand.document_id != document.id)
-        .group_by(MinHashBand.document_id)
-        .order_by(shared.desc(), MinHashBand.document_id)
-        .limit(MAX_BAND_MATCHES)
-    ).all()
+    by_bands = conn.execute(_BAND_MATCHES, {"keys": keys, "document_id": document["id"]}).all()
     if not by_bands:
         return None
     rank = {doc_id: n for doc_id, n in by_bands}
     lo, hi = length_band(len(text))
-    rows = session.execute(
-        select(Document.id, Document.report_group_id, Document.publisher, Document.versions).where(
-            Document.id.in_(list(rank)),
-            Document.kind == "report",
-            _year_clause(document.year),
-            Document.text_len.between(lo, hi),
-            Document.report_group_id.is_not(None),
-        )
+    rows = conn.execute(
+        _NEAR_CANDIDATES, {"ids": list(rank), "year": document["year"], "lo": lo, "hi": hi}
     ).all()
     candidates = sorted(rows, key=lambda r: (-rank[r.id], r.id))[:MAX_CANDIDATES]
     best: tuple[float, int] | None = None
     for cand_id, group_id, publisher, seq in candidates:
-        if _publishers_conflict(document.publisher, publisher):
+        if _publishers_conflict(document["publisher"], publisher):
             continue
-        other = session.scalars(
-            select(Version.text).where(Version.document_id == cand_id, Version.seq == seq)
-        ).first()
+        other = conn.execute(_VERSION_TEXT, {"document_id": cand_id, "seq": seq}).scalar()
         if other is None:
             continue
         score = Indel.normalized_similarity(text, other, score_cutoff=NEAR_DUP_SIMILARITY)
@@ -120,69 +155,72 @@ def find_near(session: Session, *, document: Document, text: str, keys: list[int
 
 
 def members_canonical_first(group_id: int):
-    """The group's documents with their portals, canonical first: official portals, then the earliest seen."""
+    """The group's documents with their portals, canonical first (ORM rows, for the read side)."""
     return (
         select(Document, Portal)
         .join(Portal, Portal.id == Document.portal_id)
         .where(Document.report_group_id == group_id)
-        .order_by(Portal.official.desc(), Document.first_seen, Document.id)
+        .order_by(*CANONICAL_ORDER)
     )
 
 
-def refresh_group(session: Session, *, group_id: int) -> ReportGroup | None:
+def refresh_group(conn: Connection, *, group_id: int) -> None:
     """Re-pick the canonical document and the group's title/jurisdiction; delete the group if empty."""
-    group = session.get(ReportGroup, group_id)
-    if group is None:
-        return None
-    row = session.execute(members_canonical_first(group_id).limit(1)).first()
-    if row is None:
-        session.delete(group)
-        return None
-    canonical, portal = row
-    group.canonical_document_id = canonical.id
-    group.title = canonical.title
-    group.year = canonical.year
-    group.jurisdiction = canonical.publisher or portal.region or portal.name
-    return group
+    canonical = conn.execute(_CANONICAL, {"group_id": group_id}).first()
+    if canonical is None:
+        conn.execute(_DELETE_GROUP, {"group_id": group_id})
+        return
+    conn.execute(
+        _UPDATE_GROUP,
+        {
+            "group_id_": group_id,
+            "canonical_document_id": canonical.id,
+            "title": canonical.title,
+            "year": canonical.year,
+            "jurisdiction": canonical.publisher or canonical.region or canonical.name,
+        },
+    )
 
 
-def _members(session: Session, group_id: int) -> int:
-    return session.scalar(select(func.count()).where(Document.report_group_id == group_id)) or 0
+def _members(conn: Connection, group_id: int) -> int:
+    return conn.execute(_MEMBERS, {"group_id": group_id}).scalar() or 0
 
 
-def assign_group(session: Session, *, document: Document, text: str) -> int:
+def _set_group(conn: Connection, document: dict[str, Any], group_id: int | None) -> None:
+    conn.execute(_SET_GROUP, {"document_id_": document["id"], "report_group_id": group_id})
+    document["report_group_id"] = group_id
+
+
+def assign_group(session: Session, *, document: dict[str, Any], text: str) -> int:
     """Put a report's document into the right group (creating one if needed); returns the group id.
 
-    Call after the document's ``year``, ``text_hash`` and ``text_len`` describe its latest version.
+    Call after the document's row (``year``, ``text_hash``, ``text_len`` of its latest version) is written.
     """
+    conn = session.connection()
     keys = text_band_keys(text)
-    replace_bands(session, document_id=document.id, keys=keys)
-    target = find_exact(session, document=document) or find_near(
-        session, document=document, text=text, keys=keys
-    )
-    previous = document.report_group_id
+    replace_bands(conn, document_id=document["id"], keys=keys)
+    target = find_exact(conn, document=document) or find_near(conn, document=document, text=text, keys=keys)
+    previous = document["report_group_id"]
     if target is None:
-        if previous is not None and _members(session, previous) == 1:
+        if previous is not None and _members(conn, previous) == 1:
             target = previous  # still alone in its own group: keep the group's identity
         else:
-            group = ReportGroup(year=document.year, title=document.title)
-            session.add(group)
-            session.flush()
-            target = group.id
-    document.report_group_id = target
-    session.flush()
-    refresh_group(session, group_id=target)
+            new_group = {"year": document["year"], "title": document["title"]}
+            target = conn.execute(insert(GROUP), new_group).inserted_primary_key[0]
+    if target != previous:
+        _set_group(conn, document, target)
+    refresh_group(conn, group_id=target)
     if previous is not None and previous != target:
-        refresh_group(session, group_id=previous)
+        refresh_group(conn, group_id=previous)
     return target
 
 
-def leave_group(session: Session, *, document: Document) -> None:
+def leave_group(session: Session, *, document: dict[str, Any]) -> None:
     """A document no longer classified as a report leaves its group and the LSH index."""
-    session.execute(delete(MinHashBand).where(MinHashBand.document_id == document.id))
-    previous = document.report_group_id
+    conn = session.connection()
+    conn.execute(_DELETE_BANDS, {"document_id": document["id"]})
+    previous = document["report_group_id"]
     if previous is None:
         return
-    document.report_group_id = None
-    session.flush()
-    refresh_group(session, group_id=previous)
+    _set_group(conn, document, None)
+    refresh_group(conn, group_id=previous)

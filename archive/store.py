@@ -3,6 +3,10 @@
 Every function here works inside the caller's transaction and never commits: the caller commits once per
 item, so a failure mid-item leaves nothing half-stored. Versions are only ever inserted, never updated:
 a new one is created only when the *normalized* text changes (page-chrome changes do not count).
+
+The write path runs once per fetched page, so it speaks SQLAlchemy Core on the session's connection: a
+document is a plain dict of its row, and only the columns that changed are written back. The ORM's unit
+of work cost about three times the SQL itself here (bench/README.md); the models still define the tables.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlmodel import Session
 
 from archive.diff import diff_texts
@@ -26,10 +31,27 @@ from crawler.items import PageItem, PageMissing, PageNotModified
 RAW_CODEC = "zlib"
 GONE_AFTER = 2
 
+DOCUMENT = Document.__table__
+VERSION = Version.__table__
+CHANGE = Change.__table__
+PORTAL = Portal.__table__
+PROBLEM = Problem.__table__
+
+#: A document row as the write path handles it: column name -> value.
+DocumentRow = dict[str, Any]
+
+# Statements are built once and executed with parameters: building them per call (``.values(...)``) cost
+# more than running them.
+_DOCUMENT_BY_URL = select(DOCUMENT).where(DOCUMENT.c.url == bindparam("url"))
+_UPDATE_DOCUMENT = update(DOCUMENT).where(DOCUMENT.c.id == bindparam("document_id_"))
+_LATEST_TEXT = select(VERSION.c.text).where(
+    VERSION.c.document_id == bindparam("document_id"), VERSION.c.seq == bindparam("seq")
+)
+_PORTAL_EXISTS = select(PORTAL.c.id).where(PORTAL.c.id == bindparam("id"))
+
 __all__ = [
     "GONE_AFTER",
     "RecordResult",
-    "document_by_url",
     "ensure_portal",
     "finish_run",
     "record_missing",
@@ -66,8 +88,51 @@ def decompress_raw(data: bytes, codec: str = RAW_CODEC) -> bytes:
     return zlib.decompress(data)
 
 
-def document_by_url(session: Session, url: str) -> Document | None:
-    return session.scalars(select(Document).where(Document.url == url)).first()
+def _document_row(conn: Connection, url: str) -> DocumentRow | None:
+    """The document whose current URL is ``url``, as a dict of its row."""
+    row = conn.execute(_DOCUMENT_BY_URL, {"url": url}).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def _new_document(item: PageItem, now: datetime) -> DocumentRow:
+    """A document not stored yet (no ``id``), with every column's default spelled out for a Core insert."""
+    return {
+        "portal_id": item.portal_id,
+        "url": item.url,
+        "title": None,
+        "kind": "other",
+        "year": None,
+        "publisher": None,
+        "published": None,
+        "status": "live",
+        "first_seen": now,
+        "last_seen": now,
+        "etag": None,
+        "last_modified": None,
+        "report_group_id": None,
+        "missing_count": 0,
+        "moved_to": None,
+        "moved_from": None,
+        "versions": 0,
+        "text_hash": None,
+        "text_len": 0,
+    }
+
+
+def _save_document(conn: Connection, document: DocumentRow, before: DocumentRow | None) -> int:
+    """Insert a new document (``before`` is None; sets its ``id``) or write the columns that changed."""
+    if before is None:
+        document["id"] = conn.execute(insert(DOCUMENT), document).inserted_primary_key[0]
+        return document["id"]
+    changed = {name: value for name, value in document.items() if before.get(name) != value}
+    if changed:
+        _update_document(conn, document["id"], **changed)
+    return document["id"]
+
+
+def _update_document(conn: Connection, document_id: int, **values: Any) -> None:
+    """Write some columns of one document."""
+    conn.execute(_UPDATE_DOCUMENT, {"document_id_": document_id, **values})
 
 
 def upsert_portal(
@@ -99,26 +164,28 @@ def upsert_portal(
 _seen_portals: set[tuple[str, str]] = set()
 
 
-def ensure_portal(session: Session, *, portal_id: str, official: bool = True) -> None:
+def ensure_portal(conn: Connection, *, portal_id: str, official: bool = True) -> None:
     """Make sure the portal row exists; a stub when the registry was never synced into this database.
 
     Portal rows are never deleted, so once seen in this process a portal needs no query again: this runs
     for every stored item.
     """
-    key = (str(session.get_bind().url), portal_id)
+    key = (str(conn.engine.url), portal_id)
     if key in _seen_portals:
         return
-    if session.scalar(select(Portal.id).where(Portal.id == portal_id)) is None:
-        session.add(Portal(id=portal_id, name=portal_id, official=official, start_urls=[]))
-        session.flush()  # not remembered yet: this transaction may still roll back
+    if conn.execute(_PORTAL_EXISTS, {"id": portal_id}).first() is None:
+        # not remembered yet: this transaction may still roll back
+        conn.execute(
+            insert(PORTAL), {"id": portal_id, "name": portal_id, "official": official, "start_urls": []}
+        )
     else:
         _seen_portals.add(key)
 
 
 def _add_change(
-    session: Session,
+    conn: Connection,
     *,
-    document: Document,
+    document: DocumentRow,
     kind: str,
     at: datetime,
     summary: str = "",
@@ -126,183 +193,188 @@ def _add_change(
     to_version: int | None = None,
     result: RecordResult | None = None,
 ) -> None:
-    session.add(
-        Change(
-            document_id=document.id,
-            kind=kind,
-            at=at,
-            summary=summary,
-            from_version=from_version,
-            to_version=to_version,
-        )
+    conn.execute(
+        insert(CHANGE),
+        {
+            "document_id": document["id"],
+            "kind": kind,
+            "at": at,
+            "summary": summary,
+            "from_version": from_version,
+            "to_version": to_version,
+        },
     )
     if result is not None:
         result.changes.append(kind)
 
 
-def _mark_live(session: Session, document: Document, *, now: datetime, result: RecordResult) -> None:
+def _mark_live(conn: Connection, document: DocumentRow, *, now: datetime, result: RecordResult) -> None:
     """The document answered again: a missing or gone one has ``returned``."""
-    if document.status != "live":
+    if document["status"] != "live":
         _add_change(
-            session,
+            conn,
             document=document,
             kind="returned",
             at=now,
-            summary=f"was {document.status}",
-            to_version=document.versions or None,
+            summary=f"was {document['status']}",
+            to_version=document["versions"] or None,
             result=result,
         )
-    document.status = "live"
+    document["status"] = "live"
 
 
-def _resolve_move(session: Session, item: PageItem, now: datetime, result: RecordResult) -> Document | None:
+def _resolve_move(
+    conn: Connection, item: PageItem, now: datetime, result: RecordResult
+) -> DocumentRow | None:
     """The document for ``item.url``, following a 301 from a known URL (identity and history kept)."""
-    document = document_by_url(session, item.url)
+    document = _document_row(conn, item.url)
     if not item.requested_url or item.requested_url == item.url:
         return document
-    old = document_by_url(session, item.requested_url)
-    if old is None or (document is not None and old.id == document.id):
+    old = _document_row(conn, item.requested_url)
+    if old is None or (document is not None and old["id"] == document["id"]):
         return document
     if document is None:
-        old.moved_from = old.url
-        old.url = item.url
-        old.moved_to = None
-        session.add(old)
-        session.flush()
+        moved = {"moved_from": old["url"], "url": item.url, "moved_to": None}
+        _update_document(conn, old["id"], **moved)
+        old.update(moved)
         _add_change(
-            session,
+            conn,
             document=old,
             kind="moved",
             at=now,
-            summary=f"{old.moved_from} -> {item.url}",
-            to_version=old.versions or None,
+            summary=f"{old['moved_from']} -> {item.url}",
+            to_version=old["versions"] or None,
             result=result,
         )
         return old
     # Both URLs are archived already: the old document points at the new one and is no longer served.
-    old.moved_to = item.url
-    old.status = "gone"
-    session.add(old)
+    _update_document(conn, old["id"], moved_to=item.url, status="gone")
     _add_change(
-        session,
+        conn,
         document=old,
         kind="moved",
         at=now,
-        summary=f"{old.url} -> {item.url} (already archived as document {document.id})",
+        summary=f"{old['url']} -> {item.url} (already archived as document {document['id']})",
         result=result,
     )
     return document
 
 
-def _apply_metadata(document: Document, item: PageItem, now: datetime) -> None:
-    document.title = item.title or item.list_title or document.title
-    document.kind = item.kind or "other"
-    document.year = item.year
-    document.publisher = item.publisher or document.publisher
-    document.published = item.published or document.published
+def _apply_metadata(document: DocumentRow, item: PageItem, now: datetime) -> None:
+    document["title"] = item.title or item.list_title or document["title"]
+    document["kind"] = item.kind or "other"
+    document["year"] = item.year
+    document["publisher"] = item.publisher or document["publisher"]
+    document["published"] = item.published or document["published"]
     # A rendered page's validators describe the HTML shell, not the text that scripts filled in: a 304 for
     # the shell would hide an edit, so such documents are always revalidated with a full fetch.
-    document.etag = None if item.rendered else item.headers.get("etag")
-    document.last_modified = None if item.rendered else item.headers.get("last-modified")
-    document.last_seen = now
-    document.missing_count = 0
+    document["etag"] = None if item.rendered else item.headers.get("etag")
+    document["last_modified"] = None if item.rendered else item.headers.get("last-modified")
+    document["last_seen"] = now
+    document["missing_count"] = 0
 
 
 def record_page(session: Session, item: PageItem, *, now: datetime | None = None) -> RecordResult:
     """Store one fetched page: document upsert, move, version (only if the text changed), events, group."""
     now = now or item.fetched_at or utcnow()
+    conn = session.connection()
     result = RecordResult(document_id=None, outcome="unchanged")
-    ensure_portal(session, portal_id=item.portal_id, official=item.official)
-    document = _resolve_move(session, item, now, result)
+    ensure_portal(conn, portal_id=item.portal_id, official=item.official)
+    document = _resolve_move(conn, item, now, result)
     if document is None:
-        document = Document(portal_id=item.portal_id, url=item.url, first_seen=now, last_seen=now)
-        session.add(document)
-        session.flush()
+        before, document = None, _new_document(item, now)
     else:
-        _mark_live(session, document, now=now, result=result)
-    was_report, old_year = document.kind == "report", document.year
+        before = dict(document)
+        _mark_live(conn, document, now=now, result=result)
+    was_report, old_year = document["kind"] == "report", document["year"]
     _apply_metadata(document, item, now)
-    result.document_id = document.id
 
     text = item.text or ""
     if not text.strip():
+        result.document_id = _save_document(conn, document, before)
         notes = "; ".join(item.problems) or "no text extracted"
-        session.add(
-            Problem(
-                document_id=document.id,
-                portal_id=item.portal_id,
-                url=item.url,
-                at=now,
-                message=f"empty text, no version stored: {notes}",
-            )
+        conn.execute(
+            insert(PROBLEM),
+            {
+                "document_id": document["id"],
+                "portal_id": item.portal_id,
+                "url": item.url,
+                "at": now,
+                "message": f"empty text, no version stored: {notes}",
+            },
         )
-        session.add(document)
-        session.flush()
         result.outcome = "problem"
         return result
 
     digest = item.text_hash or text_hash(text)
-    text_changed = digest != document.text_hash or document.versions == 0
+    text_changed = digest != document["text_hash"] or document["versions"] == 0
+    previous = _latest_text(conn, document) if text_changed and document["versions"] else None
     if text_changed:
-        _add_version(session, document=document, item=item, text=text, digest=digest, now=now, result=result)
-    session.add(document)
-    session.flush()
+        document.update(versions=document["versions"] + 1, text_hash=digest, text_len=len(text))
+    result.document_id = _save_document(conn, document, before)
+    if text_changed:
+        _add_version(conn, document=document, item=item, text=text, previous=previous, now=now, result=result)
 
-    if document.kind == "report":
-        if text_changed or document.report_group_id is None or not was_report or old_year != document.year:
+    if document["kind"] == "report":
+        if (
+            text_changed
+            or document["report_group_id"] is None
+            or not was_report
+            or old_year != document["year"]
+        ):
             assign_group(session, document=document, text=text)
-    elif was_report or document.report_group_id is not None:
+    elif was_report or document["report_group_id"] is not None:
         leave_group(session, document=document)
     return result
 
 
+def _latest_text(conn: Connection, document: DocumentRow) -> str | None:
+    return conn.execute(_LATEST_TEXT, {"document_id": document["id"], "seq": document["versions"]}).scalar()
+
+
 def _add_version(
-    session: Session,
+    conn: Connection,
     *,
-    document: Document,
+    document: DocumentRow,
     item: PageItem,
     text: str,
-    digest: str,
+    previous: str | None,
     now: datetime,
     result: RecordResult,
 ) -> None:
-    previous = None
-    if document.versions:
-        previous = session.scalars(
-            select(Version.text).where(Version.document_id == document.id, Version.seq == document.versions)
-        ).first()
-    seq = document.versions + 1
-    version = Version(
-        document_id=document.id,
-        seq=seq,
-        fetched_at=item.fetched_at or now,
-        title=item.title or item.list_title,
-        text=text,
-        text_extracted=item.text_extracted,
-        text_hash=digest,
-        raw=compress_raw(item.body) if item.body is not None else None,
-        raw_codec=RAW_CODEC,
-        raw_size=len(item.body or b""),
-        content_type=item.headers.get("content-type"),
-        encoding=item.encoding,
-    )
+    """Insert version ``document["versions"]`` (already counted on the document) and its change event."""
+    seq = document["versions"]
+    version = {
+        "document_id": document["id"],
+        "seq": seq,
+        "fetched_at": item.fetched_at or now,
+        "title": item.title or item.list_title,
+        "text": text,
+        "text_extracted": item.text_extracted,
+        "text_hash": document["text_hash"],
+        "raw": compress_raw(item.body) if item.body is not None else None,
+        "raw_codec": RAW_CODEC,
+        "raw_size": len(item.body or b""),
+        "content_type": item.headers.get("content-type"),
+        "encoding": item.encoding,
+        "similarity": None,
+        "chars_added": None,
+        "chars_removed": None,
+    }
     if previous is None:
-        summary = f"{len(text)} chars"
-        kind = "new"
+        summary, kind = f"{len(text)} chars", "new"
     else:
         diff = diff_texts(previous, text)
-        version.similarity = round(diff.similarity, 6)
-        version.chars_added = diff.chars_added
-        version.chars_removed = diff.chars_removed
+        version.update(
+            similarity=round(diff.similarity, 6),
+            chars_added=diff.chars_added,
+            chars_removed=diff.chars_removed,
+        )
         summary = f"+{diff.chars_added} -{diff.chars_removed} chars, similarity {diff.similarity:.4f}"
         kind = "changed"
-    session.add(version)
-    document.versions = seq
-    document.text_hash = digest
-    document.text_len = len(text)
-    session.add(document)
+    conn.execute(insert(VERSION), version)
     _add_change(
-        session,
+        conn,
         document=document,
         kind=kind,
         at=now,
@@ -320,21 +392,23 @@ def record_missing(
 ) -> RecordResult:
     """A known URL answered 404/410/soft-404: ``missing``, then ``gone`` after ``gone_after`` crawls in a row."""
     now = now or item.fetched_at or utcnow()
-    document = document_by_url(session, item.url)
+    conn = session.connection()
+    document = _document_row(conn, item.url)
     if document is None:
         return RecordResult(document_id=None, outcome="unknown")
-    result = RecordResult(document_id=document.id, outcome="missing")
-    document.missing_count += 1
+    before = dict(document)
+    result = RecordResult(document_id=document["id"], outcome="missing")
+    document["missing_count"] += 1
     reason = f"HTTP {item.status}" + (f": {item.reason}" if item.reason else "")
-    if document.status == "live" and document.missing_count < max(gone_after, 1):
-        document.status = "missing"
-        _add_change(session, document=document, kind="missing", at=now, summary=reason, result=result)
-    elif document.status != "gone" and document.missing_count >= max(gone_after, 1):
-        document.status = "gone"
-        summary = f"{reason}; missing {document.missing_count} crawls in a row"
-        _add_change(session, document=document, kind="gone", at=now, summary=summary, result=result)
-    session.add(document)
-    session.flush()
+    gone_after = max(gone_after, 1)
+    if document["status"] == "live" and document["missing_count"] < gone_after:
+        document["status"] = "missing"
+        _add_change(conn, document=document, kind="missing", at=now, summary=reason, result=result)
+    elif document["status"] != "gone" and document["missing_count"] >= gone_after:
+        document["status"] = "gone"
+        summary = f"{reason}; missing {document['missing_count']} crawls in a row"
+        _add_change(conn, document=document, kind="gone", at=now, summary=summary, result=result)
+    _save_document(conn, document, before)
     return result
 
 
@@ -343,13 +417,14 @@ def record_not_modified(
 ) -> RecordResult:
     """A known URL answered 304 (or was skipped as unchanged): it is alive; touch ``last_seen``."""
     now = now or item.fetched_at or utcnow()
-    document = document_by_url(session, item.url)
+    conn = session.connection()
+    document = _document_row(conn, item.url)
     if document is None:
         return RecordResult(document_id=None, outcome="unknown")
-    result = RecordResult(document_id=document.id, outcome="not_modified")
-    _mark_live(session, document, now=now, result=result)
-    document.last_seen = now
-    document.missing_count = 0
-    session.add(document)
-    session.flush()
+    before = dict(document)
+    result = RecordResult(document_id=document["id"], outcome="not_modified")
+    _mark_live(conn, document, now=now, result=result)
+    document["last_seen"] = now
+    document["missing_count"] = 0
+    _save_document(conn, document, before)
     return result
