@@ -2,19 +2,22 @@
 
 Grouping (which documents carry the same report) happens in the archive store's transaction, which owns the
 candidates; this module only computes what the store compares. Whitespace-token simhash fails on Chinese
-(PERF.md), so the MinHash shingles characters, and ``update_batch`` keeps a 10k-character text at ~20 ms.
+(PERF.md), so the MinHash shingles characters.
+
+The MinHash is datasketch's ``affine32`` scheme (seed 1, 128 permutations), computed here in a few numpy
+operations over the shingle hashes: importing datasketch pulls in scipy (0.3 s in every crawl and store
+process) and its per-value Python loop was most of a signature's cost. A test checks that the signatures
+equal datasketch's, so stored signatures stay comparable with any made by it.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import inspect
 import re
 from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from crawler.items import PageItem
 
@@ -25,10 +28,10 @@ if TYPE_CHECKING:
 SHINGLE = 5
 NUM_PERM = 128
 SEED = 1
-_WS = re.compile(r"\s+")
-#: datasketch ≥ 2 has several hashing schemes; stored signatures must say which one made them.
+#: datasketch's name for the permutation scheme: h ↦ a·fmix32(h) + b mod 2³², with odd a.
 SCHEME = "affine32"
-_SCHEME_KW = {"scheme": SCHEME} if "scheme" in inspect.signature(MinHash).parameters else {}
+_WS = re.compile(r"\s+")
+_CHUNK = 4096  # shingles permuted at once: bounds the (shingles × NUM_PERM) temporary to 2 MB
 
 
 def text_hash(text: str | None) -> str:
@@ -68,30 +71,38 @@ def shingle_hashes(text: str | None, k: int = SHINGLE) -> np.ndarray:
     return np.unique(h >> np.uint64(32))
 
 
-def _identity(value):
-    return value
-
-
 @functools.cache
-def _permutations(num_perm: int) -> np.ndarray:
-    """The seeded permutation parameters, drawn once: datasketch would redraw them for every MinHash."""
-    return MinHash(num_perm=num_perm, seed=SEED, **_SCHEME_KW).permutations
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """The seeded affine parameters (a odd, b), drawn once, in the order datasketch draws them."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
-def minhash(text: str | None, num_perm: int = NUM_PERM) -> LeanMinHash:
-    """MinHash over 5-character shingles (fixed seed, so signatures from different runs compare)."""
-    mh = MinHash(
-        num_perm=num_perm, seed=SEED, hashfunc=_identity, permutations=_permutations(num_perm), **_SCHEME_KW
-    )
-    values = shingle_hashes(text)
-    if len(values):
-        mh.update_batch(values.tolist())
-    return LeanMinHash(mh)
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer: spreads the input bits before the affine permutations."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def minhash_values(text: str | None, num_perm: int = NUM_PERM) -> np.ndarray:
+    """The MinHash of the text's 5-character shingles: ``num_perm`` uint32 minima (all 2³²-1 if empty)."""
+    a, b = _permutations(num_perm)
+    values = np.full(num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+    mixed = _fmix32(shingle_hashes(text).astype(np.uint32))
+    for start in range(0, len(mixed), _CHUNK):
+        chunk = mixed[start : start + _CHUNK, None]
+        np.minimum(values, (chunk * a + b).min(axis=0), out=values)
+    return values
 
 
 def minhash_signature(text: str | None) -> bytes:
     """The MinHash hash values as bytes (``NUM_PERM`` × uint64, 1 KB), for storage next to a version."""
-    return np.asarray(minhash(text).hashvalues, dtype=np.uint64).tobytes()
+    return minhash_values(text).astype(np.uint64).tobytes()
 
 
 def signature_similarity(a: bytes, b: bytes) -> float:
@@ -100,11 +111,6 @@ def signature_similarity(a: bytes, b: bytes) -> float:
     if va.shape != vb.shape or not len(va):
         raise ValueError("signatures of different sizes")
     return float(np.count_nonzero(va == vb)) / len(va)
-
-
-def lean_minhash(signature: bytes) -> LeanMinHash:
-    """Rebuild a MinHash from stored bytes (for datasketch's MinHashLSH in the store)."""
-    return LeanMinHash(seed=SEED, hashvalues=np.frombuffer(signature, dtype=np.uint64), **_SCHEME_KW)
 
 
 class DedupPipeline:
