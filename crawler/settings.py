@@ -22,6 +22,9 @@ CONCURRENT_REQUESTS = 16
 # Scrapy starts this many asyncio workers for every callback's output; a page yields a few items or requests,
 # and the default of 100 made task bookkeeping a large share of a crawl's CPU.
 CONCURRENT_ITEMS = 8
+# Scrapy re-reads and parses the source of every generator callback on every response to warn about
+# ``return value`` in generators; ruff's B901 checks that once, at lint time (pyproject.toml).
+WARN_ON_GENERATOR_RETURN_VALUE = False
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # the spider gives every portal origin its own download slot
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True

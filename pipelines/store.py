@@ -7,9 +7,9 @@ Settings
 ``FAZHI_GONE_AFTER``
     Consecutive missing crawls after which a document is ``gone`` (default 2).
 ``FAZHI_STORE_PROCESS``
-    Write from a dedicated worker process (default True under a crawler). Writing costs more CPU than
-    fetching and extracting together, and a second process puts it on the second core instead of holding up
-    the reactor; a single worker keeps the writes in arrival order and SQLite to a single writer.
+    Write from a worker process (:mod:`pipelines.worker`; default True under a crawler), so writing runs
+    on another core instead of holding up the reactor; a single worker keeps the writes in arrival order
+    and SQLite to a single writer.
 
 Stats: ``store/new_version``, ``store/unchanged``, ``store/moved``, ``store/missing``, ``store/gone``,
 ``store/returned``, ``store/not_modified``, ``store/problem``, ``store/unknown_url``, ``store/error``; per portal
@@ -19,18 +19,13 @@ Stats: ``store/new_version``, ``store/unchanged``, ``store/moved``, ``store/miss
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import multiprocessing
-import os
-import threading
-import time
-from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from archive import store
 from archive.db import get_engine, resolve_db_url, session_scope
 from crawler.items import PageItem, PageMissing, PageNotModified
+from pipelines.worker import WorkerProcess
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -67,14 +62,14 @@ class StorePipeline:
         *,
         gone_after: int = store.GONE_AFTER,
         stats: StatsCollector | None = None,
-        in_process: bool = False,
+        in_worker: bool = False,
     ):
         self.db_url = db_url
         self.gone_after = gone_after
         self.stats = stats
-        self.in_process = in_process
+        self.in_worker = in_worker
         self.engine: Engine | None = None
-        self.worker: ProcessPoolExecutor | None = None
+        self.worker: WorkerProcess | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -83,20 +78,13 @@ class StorePipeline:
             resolve_db_url(settings.get("FAZHI_DB")),
             gone_after=settings.getint("FAZHI_GONE_AFTER", store.GONE_AFTER),
             stats=crawler.stats,
-            in_process=settings.getbool("FAZHI_STORE_PROCESS", True),
+            in_worker=settings.getbool("FAZHI_STORE_PROCESS", True),
         )
 
     def open_spider(self, spider: Any = None) -> None:
         self.engine = get_engine(self.db_url)
-        if self.in_process and self.worker is None:
-            # Started now, so its interpreter start-up overlaps the first requests instead of the first item.
-            self.worker = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),  # never fork a process with threads
-                initializer=_worker_start,
-                initargs=(self.db_url,),
-            )
-            self.worker.submit(_worker_ready)
+        if self.in_worker and self.worker is None:
+            self.worker = WorkerProcess(_worker_start, (self.db_url,))
         portals = getattr(spider, "portals", None) or {}
         if isinstance(portals, dict):
             portals = portals.values()
@@ -119,7 +107,7 @@ class StorePipeline:
 
     def close_spider(self, spider: Any = None) -> None:
         if self.worker is not None:
-            self.worker.shutdown(wait=True)  # drains queued writes
+            self.worker.close()  # drains queued writes
             self.worker = None
         if self.engine is not None:
             self.engine.dispose()
@@ -128,16 +116,19 @@ class StorePipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, PageItem | PageMissing | PageNotModified):
             return item
-        if self.engine is None or (self.in_process and self.worker is None):
+        if self.engine is None or (self.in_worker and self.worker is None):
             self.open_spider(spider)
-        if not self.in_process:
+        if not self.in_worker:
             self._count(item, *write_item(self.engine, item, self.gone_after))
             return item
         return self._write_in_worker(item)
 
     async def _write_in_worker(self, item: Any) -> Any:
-        future = self.worker.submit(_worker_write, item, self.gone_after)
-        self._count(item, *await asyncio.wrap_future(future))
+        try:
+            outcome = await self.worker.run(_worker_write, item, self.gone_after)
+        except Exception as exc:  # the worker died on this item, or it could not be sent (pickled)
+            outcome = (None, f"{type(exc).__name__}: {exc}")
+        self._count(item, *outcome)
         return item
 
     def _count(self, item: Any, result: store.RecordResult | None, error: str | None) -> None:
@@ -186,21 +177,6 @@ _worker_engine: Engine | None = None
 def _worker_start(db_url: str) -> None:
     global _worker_engine
     _worker_engine = get_engine(db_url)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-
-
-def _exit_with_parent(parent: int, interval: float = 1.0) -> None:
-    """End the worker when the crawl that started it is gone (killed, crashed): nobody else will.
-
-    Safe at any moment: every item is its own transaction, and an unfinished one is rolled back.
-    """
-    while os.getppid() == parent:
-        time.sleep(interval)
-    os._exit(0)
-
-
-def _worker_ready() -> None:
-    """A no-op task: makes the pool start its worker process right away."""
 
 
 def _worker_write(item: Any, gone_after: int) -> tuple[store.RecordResult | None, str | None]:

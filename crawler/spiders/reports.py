@@ -317,7 +317,7 @@ class ReportsSpider(scrapy.Spider):
                 )
             if request is not None:
                 yield request
-        return fresh
+        return fresh  # noqa: B901 - a sub-generator read with ``yield from``, never a callback
 
     # -- articles ------------------------------------------------------------------------------------------
     def parse_article(self, response: Response):
