@@ -62,7 +62,7 @@ def bare_crawl(urls: list[str], tmp: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--portals", type=int, default=120, help="govsim portals to generate (default 120)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each crawl, interleaved (median)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each crawl, interleaved (median)")
     parser.add_argument(
         "-s", "--set", action="append", default=[], type=lambda v: f"--set={v}", help="fazhi crawl setting"
     )
