@@ -8,6 +8,7 @@ Alembic migrations in ``archive/migrations``; :func:`get_engine` brings any data
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,10 +52,29 @@ def normalize_url(url: str) -> str:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
+    _use_wal(cursor)
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+
+
+def _use_wal(cursor) -> None:
+    """Put the database file in WAL mode (once: the mode is stored in the file).
+
+    Switching needs the file to itself and does not wait on ``busy_timeout``: a process that opens a fresh
+    database while another is migrating it gets "database is locked" at once. So it retries until the
+    busy timeout, and a database already in WAL mode is left alone (reading the mode takes no lock).
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def create_db_engine(url: str) -> Engine:
