@@ -10,7 +10,9 @@ A thin subclass of scrapy-playwright's handler (which already passes requests wi
   that portal's browser requests; plain requests, and other portals, carry on.
 
 Settings: the ``PLAYWRIGHT_*`` settings of scrapy-playwright; ``PLAYWRIGHT_LAUNCH_OPTIONS["executable_path"]``
-is the browser checked.
+is the browser checked. ``FAZHI_BROWSER_LOOPBACK_ONLY`` (default False; on in the loopback settings used for
+govsim and the tests) adds :data:`LOOPBACK_ONLY_ARGS`: Chromium asks Google's update and account services on
+its own even with background networking disabled, and a crawl of 127.0.0.1 must not leave the machine.
 """
 
 from __future__ import annotations
@@ -21,11 +23,23 @@ from pathlib import Path
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 logger = logging.getLogger(__name__)
 
 INSTALL_HINT = "install Debian's Chromium: `sudo apt-get install chromium` (or `make chromium`)"
+
+#: Chromium resolves no host but 127.0.0.1 and ignores proxy settings: nothing it sends leaves the machine.
+LOOPBACK_ONLY_ARGS = ("--no-proxy-server", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")
+
+
+def launch_options(settings: BaseSettings) -> dict:
+    """``PLAYWRIGHT_LAUNCH_OPTIONS``, with :data:`LOOPBACK_ONLY_ARGS` added under ``FAZHI_BROWSER_LOOPBACK_ONLY``."""
+    options = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
+    if settings.getbool("FAZHI_BROWSER_LOOPBACK_ONLY"):
+        options["args"] = [*options.get("args", []), *LOOPBACK_ONLY_ARGS]
+    return options
 
 
 class BrowserUnavailable(IgnoreRequest):
@@ -37,6 +51,7 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
+        self.config.launch_options = launch_options(crawler.settings)
         self._launched = False
         self._launch_lock = asyncio.Lock()
         self.unavailable: str | None = None  # why the browser cannot be used, once known

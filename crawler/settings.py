@@ -65,6 +65,9 @@ DOWNLOAD_HANDLERS = {
 DOWNLOADER_MIDDLEWARES = {
     # 540: after decompression (590) and redirects (600) on the way back, before cookies (700) on the way out.
     "crawler.render.middleware.RenderMiddleware": 540,
+    # the same middleware, but it never downloads the Public Suffix List mid-crawl (crawler/cookies.py)
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "crawler.cookies.CookiesMiddleware": 700,
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
@@ -86,6 +89,7 @@ PLAYWRIGHT_PROCESS_REQUEST_HEADERS = "crawler.render.page.browser_headers"
 FAZHI_RENDER_SETTLE_TIMEOUT = 10.0  # s to wait for a page's content to be built
 FAZHI_RENDER_QUIET_MS = 100  # the page counts as built after this long without network or text changes
 FAZHI_RENDER_GATE_WAIT = 15.0  # s an attachment/list API behind a gate waits for the browser's cookies
+FAZHI_BROWSER_LOOPBACK_ONLY = False  # True: the browser can reach 127.0.0.1 only (govsim, tests)
 
 # -- the pipeline chain (docs/internals.md) ---------------------------------------------------------------
 ITEM_PIPELINES = {
@@ -114,4 +118,5 @@ LOOPBACK_SETTINGS = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
     "DOWNLOAD_TIMEOUT": 10,
     "RETRY_TIMES": 1,
+    "FAZHI_BROWSER_LOOPBACK_ONLY": True,
 }

@@ -19,6 +19,7 @@ import pytest
 
 from archive.db import get_engine
 from archive.web import create_app
+from crawler.browser import LOOPBACK_ONLY_ARGS
 from tests.web.data import ADDED_SENTENCE, IMG, JINGAN_URL, MIRROR_URL, SCRIPT, populate
 
 CHROMIUM = "/usr/bin/chromium"
@@ -28,6 +29,7 @@ LAUNCH_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    *LOOPBACK_ONLY_ARGS,  # the UI under test is on 127.0.0.1; Chromium would ask Google's services too
 ]
 VIEWPORT = {"width": 1280, "height": 900}
 TITLE = "上海市静安区2024年法治政府建设情况报告"
