@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -14,8 +15,20 @@ app = typer.Typer(
     add_completion=False,
 )
 
-console = Console()
-err_console = Console(stderr=True)
+LOG_WIDTH = 160
+
+
+def make_console(**kwargs) -> Console:
+    """A Rich console. Output that is not a terminal (a log file, cron, CI) gets :data:`LOG_WIDTH` columns
+    instead of Rich's 80, which squeezed the crawl summary's columns to three letters; ``COLUMNS`` wins."""
+    made = Console(**kwargs)
+    if not made.is_terminal and "COLUMNS" not in os.environ:
+        made.width = LOG_WIDTH
+    return made
+
+
+console = make_console()
+err_console = make_console(stderr=True)
 
 DbOption = Annotated[
     str | None,
