@@ -16,29 +16,22 @@ size of the archive. Different years never merge. The canonical document of a gr
 portal's copy (official beats mirror), the earliest ``first_seen`` among those, then the lowest id.
 
 Like the rest of the write path (:mod:`archive.store`), this speaks SQLAlchemy Core on the session's
-connection and takes the document as a dict of its row.
+connection (:mod:`archive.tables`) and takes the document as a dict of its row.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from rapidfuzz.distance import Indel
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlmodel import Session
 
 from archive.fingerprint import text_band_keys
-from archive.models import Document, MinHashBand, Portal, ReportGroup, Version
+from archive.models import Document, Portal
+from archive.tables import BAND, DOCUMENT, GROUP, PORTAL, DocumentRow, update_document, version_text
 
 NEAR_DUP_SIMILARITY = 0.90
 MAX_CANDIDATES = 8  # texts verified per document
 MAX_BAND_MATCHES = 64  # LSH matches considered before the year/length filter
-
-DOCUMENT = Document.__table__
-VERSION = Version.__table__
-PORTAL = Portal.__table__
-GROUP = ReportGroup.__table__
-BAND = MinHashBand.__table__
 
 #: How a group's members are ranked for canonical: official portals, then the earliest seen, then lowest id.
 CANONICAL_ORDER = (Portal.official.desc(), Document.first_seen, Document.id)
@@ -59,8 +52,7 @@ def _publishers_conflict(a: str | None, b: str | None) -> bool:
     return not (a == b or a in b or b in a)
 
 
-# Statements are built once and executed with parameters (see archive.store). ``IS NOT DISTINCT FROM``
-# makes one statement match a year and an unknown year alike.
+# ``IS NOT DISTINCT FROM`` makes one statement match a year and an unknown year alike.
 _SAME_YEAR = DOCUMENT.c.year.is_not_distinct_from(bindparam("year"))
 _DELETE_BANDS = delete(BAND).where(BAND.c.document_id == bindparam("document_id"))
 _EXACT = (
@@ -91,9 +83,6 @@ _NEAR_CANDIDATES = select(
     DOCUMENT.c.text_len.between(bindparam("lo"), bindparam("hi")),
     DOCUMENT.c.report_group_id.is_not(None),
 )
-_VERSION_TEXT = select(VERSION.c.text).where(
-    VERSION.c.document_id == bindparam("document_id"), VERSION.c.seq == bindparam("seq")
-)
 _CANONICAL = (
     select(
         DOCUMENT.c.id, DOCUMENT.c.title, DOCUMENT.c.year, DOCUMENT.c.publisher, PORTAL.c.region, PORTAL.c.name
@@ -106,7 +95,6 @@ _CANONICAL = (
 _UPDATE_GROUP = update(GROUP).where(GROUP.c.id == bindparam("group_id_"))
 _DELETE_GROUP = delete(GROUP).where(GROUP.c.id == bindparam("group_id"))
 _MEMBERS = select(func.count()).where(DOCUMENT.c.report_group_id == bindparam("group_id"))
-_SET_GROUP = update(DOCUMENT).where(DOCUMENT.c.id == bindparam("document_id_"))
 
 
 def replace_bands(conn: Connection, *, document_id: int, keys: list[int]) -> None:
@@ -118,13 +106,13 @@ def replace_bands(conn: Connection, *, document_id: int, keys: list[int]) -> Non
         )
 
 
-def find_exact(conn: Connection, *, document: dict[str, Any]) -> int | None:
+def find_exact(conn: Connection, *, document: DocumentRow) -> int | None:
     """The group of another report of the same year with the identical normalized text."""
     params = {"text_hash": document["text_hash"], "year": document["year"], "document_id": document["id"]}
     return conn.execute(_EXACT, params).scalar()
 
 
-def find_near(conn: Connection, *, document: dict[str, Any], text: str, keys: list[int]) -> int | None:
+def find_near(conn: Connection, *, document: DocumentRow, text: str, keys: list[int]) -> int | None:
     """The group of the most similar near-duplicate report of the same year, if any reaches the threshold.
 
     Two index-driven steps, so no planner can start from the (large) set of same-year reports: documents
@@ -145,7 +133,7 @@ def find_near(conn: Connection, *, document: dict[str, Any], text: str, keys: li
     for cand_id, group_id, publisher, seq in candidates:
         if _publishers_conflict(document["publisher"], publisher):
             continue
-        other = conn.execute(_VERSION_TEXT, {"document_id": cand_id, "seq": seq}).scalar()
+        other = version_text(conn, cand_id, seq)
         if other is None:
             continue
         score = Indel.normalized_similarity(text, other, score_cutoff=NEAR_DUP_SIMILARITY)
@@ -186,12 +174,12 @@ def _members(conn: Connection, group_id: int) -> int:
     return conn.execute(_MEMBERS, {"group_id": group_id}).scalar() or 0
 
 
-def _set_group(conn: Connection, document: dict[str, Any], group_id: int | None) -> None:
-    conn.execute(_SET_GROUP, {"document_id_": document["id"], "report_group_id": group_id})
+def _set_group(conn: Connection, document: DocumentRow, group_id: int | None) -> None:
+    update_document(conn, document["id"], report_group_id=group_id)
     document["report_group_id"] = group_id
 
 
-def assign_group(session: Session, *, document: dict[str, Any], text: str) -> int:
+def assign_group(session: Session, *, document: DocumentRow, text: str) -> int:
     """Put a report's document into the right group (creating one if needed); returns the group id.
 
     Call after the document's row (``year``, ``text_hash``, ``text_len`` of its latest version) is written.
@@ -215,7 +203,7 @@ def assign_group(session: Session, *, document: dict[str, Any], text: str) -> in
     return target
 
 
-def leave_group(session: Session, *, document: dict[str, Any]) -> None:
+def leave_group(session: Session, *, document: DocumentRow) -> None:
     """A document no longer classified as a report leaves its group and the LSH index."""
     conn = session.connection()
     conn.execute(_DELETE_BANDS, {"document_id": document["id"]})

@@ -4,9 +4,9 @@ Every function here works inside the caller's transaction and never commits: the
 item, so a failure mid-item leaves nothing half-stored. Versions are only ever inserted, never updated:
 a new one is created only when the *normalized* text changes (page-chrome changes do not count).
 
-The write path runs once per fetched page, so it speaks SQLAlchemy Core on the session's connection: a
-document is a plain dict of its row, and only the columns that changed are written back. The ORM's unit
-of work cost about three times the SQL itself here (bench/README.md); the models still define the tables.
+The write path runs once per fetched page, so it speaks SQLAlchemy Core on the session's connection
+(:mod:`archive.tables`): a document is a plain dict of its row, and only the columns that changed are
+written back. The ORM's unit of work cost about three times the SQL itself here (bench/README.md).
 """
 
 from __future__ import annotations
@@ -16,37 +16,31 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlmodel import Session
 
 from archive.diff import diff_texts
 from archive.groups import assign_group, leave_group
-from archive.models import Change, Document, Portal, Problem, Version
+from archive.models import Portal
 from archive.runs import finish_run, start_run
+from archive.tables import (
+    CHANGE,
+    DOCUMENT,
+    PORTAL,
+    PROBLEM,
+    VERSION,
+    DocumentRow,
+    update_document,
+    version_text,
+)
 from archive.types import utcnow
 from crawler.items import PageItem, PageMissing, PageNotModified
 
 RAW_CODEC = "zlib"
 GONE_AFTER = 2
 
-DOCUMENT = Document.__table__
-VERSION = Version.__table__
-CHANGE = Change.__table__
-PORTAL = Portal.__table__
-PROBLEM = Problem.__table__
-
-#: A document row as the write path handles it: column name -> value.
-DocumentRow = dict[str, Any]
-
-# Statements are built once and executed with parameters: building them per call (``.values(...)``) cost
-# more than running them.
 _DOCUMENT_BY_URL = select(DOCUMENT).where(DOCUMENT.c.url == bindparam("url"))
-_UPDATE_DOCUMENT = update(DOCUMENT).where(DOCUMENT.c.id == bindparam("document_id_"))
-_LATEST_TEXT = select(VERSION.c.text).where(
-    VERSION.c.document_id == bindparam("document_id"), VERSION.c.seq == bindparam("seq")
-)
 _PORTAL_EXISTS = select(PORTAL.c.id).where(PORTAL.c.id == bindparam("id"))
 
 __all__ = [
@@ -126,13 +120,8 @@ def _save_document(conn: Connection, document: DocumentRow, before: DocumentRow 
         return document["id"]
     changed = {name: value for name, value in document.items() if before.get(name) != value}
     if changed:
-        _update_document(conn, document["id"], **changed)
+        update_document(conn, document["id"], **changed)
     return document["id"]
-
-
-def _update_document(conn: Connection, document_id: int, **values: Any) -> None:
-    """Write some columns of one document."""
-    conn.execute(_UPDATE_DOCUMENT, {"document_id_": document_id, **values})
 
 
 def upsert_portal(
@@ -235,7 +224,7 @@ def _resolve_move(
         return document
     if document is None:
         moved = {"moved_from": old["url"], "url": item.url, "moved_to": None}
-        _update_document(conn, old["id"], **moved)
+        update_document(conn, old["id"], **moved)
         old.update(moved)
         _add_change(
             conn,
@@ -248,7 +237,7 @@ def _resolve_move(
         )
         return old
     # Both URLs are archived already: the old document points at the new one and is no longer served.
-    _update_document(conn, old["id"], moved_to=item.url, status="gone")
+    update_document(conn, old["id"], moved_to=item.url, status="gone")
     _add_change(
         conn,
         document=old,
@@ -308,7 +297,9 @@ def record_page(session: Session, item: PageItem, *, now: datetime | None = None
 
     digest = item.text_hash or text_hash(text)
     text_changed = digest != document["text_hash"] or document["versions"] == 0
-    previous = _latest_text(conn, document) if text_changed and document["versions"] else None
+    previous = None
+    if text_changed and document["versions"]:
+        previous = version_text(conn, document["id"], document["versions"])
     if text_changed:
         document.update(versions=document["versions"] + 1, text_hash=digest, text_len=len(text))
     result.document_id = _save_document(conn, document, before)
@@ -326,10 +317,6 @@ def record_page(session: Session, item: PageItem, *, now: datetime | None = None
     elif was_report or document["report_group_id"] is not None:
         leave_group(session, document=document)
     return result
-
-
-def _latest_text(conn: Connection, document: DocumentRow) -> str | None:
-    return conn.execute(_LATEST_TEXT, {"document_id": document["id"], "seq": document["versions"]}).scalar()
 
 
 def _add_version(

@@ -23,7 +23,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from archive import store
-from archive.db import get_engine, resolve_db_url, session_scope
+from archive.db import create_db_engine, get_engine, resolve_db_url, session_scope
 from crawler.items import PageItem, PageMissing, PageNotModified
 from pipelines.worker import WorkerProcess
 
@@ -175,8 +175,10 @@ _worker_engine: Engine | None = None
 
 
 def _worker_start(db_url: str) -> None:
+    """The worker's engine. No schema check: the crawl's :meth:`StorePipeline.open_spider` upgraded the
+    database before starting the worker."""
     global _worker_engine
-    _worker_engine = get_engine(db_url)
+    _worker_engine = create_db_engine(db_url)
 
 
 def _worker_write(item: Any, gone_after: int) -> tuple[store.RecordResult | None, str | None]:
