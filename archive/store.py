@@ -11,7 +11,6 @@ written back. The ORM's unit of work cost about three times the SQL itself here 
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +19,9 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select
 from sqlmodel import Session
 
+from archive.captures import FetchedPage, MissingPage, UnchangedPage
 from archive.diff import diff_texts
+from archive.fingerprint import text_hash
 from archive.groups import assign_group, leave_group
 from archive.models import Portal
 from archive.runs import finish_run, start_run
@@ -35,7 +36,6 @@ from archive.tables import (
     version_text,
 )
 from archive.types import utcnow
-from crawler.items import PageItem, PageMissing, PageNotModified
 
 RAW_CODEC = "zlib"
 GONE_AFTER = 2
@@ -67,11 +67,6 @@ class RecordResult:
     version: int | None = None  # seq of the version created, if any
 
 
-def text_hash(text: str) -> str:
-    """SHA-256 hex of the normalized text (the same fingerprint the dedup pipeline puts on items)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def compress_raw(body: bytes) -> bytes:
     return zlib.compress(body, 6)
 
@@ -88,7 +83,7 @@ def _document_row(conn: Connection, url: str) -> DocumentRow | None:
     return dict(row) if row is not None else None
 
 
-def _new_document(item: PageItem, now: datetime) -> DocumentRow:
+def _new_document(item: FetchedPage, now: datetime) -> DocumentRow:
     """A document not stored yet (no ``id``), with every column's default spelled out for a Core insert."""
     return {
         "portal_id": item.portal_id,
@@ -213,7 +208,7 @@ def _mark_live(conn: Connection, document: DocumentRow, *, now: datetime, result
 
 
 def _resolve_move(
-    conn: Connection, item: PageItem, now: datetime, result: RecordResult
+    conn: Connection, item: FetchedPage, now: datetime, result: RecordResult
 ) -> DocumentRow | None:
     """The document for ``item.url``, following a 301 from a known URL (identity and history kept)."""
     document = _document_row(conn, item.url)
@@ -249,7 +244,7 @@ def _resolve_move(
     return document
 
 
-def _apply_metadata(document: DocumentRow, item: PageItem, now: datetime) -> None:
+def _apply_metadata(document: DocumentRow, item: FetchedPage, now: datetime) -> None:
     document["title"] = item.title or item.list_title or document["title"]
     document["kind"] = item.kind or "other"
     document["year"] = item.year
@@ -263,7 +258,7 @@ def _apply_metadata(document: DocumentRow, item: PageItem, now: datetime) -> Non
     document["missing_count"] = 0
 
 
-def record_page(session: Session, item: PageItem, *, now: datetime | None = None) -> RecordResult:
+def record_page(session: Session, item: FetchedPage, *, now: datetime | None = None) -> RecordResult:
     """Store one fetched page: document upsert, move, version (only if the text changed), events, group."""
     now = now or item.fetched_at or utcnow()
     conn = session.connection()
@@ -323,7 +318,7 @@ def _add_version(
     conn: Connection,
     *,
     document: DocumentRow,
-    item: PageItem,
+    item: FetchedPage,
     text: str,
     previous: str | None,
     now: datetime,
@@ -375,7 +370,7 @@ def _add_version(
 
 
 def record_missing(
-    session: Session, item: PageMissing, *, gone_after: int = GONE_AFTER, now: datetime | None = None
+    session: Session, item: MissingPage, *, gone_after: int = GONE_AFTER, now: datetime | None = None
 ) -> RecordResult:
     """A known URL answered 404/410/soft-404: ``missing``, then ``gone`` after ``gone_after`` crawls in a row."""
     now = now or item.fetched_at or utcnow()
@@ -400,7 +395,7 @@ def record_missing(
 
 
 def record_not_modified(
-    session: Session, item: PageNotModified, *, now: datetime | None = None
+    session: Session, item: UnchangedPage, *, now: datetime | None = None
 ) -> RecordResult:
     """A known URL answered 304 (or was skipped as unchanged): it is alive; touch ``last_seen``."""
     now = now or item.fetched_at or utcnow()

@@ -16,7 +16,7 @@ LOOPBACK = loopback_args()
 
 def fazhi_crawl(registry: Path, db_url: str, portals: list[str], *extra: str) -> dict:
     """``fazhi crawl --json``; returns the summary (``totals`` has requests, sent, responses, seconds)."""
-    args = [sys.executable, "-m", "archive", "crawl", "--registry", str(registry), "--db", db_url, "--json"]
+    args = [sys.executable, "-m", "fazhi", "crawl", "--registry", str(registry), "--db", db_url, "--json"]
     args += [*LOOPBACK, *extra]
     for portal in portals:
         args += ["--portal", portal]

@@ -28,7 +28,7 @@ from archive import groups, store
 from archive.db import get_engine, session_scope
 from archive.fingerprint import BANDS
 from archive.models import Document, MinHashBand, Portal, ReportGroup, Version
-from crawler.items import PageItem
+from pipelines.items import PageItem
 
 T0 = datetime(2025, 3, 1, tzinfo=UTC)
 YEARS = list(range(2015, 2025))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from crawler.items import PageItem
+from pipelines.items import PageItem
 from pipelines.metadata import signature
 
 if TYPE_CHECKING:

@@ -1,116 +1,19 @@
-"""Fingerprints of normalized text: an exact hash and a character-shingle MinHash.
+"""The dedup stage: put the exact fingerprint of the normalized text on each item.
 
 Grouping (which documents carry the same report) happens in the archive store's transaction, which owns the
-candidates; this module only computes what the store compares. Whitespace-token simhash fails on Chinese
-(PERF.md), so the MinHash shingles characters.
-
-The MinHash is datasketch's ``affine32`` scheme (seed 1, 128 permutations), computed here in a few numpy
-operations over the shingle hashes: importing datasketch pulls in scipy (0.3 s in every crawl and store
-process) and its per-value Python loop was most of a signature's cost. A test checks that the signatures
-equal datasketch's, so stored signatures stay comparable with any made by it.
+candidates; the fingerprints themselves are computed in :mod:`archive.fingerprint`.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import re
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from crawler.items import PageItem
+from archive.fingerprint import text_hash
+from pipelines.items import PageItem
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-
-SHINGLE = 5
-NUM_PERM = 128
-SEED = 1
-#: datasketch's name for the permutation scheme: h ↦ a·fmix32(h) + b mod 2³², with odd a.
-SCHEME = "affine32"
-_WS = re.compile(r"\s+")
-_CHUNK = 4096  # shingles permuted at once: bounds the (shingles × NUM_PERM) temporary to 2 MB
-
-
-def text_hash(text: str | None) -> str:
-    """sha256 hex of the normalized text (UTF-8)."""
-    return hashlib.sha256((text or "").encode("utf-8")).hexdigest()
-
-
-def shingles(text: str | None, k: int = SHINGLE) -> list[bytes]:
-    """Distinct ``k``-character shingles of the text with whitespace removed (layout must not matter)."""
-    squashed = _WS.sub("", text or "")
-    if len(squashed) <= k:
-        return [squashed.encode("utf-8")] if squashed else []
-    return list({squashed[i : i + k].encode("utf-8") for i in range(len(squashed) - k + 1)})
-
-
-def shingle_hashes(text: str | None, k: int = SHINGLE) -> np.ndarray:
-    """32-bit hashes of the distinct ``k``-character shingles, computed with numpy in one pass.
-
-    A polynomial rolling hash over code points, then a splitmix64 finalizer for well-spread bits: the same
-    shingles as :func:`shingles`, without a Python-level hash call per shingle (PERF.md: that loop is most of
-    a MinHash's cost).
-    """
-    squashed = _WS.sub("", text or "")
-    if not squashed:
-        return np.empty(0, dtype=np.uint64)
-    codes = np.frombuffer(squashed.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
-    width = min(k, len(codes))
-    with np.errstate(over="ignore"):
-        h = np.zeros(len(codes) - width + 1, dtype=np.uint64)
-        for j in range(width):
-            h = h * np.uint64(1_000_003) + codes[j : j + len(h)]
-        h ^= h >> np.uint64(30)
-        h *= np.uint64(0xBF58476D1CE4E5B9)
-        h ^= h >> np.uint64(27)
-        h *= np.uint64(0x94D049BB133111EB)
-        h ^= h >> np.uint64(31)
-    return np.unique(h >> np.uint64(32))
-
-
-@functools.cache
-def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    """The seeded affine parameters (a odd, b), drawn once, in the order datasketch draws them."""
-    gen = np.random.RandomState(SEED)
-    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
-    return a, b
-
-
-def _fmix32(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finalizer: spreads the input bits before the affine permutations."""
-    h = h ^ (h >> np.uint32(16))
-    h = h * np.uint32(0x85EBCA6B)
-    h = h ^ (h >> np.uint32(13))
-    h = h * np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
-
-
-def minhash_values(text: str | None, num_perm: int = NUM_PERM) -> np.ndarray:
-    """The MinHash of the text's 5-character shingles: ``num_perm`` uint32 minima (all 2³²-1 if empty)."""
-    a, b = _permutations(num_perm)
-    values = np.full(num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
-    mixed = _fmix32(shingle_hashes(text).astype(np.uint32))
-    for start in range(0, len(mixed), _CHUNK):
-        chunk = mixed[start : start + _CHUNK, None]
-        np.minimum(values, (chunk * a + b).min(axis=0), out=values)
-    return values
-
-
-def minhash_signature(text: str | None) -> bytes:
-    """The MinHash hash values as bytes (``NUM_PERM`` × uint64, 1 KB), for storage next to a version."""
-    return minhash_values(text).astype(np.uint64).tobytes()
-
-
-def signature_similarity(a: bytes, b: bytes) -> float:
-    """Estimated Jaccard similarity of two stored signatures."""
-    va, vb = np.frombuffer(a, dtype=np.uint64), np.frombuffer(b, dtype=np.uint64)
-    if va.shape != vb.shape or not len(va):
-        raise ValueError("signatures of different sizes")
-    return float(np.count_nonzero(va == vb)) / len(va)
 
 
 class DedupPipeline:

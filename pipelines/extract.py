@@ -23,12 +23,12 @@ import trafilatura
 from lxml import etree
 from trafilatura.settings import use_config
 
-from crawler.items import PageItem
 from pipelines import govrules as rules
 from pipelines import metadata as md
 from pipelines.chrome import strip_chrome_lines
 from pipelines.encoding import decode_body
 from pipelines.htmltext import block_lines, squash, tidy_lines
+from pipelines.items import PageItem
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

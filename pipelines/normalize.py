@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import opencc
 
-from crawler.items import PageItem
+from pipelines.items import PageItem
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from archive import store
 from archive.db import create_db_engine, get_engine, resolve_db_url, session_scope
-from crawler.items import PageItem, PageMissing, PageNotModified
+from pipelines.items import PageItem, PageMissing, PageNotModified
 from pipelines.worker import WorkerProcess
 
 if TYPE_CHECKING:

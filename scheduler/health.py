@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from archive.models import CrawlRun
+from archive.scheduling import PortalHealth
 from scheduler.cadence import PortalState
-from scheduler.models import PortalHealth
 
 log = logging.getLogger("fazhi.scheduler.health")
 

@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from archive.scheduling import SchedulerLease
 from archive.types import utcnow
-from scheduler.models import SchedulerLease
 
 log = logging.getLogger("fazhi.scheduler.lock")
 T = SchedulerLease.__table__

@@ -6,9 +6,8 @@ import logging
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from rich.console import Console
 from rich.logging import RichHandler
-
-from archive.cli.app import err_console
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 MAX_BYTES = 10 * 1024 * 1024
@@ -16,8 +15,11 @@ BACKUPS = 5
 LOGGERS = ("fazhi", "apscheduler")
 
 
-def setup_logging(log_file: str | None, *, level: int = logging.INFO, console: bool = True) -> Path | None:
-    """Attach the file and console handlers to the ``fazhi`` and ``apscheduler`` loggers (idempotent)."""
+def setup_logging(
+    log_file: str | None, *, level: int = logging.INFO, console: Console | None = None
+) -> Path | None:
+    """Attach the file handler and, given a ``console``, a console handler to the ``fazhi`` and
+    ``apscheduler`` loggers (idempotent)."""
     handlers: list[logging.Handler] = []
     path = None
     if log_file:
@@ -26,8 +28,8 @@ def setup_logging(log_file: str | None, *, level: int = logging.INFO, console: b
         file_handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
         file_handler.setFormatter(logging.Formatter(FORMAT))
         handlers.append(file_handler)
-    if console:
-        handlers.append(RichHandler(console=err_console, show_path=False, rich_tracebacks=False))
+    if console is not None:
+        handlers.append(RichHandler(console=console, show_path=False, rich_tracebacks=False))
     for name in LOGGERS:
         logger = logging.getLogger(name)
         for old in [h for h in logger.handlers if getattr(h, "_fazhi_schedule", False)]:

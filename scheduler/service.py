@@ -29,10 +29,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine, select
 
 from archive.db import create_db_engine, get_engine
+from archive.scheduling import JOBS_TABLE, apscheduler_jobs
 from scheduler import jobs
 from scheduler.config import ScheduleConfig
 from scheduler.jobs import DueReport, run_due
-from scheduler.models import JOBS_TABLE, apscheduler_jobs
 from scheduler.stop import STOP, StopSignal, install_handlers
 
 log = logging.getLogger("fazhi.scheduler")

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import archive.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-import scheduler.models  # noqa: F401  (the scheduler's tables share this database: migration 0002)
+import archive.scheduling  # noqa: F401  (the scheduler's tables share this database: migration 0002)
 from archive.migrations.objects import include_object
 
 config = context.config

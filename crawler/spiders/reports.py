@@ -28,7 +28,6 @@ from twisted.python.failure import Failure
 
 from archive.db import get_engine, resolve_db_url
 from crawler.incremental import CrawlMemory, conditional_headers, load_memory
-from crawler.items import PageItem, PageMissing, PageNotModified
 from crawler.registry import PortalConfig, load_registry, select_portals
 from crawler.render.escalate import script_built_article, script_built_list
 from crawler.walkers import hanweb, trs
@@ -43,6 +42,7 @@ from crawler.walkers.links import (
     title_score,
 )
 from pipelines.extract import extract_page
+from pipelines.items import PageItem, PageMissing, PageNotModified
 
 logger = logging.getLogger(__name__)
 

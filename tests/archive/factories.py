@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, timedelta
 
-from crawler.items import PageItem, PageMissing, PageNotModified
+from pipelines.items import PageItem, PageMissing, PageNotModified
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 _counter = itertools.count(1)

@@ -7,9 +7,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from archive.cli import app
 from archive.db import session_scope
 from archive.runs import finish_run, start_run
+from fazhi.cli import app
 from tests.archive.factories import day, populate
 
 runner = CliRunner()

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import archive.models  # noqa: F401
-import scheduler.models  # noqa: F401  (migration 0002 creates the scheduler's tables in the same database)
+import archive.scheduling  # noqa: F401  (migration 0002 creates the scheduler's tables in the same database)
 from archive.db import create_db_engine, current_revision, get_engine, head_revision, resolve_db_url
 from archive.migrations.objects import include_object
 

@@ -20,11 +20,11 @@ LOOPBACK = loopback_args()
 
 
 def fazhi(*args: str, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m archive ARGS`` (the fazhi CLI) and return the finished process."""
+    """Run ``python -m fazhi ARGS`` (the fazhi CLI) and return the finished process."""
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200", **(env or {})}
     full_env.pop("FAZHI_DB", None)
     return subprocess.run(
-        [sys.executable, "-m", "archive", *args],
+        [sys.executable, "-m", "fazhi", *args],
         cwd=REPO,
         env=full_env,
         capture_output=True,

@@ -85,7 +85,7 @@ def test_crawl_killed_midway_then_rerun_loses_and_duplicates_nothing(govsim, tmp
         args += ["--portal", portal]
     env = {k: v for k, v in os.environ.items() if k != "FAZHI_DB"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "archive", *args],
+        [sys.executable, "-m", "fazhi", *args],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 from scrapy.utils.test import get_crawler
 
-from crawler.items import PageItem, PageMissing, PageNotModified
 from pipelines.classify import ClassifyPipeline
 from pipelines.dedup import DedupPipeline, text_hash
 from pipelines.extract import ExtractPipeline
+from pipelines.items import PageItem, PageMissing, PageNotModified
 from pipelines.normalize import NormalizePipeline
 from tests.pipelines.conftest import FakeStats
 from tests.pipelines.test_pdf import make_pdf

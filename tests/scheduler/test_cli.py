@@ -14,14 +14,14 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from archive.cli import app
+from fazhi.cli import app
 from scheduler.runcrawl import REPO_ROOT
 from scheduler.service import NIGHTLY_JOB_ID, StoreWriter, build_scheduler, install_jobs
 from tests.scheduler.conftest import FAKE_CRAWL, PORTALS, crawled, make_config
 
 
 def fazhi(args: list[str], tmp_path: Path, **env: str) -> subprocess.Popen[str]:
-    """``fazhi …`` (as ``python -m archive``) in ``tmp_path``, with the stand-in crawl."""
+    """``fazhi …`` (as ``python -m fazhi``) in ``tmp_path``, with the stand-in crawl."""
     full_env = {
         **os.environ,
         "PYTHONPATH": str(REPO_ROOT),
@@ -32,7 +32,7 @@ def fazhi(args: list[str], tmp_path: Path, **env: str) -> subprocess.Popen[str]:
         **env,
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "archive", *args],
+        [sys.executable, "-m", "fazhi", *args],
         cwd=tmp_path,
         env=full_env,
         stdout=subprocess.PIPE,

@@ -23,7 +23,7 @@ def fazhi(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env.pop("FAZHI_DB", None)
     env.pop("FAZHI_CRAWL_COMMAND", None)
     return subprocess.run(
-        [sys.executable, "-m", "archive", *args],
+        [sys.executable, "-m", "fazhi", *args],
         cwd=cwd,
         env=env,
         capture_output=True,

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
-from archive.cli import app
 from archive.db import session_scope
 from archive.models import CrawlRun
+from archive.scheduling import SchedulerLease
+from fazhi.cli import app
 from scheduler.health import load_states
 from scheduler.jobs import run_due
 from scheduler.lock import LeaseManager, portal_lease
-from scheduler.models import SchedulerLease
 from scheduler.status import portal_status
 from scheduler.stop import StopSignal
 from tests.scheduler.conftest import PORTALS, crawled, make_config

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, func, select
 
+from archive.scheduling import SchedulerLease
 from archive.types import utcnow
 from scheduler.lock import Heartbeat, LeaseManager, make_owner
-from scheduler.models import SchedulerLease
 
 
 def test_one_holder_at_a_time(engine: Engine) -> None:

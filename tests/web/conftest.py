@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from archive.web import create_app
+from fazhi.web import create_app
 from tests.web.data import populate
 
 

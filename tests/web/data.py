@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from archive.db import session_scope
 from archive.store import record_missing, record_page, upsert_portal
-from crawler.items import PageItem, PageMissing
+from pipelines.items import PageItem, PageMissing
 from tests.archive.factories import REPORT_2024
 
 V1_TEXT = REPORT_2024

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from archive.db import get_engine
-from archive.web import create_app
 from crawler.browser import LOOPBACK_ONLY_ARGS
+from fazhi.web import create_app
 from tests.web.data import ADDED_SENTENCE, IMG, JINGAN_URL, MIRROR_URL, SCRIPT, populate
 
 CHROMIUM = "/usr/bin/chromium"

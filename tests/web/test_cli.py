@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from archive.cli import app
 from archive.db import get_engine
+from fazhi.cli import app
 from tests.web.data import populate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,7 +69,7 @@ def _free_port() -> int:
 def test_serve_binds_localhost_and_serves_search(sqlite_archive):
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "archive", "serve", "--db", sqlite_archive, "--port", str(port)],
+        [sys.executable, "-m", "fazhi", "serve", "--db", sqlite_archive, "--port", str(port)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,

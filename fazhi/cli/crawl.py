@@ -13,12 +13,12 @@ import typer
 from rich.live import Live
 from rich.table import Table
 
-from archive.cli.app import DbOption, JsonOption, app, console, err_console
 from archive.db import resolve_db_url
 from crawler.registry import RegistryError, load_registry, select_portals
 from crawler.render.summary import browser_cell
 from crawler.runner import SUMMARY_COLUMNS, CrawlResult, run_crawl
 from crawler.settings import LOOPBACK_SETTINGS
+from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
 
 RegistryOption = Annotated[
     str, typer.Option("--registry", help="Registry file or folder of *.yaml files.", show_default=True)

@@ -20,9 +20,9 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from archive.db import get_engine, resolve_db_url
-from archive.web import api, pages
-from archive.web.templating import make_templates
-from archive.web.views import NotFound
+from fazhi.web import api, pages
+from fazhi.web.templating import make_templates
+from fazhi.web.views import NotFound
 
 STATIC_DIR = Path(__file__).parent / "static"
 API_DOCS = "/api/docs"

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from archive.web.app import create_app
+from fazhi.web.app import create_app
 
 __all__ = ["create_app"]

@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 from archive.coverage import coverage as coverage_matrix
 from archive.models import CHANGE_KINDS, DOCUMENT_STATUSES
 from archive.search import search as search_archive
-from archive.web import views
-from archive.web.deps import SessionDep, TemplatesDep
-from archive.web.params import BadValue, opt_datetime, opt_int, opt_str
+from fazhi.web import views
+from fazhi.web.deps import SessionDep, TemplatesDep
+from fazhi.web.params import BadValue, opt_datetime, opt_int, opt_str
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 

@@ -10,11 +10,11 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 
-from archive.cli.app import DbOption, JsonOption, app, console, err_console
-from archive.cli.query import emit_json, fail, open_session
 from archive.coverage import Cell, deadline
 from archive.coverage import coverage as coverage_matrix
 from archive.db import resolve_db_url
+from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
+from fazhi.cli.query import emit_json, fail, open_session
 
 STATE_STYLES = {
     "on_time": "green",
@@ -36,7 +36,7 @@ def serve(
     """The web UI and JSON API: search, reports, diffs, the change feed and coverage."""
     import uvicorn
 
-    from archive.web import create_app
+    from fazhi.web import create_app
 
     url = resolve_db_url(db)
     try:

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from archive.cli.app import DbOption, JsonOption, app, console, err_console
-from archive.cli.crawl import RegistryOption, SetOption, parse_overrides
 from crawler.registry import RegistryError, load_registry
+from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
+from fazhi.cli.crawl import RegistryOption, SetOption, parse_overrides
 from scheduler.config import ConfigError, ScheduleConfig, load_config
 from scheduler.jobs import DueReport
 from scheduler.logs import setup_logging
@@ -153,7 +153,7 @@ def schedule(
     if status:
         _print_status(config, as_json)
         return
-    setup_logging(config.log_file, console=not as_json)
+    setup_logging(config.log_file, console=None if as_json else err_console)
     install_handlers(STOP)
     if not once:
         err_console.print(

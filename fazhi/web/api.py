@@ -17,9 +17,9 @@ from archive.coverage import coverage as coverage_matrix
 from archive.export import EXPORT_KEYS, iter_records
 from archive.markdown import iter_markdown
 from archive.search import search as search_archive
-from archive.web import views
-from archive.web.deps import SessionDep
-from archive.web.schemas import (
+from fazhi.web import views
+from fazhi.web.deps import SessionDep
+from fazhi.web.schemas import (
     CoverageOut,
     DiffOut,
     DocumentDetail,

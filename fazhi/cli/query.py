@@ -18,7 +18,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from archive.atom import atom_feed
-from archive.cli.app import DbOption, JsonOption, app, console, err_console
 from archive.db import get_engine, resolve_db_url
 from archive.diff import diff_texts, side_by_side, unified
 from archive.export import document_record
@@ -26,6 +25,7 @@ from archive.export import export as export_records
 from archive.models import Document
 from archive.queries import change_feed, changes_of, find_document, recent_runs, version_of, versions_of
 from archive.search import search as search_archive
+from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
 
 
 def fail(message: str) -> NoReturn:
