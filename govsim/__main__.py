@@ -21,6 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--manifest", type=Path, help="write the day's ground-truth manifest (JSON) here")
     s.add_argument("--registry", type=Path, help="write the fazhi registry (YAML) here")
+    s.add_argument(
+        "--home-only",
+        action="store_true",
+        help="the registry lists home URLs only (columns to be discovered)",
+    )
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument(
         "--base-port", type=int, default=None, help="portal i listens on BASE+i (default: free ports)"
@@ -45,10 +50,10 @@ def main(argv: list[str] | None = None) -> int:
                 json.dumps(sim.manifest(), ensure_ascii=False, indent=1), encoding="utf-8"
             )
         if args.registry:
-            args.registry.write_text(sim.registry_yaml(), encoding="utf-8")
+            args.registry.write_text(sim.registry_yaml(home_only=args.home_only), encoding="utf-8")
         for p in sim.portals:
             flags = " ".join(f for f in (p["family"], p["gate"] and f"gate={p['gate']}", p["encoding"]) if f)
-            print(f"{p['id']:<16} {p['start_urls'][0]}  [{flags}]", flush=True)
+            print(f"{p['id']:<16} {(p['start_urls'] or [p['home_url']])[0]}  [{flags}]", flush=True)
         print(f"govsim: {len(sim.specs)} portals, day {sim.day}; Ctrl-C to stop", file=sys.stderr, flush=True)
         while True:
             time.sleep(3600)

@@ -69,6 +69,8 @@ class Portal:
     unitid: int = 0
     webid: int = 0
     reorder_day: int | None = None  # from this day, list page 2 shows its items in reverse order
+    route: str = "hub"  # how the home page leads to the report column (govsim/nav.py)
+    has_column: bool = True  # False: the portal publishes no report column at all
     articles: list[Article] = field(default_factory=list)
 
     @property

@@ -14,7 +14,7 @@ import threading
 from collections import defaultdict
 from email.utils import parsedate_to_datetime
 
-from . import faults, manifest
+from . import faults, manifest, nav
 from .families import FAMILIES, Ctx
 from .gates import Gates
 from .pdf import make_pdf
@@ -47,6 +47,7 @@ class GovSim:
             raise ValueError("day starts at 1")
         self.day, self.seed, self.host, self.base_port = day, seed, host, base_port
         self.specs: list[Portal] = build_portals(seed, portals)
+        nav.assign_routes(seed, self.specs)
         self._by_id = {p.id: p for p in self.specs}
         self._faults: dict[str, str] = {}
         self._gates = Gates()
@@ -56,6 +57,8 @@ class GovSim:
         self._lock = threading.Lock()
         self._server: Server | None = None
         self.base_urls: dict[str, str] = {}
+        self.platform_urls: dict[str, str] = {}  # the 信息公开 platform ("another host") of a portal
+        self._requests: dict[str, int] = defaultdict(int)  # requests answered per portal (both hosts)
 
     # --- lifecycle ---
     def start(self) -> GovSim:
@@ -67,6 +70,14 @@ class GovSim:
                 self._responder(p), port=(self.base_port + i) if self.base_port else 0, host=self.host
             )
             self.base_urls[p.id] = f"http://{self.host}:{port}"
+        platforms = [p for p in self.specs if p.route == "platform"]
+        for k, p in enumerate(platforms):
+            port = server.listen(
+                self._platform_responder(p),
+                port=(self.base_port + len(self.specs) + k) if self.base_port else 0,
+                host=self.host,
+            )
+            self.platform_urls[p.id] = f"http://{self.host}:{port}"
         server.start()
         self._server = server
         return self
@@ -95,8 +106,18 @@ class GovSim:
         """Ground truth for ``day`` (default: the current day); see govsim/README.md for the schema."""
         return manifest.build(self, self.day if day is None else day)
 
-    def registry_yaml(self) -> str:
-        return manifest.registry_yaml(self)
+    def registry_yaml(self, home_only: bool = False) -> str:
+        """The registry; ``home_only``: home URLs only (no column URLs), as a user starting out has them."""
+        return manifest.registry_yaml(self, home_only=home_only)
+
+    def request_counts(self) -> dict[str, int]:
+        """Requests answered per portal since start (or the last reset), platform host included."""
+        with self._lock:
+            return dict(self._requests)
+
+    def reset_request_counts(self) -> None:
+        with self._lock:
+            self._requests.clear()
 
     def set_day(self, day: int) -> None:
         if day < 1:
@@ -133,12 +154,21 @@ class GovSim:
     def _responder(self, portal: Portal):
         return lambda req: self.respond(portal, req)
 
+    def _platform_responder(self, portal: Portal):
+        return lambda req: self.respond(portal, req, platform=True)
+
+    def _nav(self, ctx: Ctx) -> nav.Nav:
+        p = ctx.portal
+        return nav.Nav(p, ctx.view, ctx.base_url, self.platform_urls.get(p.id, ""))
+
     def _hit(self, portal_id: str) -> int:
         with self._lock:
             self._hits[portal_id] += 1
             return 1000 + self._hits[portal_id]
 
-    def respond(self, p: Portal, req: Request) -> Response:
+    def respond(self, p: Portal, req: Request, platform: bool = False) -> Response:
+        with self._lock:
+            self._requests[p.id] += 1
         day, fault = self.day, self._faults.get(p.id)
         replaced = faults.before(fault, req, self.slow_seconds, self.huge_bytes)
         if replaced is not None:
@@ -148,7 +178,7 @@ class GovSim:
             return challenge
         view = self.view(p, day)
         ctx = Ctx(p, view, self.seed, self.base_urls.get(p.id, ""), fault, lambda: self._hit(p.id))
-        resp = self._content(ctx, req)
+        resp = self._platform(ctx, req) if platform else self._content(ctx, req)
         resp = _conditional(req, resp)
         return faults.after(fault, req, resp)
 
@@ -187,6 +217,11 @@ class GovSim:
             return special
         hit = view.lookup(req)
         if hit is None:
+            page = nav.respond_main(self._nav(ctx), req, path_key(req.path, req.query))
+            if isinstance(page, Response):
+                return page
+            if page is not None:
+                return self._page(ctx, page, validators=False)
             return self._page(ctx, fam.not_found(ctx), 404)
         what, obj = hit
         if what == "moved":
@@ -203,6 +238,15 @@ class GovSim:
                 self._cache.clear()
             self._cache[key] = cached
         return dataclasses.replace(cached, headers=dict(cached.headers))
+
+    def _platform(self, ctx: Ctx, req: Request) -> Response:
+        """The portal's 信息公开 platform: another host of the same government (govsim/nav.py)."""
+        if req.path == "/robots.txt":
+            return Response(body=ROBOTS, ctype="text/plain; charset=utf-8")
+        page = nav.respond_platform(self._nav(ctx), req)
+        if page is None:
+            return self._page(ctx, FAMILIES[ctx.portal.family].not_found(ctx), 404)
+        return self._page(ctx, page, validators=False)
 
     def _render(self, ctx: Ctx, fam, what: str, obj) -> Response:
         if what == "list":

@@ -99,7 +99,7 @@ class DayView:
         self.paths: dict[str, tuple[str, object]] = {}
         self.url_of: dict[int, str] = {}  # aid -> current path
         self.list_paths = [family.list_path(portal, i) for i in range(family.list_page_count(self))]
-        for i, lp in enumerate(self.list_paths):
+        for i, lp in enumerate(self.list_paths if portal.has_column else []):
             self.paths[split_key(lp)] = ("list", i)
         for a in portal.articles:
             if a.appear_day > day:
