@@ -179,6 +179,40 @@ class Problem(SQLModel, table=True):
     message: str = Field(sa_type=Text)
 
 
+class DiscoveredColumn(SQLModel, table=True):
+    """A report column found from a portal's home page, with the path of links that led there.
+
+    ``evidence`` is that path: ``[{"url", "anchor", "title"}, …]`` from the home page (or the site search) to
+    the column. ``status`` becomes ``moved`` when the column stops answering (404, or a redirect to the home
+    page); the portal is then discovered again.
+    """
+
+    __tablename__ = "discovered_column"
+    __table_args__ = (UniqueConstraint("portal_id", "url", name="uq_discovered_column_portal_url"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    portal_id: str = Field(max_length=64, index=True)
+    url: str
+    via: str = Field(max_length=16)  # "tree" (links from the home page) | "search" (the site search)
+    evidence: list[dict] = Field(default_factory=list, sa_type=JSON)
+    found_at: datetime = Field(sa_type=UTCDateTime)
+    checked_at: datetime = Field(sa_type=UTCDateTime)
+    status: str = Field(default="live", max_length=16)  # live | moved
+
+
+class DiscoveryAttempt(SQLModel, table=True):
+    """One discovery of one portal: how it ended, what it cost and what it tried (kept for audit)."""
+
+    __tablename__ = "discovery_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    portal_id: str = Field(max_length=64, index=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    outcome: str = Field(max_length=24)  # found | reused | no_column_found | failed
+    requests: int = 0
+    tried: list[dict] = Field(default_factory=list, sa_type=JSON)
+
+
 __all__ = [
     "CHANGE_KINDS",
     "DOCUMENT_KINDS",
@@ -186,6 +220,8 @@ __all__ = [
     "RUN_OUTCOMES",
     "Change",
     "CrawlRun",
+    "DiscoveredColumn",
+    "DiscoveryAttempt",
     "Document",
     "MinHashBand",
     "Portal",

@@ -31,7 +31,11 @@ class PortalConfig(BaseModel):
     region: str | None = None
     adcode: str | None = Field(default=None, pattern=r"^\d{6}$")
     level: Literal["province", "city", "county", "township", "department"] | None = None
-    start_urls: list[str] = Field(min_length=1)
+    home_url: str | None = None  # the portal's home page: report columns are discovered from it
+    start_urls: list[str] = Field(default_factory=list)  # column/list pages; optional with home_url
+    discovery_domains: list[str] | None = (
+        None  # where discovery may follow links (crawler/discovery/scope.py)
+    )
     allowed_domains: list[str] = Field(default_factory=list)
     render: Literal["auto", "always", "never"] = "auto"
     official: bool = True
@@ -44,15 +48,23 @@ class PortalConfig(BaseModel):
     @classmethod
     def _absolute_http_urls(cls, urls: list[str]) -> list[str]:
         for url in urls:
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError(f"not an absolute http(s) URL: {url!r}")
+            _check_http_url(url)
         return urls
+
+    @field_validator("home_url")
+    @classmethod
+    def _absolute_home_url(cls, url: str | None) -> str | None:
+        return None if url is None else _check_http_url(url)
 
     @model_validator(mode="after")
     def _default_domains(self) -> PortalConfig:
+        if not self.start_urls and not self.home_url:
+            raise ValueError(
+                "start_urls: give at least one column URL, or a home_url to discover columns from"
+            )
         if not self.allowed_domains:
-            hosts = sorted({urlsplit(u).netloc.lower() for u in self.start_urls})
+            urls = [*self.start_urls, *([self.home_url] if self.home_url else [])]
+            hosts = sorted({urlsplit(u).netloc.lower() for u in urls})
             object.__setattr__(self, "allowed_domains", hosts)
         return self
 
@@ -76,13 +88,21 @@ class PortalConfig(BaseModel):
         return False
 
 
+def _check_http_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an absolute http(s) URL: {url!r}")
+    return url
+
+
 def _format_error(path: Path, index: int, raw: object, exc: ValidationError) -> str:
     ident = raw.get("id") if isinstance(raw, dict) else None
     who = f"portal {ident!r}" if ident else f"portal #{index + 1}"
     problems = []
     for err in exc.errors():
-        field = ".".join(str(p) for p in err["loc"]) or "(entry)"
-        problems.append(f"{field}: {err['msg']}")
+        field = ".".join(str(p) for p in err["loc"])
+        # an entry-wide check names its field in the message itself
+        problems.append(f"{field}: {err['msg']}" if field else err["msg"].removeprefix("Value error, "))
     return f"{path}: {who}: " + "; ".join(problems)
 
 

@@ -21,6 +21,7 @@ from crawler.spiders.reports import ReportsSpider
 
 # Per-portal counters shown in the crawl summary, in column order: (stats name, column title).
 SUMMARY_COLUMNS: list[tuple[str, str]] = [
+    ("discovery_requests", "discovery"),
     ("list_pages", "lists"),
     ("articles", "articles"),
     ("attachments", "files"),
@@ -80,8 +81,11 @@ class CrawlResult:
         }
 
     def portal_outcome(self, portal_id: str) -> str:
-        """ok / failed (nothing fetched, only errors) / partial (some errors)."""
+        """ok / failed (nothing fetched, only errors) / partial (some errors) / no_column_found (discovery
+        from the home page found no report column)."""
         counts = self.per_portal.get(portal_id, {})
+        if counts.get("no_column_found"):
+            return "no_column_found"
         fetched = counts.get("list_pages", 0) + counts.get("articles", 0)
         if counts.get("errors") and not fetched:
             return "failed"

@@ -27,6 +27,7 @@ from scrapy.http import FormRequest, Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from archive.db import get_engine, resolve_db_url
+from crawler.discovery.spider import DiscoveryMixin
 from crawler.incremental import CrawlMemory, conditional_headers, load_memory
 from crawler.registry import PortalConfig, load_registry, select_portals
 from crawler.render.escalate import script_built_article, script_built_list
@@ -57,8 +58,9 @@ def portal_stat(portal_id: str, name: str) -> str:
     return f"portal/{portal_id}/{name}"
 
 
-class ReportsSpider(scrapy.Spider):
+class ReportsSpider(DiscoveryMixin, scrapy.Spider):
     name = "reports"
+    crawl_found = True  # a portal without a column URL is discovered first (crawler/discovery/)
 
     def __init__(self, registry: str | None = None, portal: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -84,6 +86,7 @@ class ReportsSpider(scrapy.Spider):
         spider.db_url = resolve_db_url(settings.get("FAZHI_DB"))
         portals = select_portals(load_registry(spider.registry_path), spider.portal_ids)
         spider.portals = {p.id: p for p in portals}
+        spider.setup_discovery(settings)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -94,6 +97,7 @@ class ReportsSpider(scrapy.Spider):
         """
         now = datetime.now(UTC)
         self.memory = load_memory(get_engine(self.db_url), self.portals)
+        self.load_stored_columns([p.id for p in self.portals.values() if not p.start_urls])
         self.crawler.signals.connect(self.on_idle, signal=signals.spider_idle)
         revalidating = 0
         for portal in self.portals.values():
@@ -122,7 +126,10 @@ class ReportsSpider(scrapy.Spider):
         """Phase 2: every portal's start (column) pages."""
         self.lists_started = True
         requests = []
-        for portal in self.portals.values():
+        for portal in list(self.portals.values()):
+            if not portal.start_urls:  # no known column: discover it (or check the stored one) first
+                requests += self.discovery_start(portal)
+                continue
             for url in portal.start_urls:
                 # not filtered: a redirect in phase 1 (a soft 404 to the home page) may have fetched it already
                 request = self._request(

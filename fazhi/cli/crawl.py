@@ -76,7 +76,13 @@ def summary_table(result: CrawlResult) -> Table:
     for _, title in columns:
         table.add_column(title, justify="right")
     table.add_column("outcome", no_wrap=True)
-    styles = {"ok": "green", "partial": "yellow", "failed": "red", "empty": "yellow"}
+    styles = {
+        "ok": "green",
+        "partial": "yellow",
+        "failed": "red",
+        "empty": "yellow",
+        "no_column_found": "red",
+    }
     for portal_id in result.portals:
         counts = result.per_portal.get(portal_id, {})
         outcome = result.portal_outcome(portal_id)
