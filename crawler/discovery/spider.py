@@ -49,12 +49,19 @@ class DiscoveryMixin:
         self.discovery_results: dict[str, dict] = {}
         self.stored_columns: dict[str, list] = {}
 
+    def _discovery_engine(self):
+        """One engine for the spider's discovery records (get_engine checks the schema on every call)."""
+        engine = getattr(self, "_engine_for_discovery", None)
+        if engine is None:
+            engine = self._engine_for_discovery = get_engine(self.db_url)
+        return engine
+
     def _dstat(self, portal_id: str, name: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(_stat(portal_id, name), n)
 
     # -- starting ----------------------------------------------------------------------------------------
     def load_stored_columns(self, portal_ids) -> None:
-        with session_scope(get_engine(self.db_url)) as session:
+        with session_scope(self._discovery_engine()) as session:
             columns = store.live_columns(session, portal_ids)
             self.stored_columns = {
                 pid: [
@@ -186,7 +193,7 @@ class DiscoveryMixin:
         columns = [
             {"url": f.url, "evidence": f.evidence, "reports": f.reports, "via": f.via} for f in disc.found
         ]
-        with session_scope(get_engine(self.db_url)) as session:
+        with session_scope(self._discovery_engine()) as session:
             for f in disc.found:
                 store.save_columns(
                     session,
@@ -245,7 +252,7 @@ class DiscoveryMixin:
         column = response.meta["stored_column"]
         now = datetime.now(UTC)
         moved = response.status in (404, 410) or _redirected_home(response)
-        with session_scope(get_engine(self.db_url)) as session:
+        with session_scope(self._discovery_engine()) as session:
             if moved:
                 store.mark_moved(session, portal_id=portal.id, url=column["url"], at=now)
             else:
