@@ -108,7 +108,7 @@ def main() -> None:
             routes[p["route"]] = routes.get(p["route"], 0) + 1
 
         sim.reset_request_counts()
-        base = fazhi_crawl(columns, f"sqlite:///{tmp / 'columns.db'}", [], *cache)
+        fazhi_crawl(columns, f"sqlite:///{tmp / 'columns.db'}", [], *cache)
         base_requests = sum(sim.request_counts().values())
         sim.reset_request_counts()
         home = fazhi_crawl(homes, f"sqlite:///{tmp / 'homes.db'}", [], *cache)

@@ -94,3 +94,29 @@ def test_unknown_portal_id_is_named(tmp_path):
 def test_missing_registry_file(tmp_path):
     with pytest.raises(RegistryError, match="no such registry file"):
         load_registry(tmp_path / "nothere.yaml")
+
+
+def test_home_url_makes_start_urls_optional(tmp_path):
+    path = _write(tmp_path, "portals:\n  - {id: a, name: A, home_url: 'https://www.a.gov.cn/'}\n")
+    (portal,) = load_registry(path)
+    assert portal.start_urls == [] and portal.allowed_domains == ["www.a.gov.cn"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "portals:\n  - {id: a, name: A}\n",
+            "portal 'a': start_urls: give at least one column URL, or a home_url",
+        ),
+        ("portals:\n  - {id: a, name: A, home_url: 'ftp://a.gov.cn/'}\n", "portal 'a': home_url:"),
+        (
+            "portals:\n  - {id: a, name: A, home_url: 'http://a.gov.cn/', discovery_domains: a.gov.cn}\n",
+            "portal 'a': discovery_domains:",
+        ),
+    ],
+)
+def test_home_url_errors_name_the_field(tmp_path, text, message):
+    with pytest.raises(RegistryError) as info:
+        load_registry(_write(tmp_path, text))
+    assert message in str(info.value) and str(tmp_path / "r.yaml") in str(info.value)
