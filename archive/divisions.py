@@ -8,7 +8,8 @@ README.md, "Every jurisdiction".
 
 Levels: ``province`` (``xx0000``), ``prefecture`` (``xxyy00``: 地级市, 地区, 自治州, 盟) and ``county``
 (市辖区, 县, 县级市, 自治县, 旗, 林区 …). A county's parent is its prefecture, or the province for the
-districts of 直辖市 and the county-level cities governed directly by a province (省直辖县级: 仙桃, 济源 …).
+districts of 直辖市 (whose repeated prefecture rows, 110100 北京市 …, are dropped) and the county-level cities
+governed directly by a province (省直辖县级: 仙桃, 济源 …).
 Prefectures without counties (东莞, 中山, 儋州, 嘉峪关) are their own lowest level.
 """
 
@@ -55,6 +56,11 @@ def parse(text: str) -> dict[str, Division]:
         # 99xxxx (苏鲁交界) is a special zone, not an administrative division
         if len(code) == 6 and code.isdigit() and not code.startswith("99") and row.get("name"):
             names[code] = row["name"].strip()
+    # a 直辖市 repeats itself as a prefecture (110100 北京市, 500200 重庆市 for its counties): its districts
+    # and counties belong to the province directly
+    for code in [c for c in names if c.endswith("00") and not c.endswith("0000")]:
+        if names[code] == names.get(code[:2] + "0000"):
+            del names[code]
     out: dict[str, Division] = {}
     for code, name in names.items():
         if code.endswith("0000"):

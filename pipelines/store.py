@@ -74,17 +74,20 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         settings = crawler.settings
-        return cls(
+        pipeline = cls(
             resolve_db_url(settings.get("FAZHI_DB")),
             gone_after=settings.getint("FAZHI_GONE_AFTER", store.GONE_AFTER),
             stats=crawler.stats,
             in_worker=settings.getbool("FAZHI_STORE_PROCESS", True),
         )
+        pipeline.crawler = crawler  # Scrapy ≥ 2.13 calls open_spider() without the spider
+        return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
         self.engine = get_engine(self.db_url)
         if self.in_worker and self.worker is None:
             self.worker = WorkerProcess(_worker_start, (self.db_url,))
+        spider = spider or getattr(getattr(self, "crawler", None), "spider", None)
         portals = getattr(spider, "portals", None) or {}
         if isinstance(portals, dict):
             portals = portals.values()

@@ -81,11 +81,24 @@ def coverage(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Judge deadlines as of this day (default: today).")
     ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            help="Every jurisdiction of this province/prefecture (e.g. 广东省), from the bundled divisions, "
+            "rolled up province → prefecture → county; one --year (default: the last one due).",
+        ),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Which portal published its report for which year, when, and whether by the 31 March deadline."""
     today = _parse_day(as_of)
+    if region is not None:
+        from fazhi.cli.jurisdictions import print_region
+
+        print_region(region, year=(year or [None])[-1], today=today, db=db, as_json=as_json)
+        return
     with open_session(db) as session:
         matrix = coverage_matrix(session, years=year, include_mirrors=mirrors, today=today)
     if as_json:

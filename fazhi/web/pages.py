@@ -157,12 +157,23 @@ def coverage_page(
     templates: TemplatesDep,
     year: Annotated[list[str] | None, Query()] = None,
     mirrors: str | None = None,
+    region: str | None = None,
 ) -> Response:
     error, years = None, []
     try:
         years = [y for y in (opt_int(v, "year") for v in year or []) if y is not None]
     except BadValue as exc:
         error = str(exc)
+    if opt_str(region):
+        from archive.jurisdictions import UnknownRegion, region_coverage
+
+        try:
+            cov = region_coverage(session, opt_str(region), year=(years or [None])[-1])
+        except UnknownRegion as exc:
+            cov, error = None, str(exc)
+        return _render(
+            templates, request, "coverage_region.html", {"cov": cov, "error": error, "region": region}
+        )
     matrix = coverage_matrix(session, years=years or None, include_mirrors=bool(opt_str(mirrors)))
     return _render(
         templates,

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from archive.db import get_engine
-from archive.models import DiscoveredColumn, DiscoveryAttempt, Document
+from archive.models import DiscoveredColumn, DiscoveryAttempt, Document, Portal
 from tests.e2e.helpers import LOOPBACK, crawl, fazhi
 
 
@@ -112,5 +112,10 @@ def test_crawl_from_home_urls_archives_every_report(homes, tmp_path):
     engine = get_engine(db_url)
     with Session(engine) as session:
         stored = set(session.exec(select(Document.url).where(Document.kind == "report")))
+        portal = session.get(
+            Portal, plain[0]
+        )  # the registry's fields reach the archive (coverage needs them)
     engine.dispose()
     assert truth and truth <= stored, sorted(truth - stored)[:5]
+    spec = next(p for p in manifest["portals"] if p["id"] == plain[0])
+    assert (portal.name, portal.adcode) == (spec["name"], spec["adcode"])

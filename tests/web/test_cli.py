@@ -118,3 +118,22 @@ def _listeners(port: int) -> list[str]:
                 else:
                     found.append(addr)
     return found
+
+
+def test_coverage_of_a_region_lists_every_jurisdiction(sqlite_archive):
+    args = [
+        "coverage",
+        "--db",
+        sqlite_archive,
+        "--region",
+        "上海市",
+        "--year",
+        "2024",
+        "--as-of",
+        "2025-06-01",
+    ]
+    data = json.loads(CliRunner().invoke(app, [*args, "--json"]).output)
+    assert data["region"]["adcode"] == "310000" and len(data["jurisdictions"]) == 17
+    assert data["rollup"]["310000"] == {"on_time": 1, "late": 1, "no_portal": 14}
+    table = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "浦东新区" in table.output and "no portal" in table.output

@@ -195,3 +195,14 @@ def test_document_without_a_stored_version(client, engine):
     assert "No text stored for this document." in r.text and "空白页面" in r.text
     assert client.get(f"/documents/{doc}/diff").status_code == 404
     assert client.get(f"/api/documents/{doc}").json()["version"] is None
+
+
+def test_coverage_page_of_every_jurisdiction_of_a_region(client):
+    r = client.get("/coverage", params={"region": "上海市", "year": "2024"})
+    assert r.status_code == 200
+    rows = re.findall(r'<tr class="(\w+)">\s*<td>(\d{6})</td>.*?<td class="cell (\w+)">', r.text, re.S)
+    assert len(rows) == 17 and rows[0] == ("province", "310000", "undated")  # 上海市 and its 16 districts
+    states = {code: state for _, code, state in rows}
+    assert states["310106"] == "on_time" and states["310107"] == "late" and states["310115"] == "no_portal"
+    unknown = client.get("/coverage", params={"region": "火星省"})
+    assert unknown.status_code == 200 and "is not a province" in unknown.text
