@@ -101,3 +101,16 @@ def latest_attempts(session: Session, portal_ids: Iterable[str]) -> dict[str, Di
     for row in rows:
         out[row.portal_id] = row
     return out
+
+
+def fill_adcode(session: Session, *, portal_id: str, adcode: str, region: str | None) -> bool:
+    """Give a portal without an adcode the one its 网站标识码 names (and a region, when it has none)."""
+    from archive.models import Portal
+
+    portal = session.get(Portal, portal_id)
+    if portal is None or portal.adcode:
+        return False
+    portal.adcode = adcode
+    portal.region = portal.region or region
+    session.add(portal)
+    return True

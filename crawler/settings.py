@@ -52,6 +52,7 @@ REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 6
 FAZHI_MAX_PAGES_PER_PORTAL = 600  # requests per portal per crawl (the registry's max_pages overrides)
 FAZHI_MAX_LIST_PAGES = 40  # list pages walked per start URL: stops calendar-style pagination traps
+FAZHI_DISCOVERY_BUDGET = 40  # requests per portal to find its report column from the home page
 
 # -- the browser, only where needed (crawler/render/, crawler/browser.py) ---------------------------------------
 # Every request goes through scrapy-playwright's handler, which sends it plainly unless meta["playwright"] is

@@ -21,8 +21,10 @@ from scrapy.http import FormRequest, Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from archive import discovery as store
+from archive import divisions
 from archive.db import get_engine, session_scope
 from crawler.discovery.scope import discovery_scope
+from crawler.discovery.sitecode import find_site_code, judge
 from crawler.discovery.walk import DEFAULT_BUDGET, Discovery, Fetch
 from crawler.registry import PortalConfig
 from crawler.render.escalate import script_built_list
@@ -157,6 +159,8 @@ class DiscoveryMixin:
             response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
         )
         found_before = len(disc.found)
+        if len(fetch.path) == 1 and response.status < 400:
+            self.check_site_code(portal, body)  # the home page's footer
         disc.on_response(fetch, response.status, response.url, body)
         if (
             len(disc.found) == found_before
@@ -211,6 +215,7 @@ class DiscoveryMixin:
                 tried=disc.tried,
             )
         self.discovery_results[portal.id] = {
+            **self.discovery_results.get(portal.id, {}),
             "outcome": disc.outcome,
             "requests": disc.requests,
             "columns": columns,
@@ -224,8 +229,15 @@ class DiscoveryMixin:
                 "%s: no report column found from %s (%d requests)", portal.id, portal.home_url, disc.requests
             )
         if disc.found and self.crawl_found and response is not None:
-            self._use_columns(portal, [f.url for f in disc.found])
-            yield from self.parse_list(response)  # the column page just fetched is the first list page
+            updated = self._use_columns(portal, [f.url for f in disc.found])
+            if canonical_url(response.url) == disc.found[0].url:
+                yield from self.parse_list(response)  # the column page just fetched is the first list page
+            else:  # found on a later page of the list: start from its first page
+                request = self._request(
+                    updated, disc.found[0].url, self.parse_list, role="list", list_pages=1
+                )
+                if request is not None:
+                    yield request
 
     def _finish_without(self, portal: PortalConfig, outcome: str, note: str) -> None:
         self.discovery_results[portal.id] = {
@@ -245,6 +257,40 @@ class DiscoveryMixin:
         updated = portal.model_copy(update={"start_urls": urls, "allowed_domains": domains})
         self.portals[portal.id] = updated
         return updated
+
+    # -- the 网站标识码 ------------------------------------------------------------------------------------
+    def check_site_code(self, portal: PortalConfig, markup: str) -> None:
+        """Once per portal and crawl: confirm, fill or flag its adcode from the page's 网站标识码."""
+        checked = self.__dict__.setdefault("_site_codes_checked", set())
+        if portal.id in checked or not markup:
+            return
+        code = find_site_code(markup)
+        if code is None:
+            return
+        checked.add(portal.id)
+        state, division = judge(portal.adcode, code)
+        self._dstat(portal.id, f"site_code_{state}")
+        result = self.discovery_results.setdefault(
+            portal.id, {"outcome": "pending", "requests": 0, "columns": [], "tried": []}
+        )
+        result["site_code"] = {
+            "code": code,
+            "adcode_check": state,
+            "adcode": division.adcode if division else None,
+        }
+        if state == "disagrees":
+            logger.warning(
+                "%s: the 网站标识码 %s names %s (%s), the registry says adcode %s",
+                portal.id,
+                code,
+                division.adcode,
+                division.name,
+                portal.adcode,
+            )
+        elif state == "filled":
+            region = "".join(dict.fromkeys(d.name for d in divisions.lineage(division.adcode)))
+            with session_scope(self._discovery_engine()) as session:
+                store.fill_adcode(session, portal_id=portal.id, adcode=division.adcode, region=region)
 
     # -- stored columns ----------------------------------------------------------------------------------
     def parse_stored_column(self, response: Response):

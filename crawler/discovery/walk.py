@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -42,6 +43,7 @@ DEFAULT_BUDGET = 40
 MAX_DEPTH = 5  # clicks from the home page; real portals put the column 2–4 clicks deep
 _ARTICLE_PRIORITY = 8.0  # a report article on the way: its breadcrumb names the column
 _FROM_CRUMB_PRIORITY = 50.0  # a column named by a report article's breadcrumb: check it next
+_NEXT_PAGE = re.compile(r"下一页|下页|后一页|>|›|»")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Fetch:
     path: tuple[Step, ...]
     method: str = "GET"
     formdata: dict[str, str] | None = None
+    list_of: str | None = None  # a later page of this list (the column is its first page)
 
 
 @dataclass
@@ -177,18 +180,34 @@ class Discovery:
         depth = len(fetch.path) - 1
         if self._form is None:
             self._form = find_form(body, here)
+        anchor = fetch.path[-1].anchor + fetch.path[-1].title
+        reports = 0
         if depth > 0 and here != canonical_url(self.home_url):
-            ok, reports = is_column(body, here, fetch.path[-1].anchor + fetch.path[-1].title, links)
+            ok, reports = is_column(body, here, anchor, links)
             if ok:
-                path = fetch.path[:-1] + (Step(here, fetch.path[-1].anchor, fetch.path[-1].title),)
+                column = fetch.list_of or here  # a later page proves its list's first page is the column
+                last = fetch.path[-1]
+                path = (
+                    fetch.path if fetch.list_of else fetch.path[:-1] + (Step(here, last.anchor, last.title),)
+                )
                 via = "search" if any(s.anchor.startswith("站内搜索") for s in path) else "tree"
-                self.found.append(Found(here, via, [s.as_dict() for s in path], reports))
-                return f"column: {reports} report(s) listed"
+                self.found.append(Found(column, via, [s.as_dict() for s in path], reports))
+                return f"column: {reports} report(s) listed" + (
+                    f" on a later page of {column}" if fetch.list_of else ""
+                )
         if depth >= MAX_DEPTH:
             return "too deep"
+        # a page named for the reports but listing none yet (newer items first): look at its next page
+        named = depth > 0 and bool(COLUMN_WORDS.search(clean(anchor))) and not reports and not fetch.list_of
         queued = 0
         for link in links:
             if link.url == here or not self.in_scope(link.url):
+                continue
+            if _NEXT_PAGE.fullmatch(link.anchor.strip()):
+                if named and _same_folder(link.url, here):
+                    self._push(_FROM_CRUMB_PRIORITY - 5, Fetch(link.url, "page", fetch.path, list_of=here))
+                    queued += 1
+                    named = False  # one next page is enough
                 continue
             step = Step(link.url, link.anchor, link.title)
             if looks_like_article(link.url):
@@ -231,3 +250,9 @@ class Discovery:
             step = Step(link.url, link.anchor, link.title)
             self._push(_FROM_CRUMB_PRIORITY - 10 - rank, Fetch(link.url, "article", (*fetch.path, step)))
         return f"{len(links)} results, {len(reports)} report(s)"
+
+
+def _same_folder(url: str, here: str) -> bool:
+    """``index_1.html`` / ``list_2.html`` / ``?page=2`` beside ``here``: the same list."""
+    a, b = urlsplit(url), urlsplit(here)
+    return a.netloc == b.netloc and a.path.rsplit("/", 1)[0] == b.path.rsplit("/", 1)[0]

@@ -217,6 +217,7 @@ class ReportsSpider(DiscoveryMixin, scrapy.Spider):
             self._count(portal.id, "list_not_text")
             return
         text = response.text
+        self.check_site_code(portal, text)  # confirm, fill or flag the adcode (crawler/discovery/sitecode.py)
         links = anchors(text, response.url)
         proxy = hanweb.find_dataproxy(text, response.url) if hanweb.has_datastore(text) else None
         if proxy is not None or "<datastore" in text:

@@ -9,6 +9,7 @@ import pytest
 from crawler.discovery.scope import discovery_scope, registrable
 from crawler.discovery.score import is_column, is_decoy, is_report_title, link_score, page_links
 from crawler.discovery.search import find_form, result_links, search_request
+from crawler.discovery.sitecode import find_site_code, judge
 from crawler.discovery.walk import Discovery
 from crawler.registry import PortalConfig
 
@@ -135,3 +136,29 @@ def test_scope_follows_hosts_of_the_same_government_and_the_registry_can_narrow_
     assert narrow("https://www.jingan.gov.cn/zwgk/") and not narrow("https://xxgk.jingan.gov.cn/")
     wide = discovery_scope(portal.model_copy(update={"discovery_domains": ["jingan.gov.cn", "sh.gov.cn"]}))
     assert wide("https://zwgk.sh.gov.cn/jingan/")
+
+
+def test_site_code_confirms_fills_or_flags_the_adcode():
+    footer = '<div class="footer"><p>网站标识码：4401130001 <a href="#">粤ICP备05000001号</a></p></div>'
+    assert find_site_code(footer) == "4401130001"
+    assert find_site_code('<META content="4407000045" name="SiteIDCode">') == "4407000045"
+    assert find_site_code("<p>no code here</p>") is None
+    assert judge("440113", "4401130001")[0] == "confirmed"
+    state, division = judge(None, "4401130001")
+    assert state == "filled" and division.name == "番禺区"
+    assert judge("440114", "4401130001")[0] == "disagrees"
+    assert judge("440113", "bm14000002")[0] == "unknown"  # a ministry's code names no division
+
+
+def test_a_column_whose_first_page_lists_no_report_yet_is_proved_by_its_next_page():
+    site = {
+        "http://a.gov.cn/": '<a href="/fz/index.html">法治政府建设年度报告</a>',
+        "http://a.gov.cn/fz/index.html": (
+            '<a href="/fz/t20250401_1.html">关于印发《2025年法治政府建设工作要点》的通知</a>'
+            '<a href="/fz/index_1.html">下一页</a>'
+        ),
+        "http://a.gov.cn/fz/index_1.html": '<a href="/fz/t20240320_2.html">某县2023年法治政府建设年度报告</a>',
+    }
+    disc = _walk(site)
+    assert [f.url for f in disc.found] == ["http://a.gov.cn/fz/index.html"] and disc.requests == 3
+    assert disc.found[0].evidence[-1]["anchor"] == "法治政府建设年度报告"

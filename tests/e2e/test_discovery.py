@@ -7,6 +7,7 @@ import json
 import statistics
 
 import pytest
+import yaml
 from sqlmodel import Session, select
 
 from archive.db import get_engine
@@ -99,11 +100,20 @@ def test_crawl_from_home_urls_archives_every_report(homes, tmp_path):
     manifest = sim.manifest()
     routes = {p["id"]: p["route"] for p in manifest["portals"]}
     plain = list({routes[pid]: pid for pid in plain}.values())  # one portal of each route
+    # the 网站标识码 on the pages fills an adcode the registry lacks and flags a wrong one
+    entries = yaml.safe_load(registry.read_text(encoding="utf-8"))
+    by_id = {e["id"]: e for e in entries["portals"]}
+    unknown, wrong = [pid for pid in plain if by_id[pid].get("adcode") and routes[pid] != "none"][:2]
+    del by_id[unknown]["adcode"], by_id[unknown]["region"]
+    by_id[wrong]["adcode"] = "110101"
+    registry.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
     db_url = f"sqlite:///{tmp_path / 'b.db'}"
     summary = crawl(registry, db_url, "-s", f"HTTPCACHE_DIR={tmp_path / 'cache'}", portals=plain)
     for pid in plain:
         expected = "no_column_found" if routes[pid] == "none" else "ok"
         assert summary["portals"][pid]["outcome"] == expected, (pid, summary["portals"][pid])
+    assert summary["portals"][wrong].get("site_code_disagrees") == 1
+    assert summary["portals"][unknown].get("site_code_filled") == 1
     truth = {
         e["url"]
         for e in manifest["pages"]
@@ -112,10 +122,12 @@ def test_crawl_from_home_urls_archives_every_report(homes, tmp_path):
     engine = get_engine(db_url)
     with Session(engine) as session:
         stored = set(session.exec(select(Document.url).where(Document.kind == "report")))
-        portal = session.get(
-            Portal, plain[0]
-        )  # the registry's fields reach the archive (coverage needs them)
+        # the registry's fields reach the archive (coverage needs them); an adcode filled from the site code
+        portals = {pid: session.get(Portal, pid) for pid in plain}
     engine.dispose()
     assert truth and truth <= stored, sorted(truth - stored)[:5]
-    spec = next(p for p in manifest["portals"] if p["id"] == plain[0])
-    assert (portal.name, portal.adcode) == (spec["name"], spec["adcode"])
+    specs = {p["id"]: p for p in manifest["portals"]}
+    for pid in plain:
+        expected = "110101" if pid == wrong else specs[pid]["adcode"]
+        assert (portals[pid].name, portals[pid].adcode) == (specs[pid]["name"], expected), pid
+    assert portals[unknown].region
