@@ -99,11 +99,12 @@ def test_crawl_from_home_urls_archives_every_report(homes, tmp_path):
     sim, registry, plain = homes
     manifest = sim.manifest()
     routes = {p["id"]: p["route"] for p in manifest["portals"]}
-    plain = list({routes[pid]: pid for pid in plain}.values())  # one portal of each route
+    # one portal of each route, and two standard ones (their adcodes are real divisions)
+    unknown, wrong = "conghua", "huadu"
+    plain = list(dict.fromkeys([*{routes[pid]: pid for pid in plain}.values(), unknown, wrong]))
     # the 网站标识码 on the pages fills an adcode the registry lacks and flags a wrong one
     entries = yaml.safe_load(registry.read_text(encoding="utf-8"))
     by_id = {e["id"]: e for e in entries["portals"]}
-    unknown, wrong = [pid for pid in plain if by_id[pid].get("adcode") and routes[pid] != "none"][:2]
     del by_id[unknown]["adcode"], by_id[unknown]["region"]
     by_id[wrong]["adcode"] = "110101"
     registry.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
