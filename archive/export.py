@@ -8,55 +8,15 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
-from datetime import date, datetime
 from typing import TextIO
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from archive.models import Document, Version
+from archive.records import EXPORT_KEYS, export_record
 
-EXPORT_KEYS = (
-    "id",
-    "url",
-    "portal",
-    "kind",
-    "title",
-    "year",
-    "published",
-    "publisher",
-    "text",
-    "report_group",
-    "status",
-    "versions",
-    "first_seen",
-    "last_seen",
-)
 BATCH = 500
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def document_record(document: Document, text: str | None) -> dict:
-    """The export record of a document (the contract's keys, in order) with its latest text."""
-    return {
-        "id": document.id,
-        "url": document.url,
-        "portal": document.portal_id,
-        "kind": document.kind,
-        "title": document.title,
-        "year": document.year,
-        "published": _iso(document.published),
-        "publisher": document.publisher,
-        "text": text,
-        "report_group": document.report_group_id,
-        "status": document.status,
-        "versions": document.versions,
-        "first_seen": _iso(document.first_seen),
-        "last_seen": _iso(document.last_seen),
-    }
 
 
 def iter_records(session: Session, *, all: bool = False) -> Iterator[dict]:  # noqa: A002 - mirrors --all
@@ -76,7 +36,7 @@ def iter_records(session: Session, *, all: bool = False) -> Iterator[dict]:  # n
         if not rows:
             return
         for document, text in rows:
-            yield document_record(document, text)
+            yield export_record(document, text)
         last_id = rows[-1][0].id
         session.expunge_all()  # batches are read once; do not let the identity map grow
 

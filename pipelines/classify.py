@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from pipelines.items import PageItem
 from pipelines.metadata import signature
+from pipelines.stats import portal_stat
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -213,7 +214,7 @@ class ClassifyPipeline:
             item.year = result.year
             item.publisher = result.publisher or item.publisher
             self._inc("classify/report")
-            self._inc(f"portal/{item.portal_id}/reports")
+            self._inc(portal_stat(item.portal_id, "reports"))
             if result.year is None:
                 self._inc("classify/year_unknown")
         else:

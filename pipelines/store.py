@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from archive import store
 from archive.db import create_db_engine, get_engine, resolve_db_url, session_scope
 from pipelines.items import PageItem, PageMissing, PageNotModified
+from pipelines.stats import portal_stat
 from pipelines.worker import WorkerProcess
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ class StorePipeline:
         if key:
             self.stats.inc_value(key)
         if portal_key:
-            self.stats.inc_value(f"portal/{portal_id}/{portal_key}")
+            self.stats.inc_value(portal_stat(portal_id, portal_key))
 
 
 def record(session, item: Any, *, gone_after: int) -> store.RecordResult:

@@ -43,6 +43,7 @@ from crawler.render.escalate import BASELINE_KEY, REASON_KEY, baseline
 from crawler.render.hosts import JS_REASONS, Hosts, rendering_helped
 from crawler.render.page import RenderJob, init_page
 from crawler.walkers.links import is_attachment_url
+from pipelines.stats import portal_stat
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -113,7 +114,7 @@ class RenderMiddleware:
 
     # -- helpers -------------------------------------------------------------------------------------------
     def _inc(self, portal_id: str, name: str) -> None:
-        self.stats.inc_value(f"portal/{portal_id}/{name}")
+        self.stats.inc_value(portal_stat(portal_id, name))
 
     def _policy(self, request: Request) -> str:
         spider = getattr(self.crawler, "spider", None)

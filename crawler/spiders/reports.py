@@ -43,6 +43,7 @@ from crawler.walkers.links import (
 )
 from pipelines.extract import extract_page
 from pipelines.items import PageItem, PageMissing, PageNotModified
+from pipelines.stats import portal_stat
 
 logger = logging.getLogger(__name__)
 
@@ -50,11 +51,6 @@ _SOFT_404 = re.compile(
     r"页面不存在|页面未找到|您访问的页面|404\s*Not\s*Found|该信息已删除|信息不存在", re.IGNORECASE
 )
 _HOME_PATH = re.compile(r"^/?(index\.s?html?)?$", re.IGNORECASE)
-
-
-def portal_stat(portal_id: str, name: str) -> str:
-    """The namespaced per-portal stats key that the crawl summary reads."""
-    return f"portal/{portal_id}/{name}"
 
 
 class ReportsSpider(scrapy.Spider):

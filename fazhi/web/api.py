@@ -14,8 +14,9 @@ from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
 from archive.coverage import coverage as coverage_matrix
-from archive.export import EXPORT_KEYS, iter_records
+from archive.export import iter_records
 from archive.markdown import iter_markdown
+from archive.records import EXPORT_KEYS, history_record
 from archive.search import search as search_archive
 from fazhi.web import views
 from fazhi.web.deps import SessionDep
@@ -25,6 +26,7 @@ from fazhi.web.schemas import (
     DocumentDetail,
     FeedItem,
     GroupOut,
+    HistoryOut,
     PortalOut,
     SearchResults,
     VersionOut,
@@ -76,6 +78,12 @@ def api_document(document_id: int, session: SessionDep) -> dict:
 def api_versions(document_id: int, session: SessionDep) -> list[dict]:
     """Every stored version of a document, oldest first (without text)."""
     return views.document_page(session, document_id)["versions"]
+
+
+@router.get("/documents/{document_id}/history", response_model=HistoryOut)
+def api_history(document_id: int, session: SessionDep) -> dict:
+    """Every stored version (without text) and every change event: the record of ``fazhi history --json``."""
+    return history_record(session, views.get_document(session, document_id))
 
 
 @router.get("/documents/{document_id}/versions/{seq}", response_model=VersionOut)

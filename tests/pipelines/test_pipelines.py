@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 
 from scrapy.utils.test import get_crawler
 
+from archive.fingerprint import text_hash
 from pipelines.classify import ClassifyPipeline
-from pipelines.dedup import DedupPipeline, text_hash
+from pipelines.dedup import DedupPipeline
 from pipelines.extract import ExtractPipeline
 from pipelines.items import PageItem, PageMissing, PageNotModified
 from pipelines.normalize import NormalizePipeline
