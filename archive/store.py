@@ -145,17 +145,15 @@ def upsert_portal(
     return portal
 
 
-_seen_portals: set[tuple[str, str]] = set()
-
-
 def ensure_portal(conn: Connection, *, portal_id: str, official: bool = True) -> None:
     """Make sure the portal row exists; a stub when the registry was never synced into this database.
 
-    Portal rows are never deleted, so once seen in this process a portal needs no query again: this runs
-    for every stored item.
+    Portal rows are never deleted, so once seen on a database connection a portal needs no query again on
+    it: this runs for every stored item. (The memory lives in the connection's ``info``, so it ends with the
+    connection and can never outlive the database it describes.)
     """
-    key = (str(conn.engine.url), portal_id)
-    if key in _seen_portals:
+    seen = conn.info.setdefault("fazhi_seen_portals", set())
+    if portal_id in seen:
         return
     if conn.execute(_PORTAL_EXISTS, {"id": portal_id}).first() is None:
         # not remembered yet: this transaction may still roll back
@@ -163,7 +161,7 @@ def ensure_portal(conn: Connection, *, portal_id: str, official: bool = True) ->
             insert(PORTAL), {"id": portal_id, "name": portal_id, "official": official, "start_urls": []}
         )
     else:
-        _seen_portals.add(key)
+        seen.add(portal_id)
 
 
 def _add_change(

@@ -107,11 +107,9 @@ def year_from_body(text: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def issuer(
-    title: str | None, text: str | None, source: str | None = None, portal_name: str | None = None
-) -> str | None:
+def issuer(title: str | None, text: str | None, source: str | None = None) -> str | None:
     """Who issued the report: the closing signature, else the subject of the opening sentence
-    ("2019年，江门市人民政府坚持…"), else the source, else ``XX关于…`` in the title, else the portal's name."""
+    ("2019年，江门市人民政府坚持…"), else the source, else ``XX关于…`` in the title."""
     lines = (text or "").splitlines()
     found = signature(lines)
     if found:
@@ -122,9 +120,7 @@ def issuer(
     if source:
         return source
     match = _ISSUER_IN_TITLE.match(re.sub(r"\s+", "", title or ""))
-    if match:
-        return match.group(1)
-    return portal_name
+    return match.group(1) if match else None
 
 
 def classify(
@@ -134,7 +130,6 @@ def classify(
     published: date | None = None,
     *,
     source: str | None = None,
-    portal_name: str | None = None,
     use_published_year: bool = True,
 ) -> Classification:
     """Classify one page; ``source`` is the extracted publisher (ContentSource/来源)."""
@@ -158,7 +153,7 @@ def classify(
     if year is not None and not _plausible(year, published):
         year = None
     reason = f"{reason}; year from {year_source}" if year is not None else f"{reason}; year unknown"
-    return Classification(True, year, issuer(used_title, text, source, portal_name), reason)
+    return Classification(True, year, issuer(used_title, text, source), reason)
 
 
 class ClassifyPipeline:
@@ -166,9 +161,7 @@ class ClassifyPipeline:
 
     Settings
     --------
-    FAZHI_PORTAL_NAMES : dict[str, str], default {}
-        Portal id → name, the issuer of last resort when a report names none.
-    FAZHI_CLASSIFY_PUBLISHED_YEAR : bool, default True
+    FAZHI_CLASSIFY_PUBLISHED_YEAR : bool
         Allow the published-minus-one year heuristic for reports published January–June.
 
     Stats: ``classify/report``, ``classify/other``, ``classify/year_unknown``, ``portal/<id>/reports``.
@@ -177,21 +170,15 @@ class ClassifyPipeline:
     def __init__(
         self,
         stats: StatsCollector | None = None,
-        portal_names: dict[str, str] | None = None,
         use_published_year: bool = True,
     ) -> None:
         self.stats = stats
-        self.portal_names = dict(portal_names or {})
         self.use_published_year = use_published_year
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClassifyPipeline:
         settings = crawler.settings
-        return cls(
-            crawler.stats,
-            settings.getdict("FAZHI_PORTAL_NAMES"),
-            settings.getbool("FAZHI_CLASSIFY_PUBLISHED_YEAR", True),
-        )
+        return cls(crawler.stats, settings.getbool("FAZHI_CLASSIFY_PUBLISHED_YEAR"))
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:
@@ -206,7 +193,6 @@ class ClassifyPipeline:
             item.list_title,
             item.published,
             source=item.publisher,
-            portal_name=self.portal_names.get(item.portal_id),
             use_published_year=self.use_published_year,
         )
         if result.is_report and item.text:

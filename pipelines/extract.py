@@ -387,7 +387,7 @@ class ExtractPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler.stats, crawler.settings.getint("FAZHI_EXTRACT_MAX_BYTES", 20_000_000))
+        return cls(crawler.stats, crawler.settings.getint("FAZHI_EXTRACT_MAX_BYTES"))
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:

@@ -26,7 +26,6 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import FormRequest, Request, Response, TextResponse
 from twisted.python.failure import Failure
 
-from archive.db import get_engine, resolve_db_url
 from crawler.incremental import CrawlMemory, conditional_headers, load_memory
 from crawler.registry import PortalConfig, load_registry, select_portals
 from crawler.render.escalate import script_built_article, script_built_list
@@ -41,6 +40,7 @@ from crawler.walkers.links import (
     next_page_links,
     title_score,
 )
+from pipelines.database import crawl_engine
 from pipelines.extract import extract_page
 from pipelines.items import PageItem, PageMissing, PageNotModified
 from pipelines.stats import portal_stat
@@ -71,13 +71,12 @@ class ReportsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.registry_path = spider.registry_path or settings.get("FAZHI_REGISTRY") or "seeds"
-        spider.max_pages = settings.getint("FAZHI_MAX_PAGES_PER_PORTAL", 600)
-        spider.max_list_pages = settings.getint("FAZHI_MAX_LIST_PAGES", 40)
-        spider.revalidate_after = timedelta(hours=settings.getfloat("FAZHI_REVALIDATE_AFTER", 20))
-        spider.full_sweep_every = timedelta(days=settings.getfloat("FAZHI_FULL_SWEEP_DAYS", 7))
-        spider.force_full_sweep = settings.getbool("FAZHI_FULL_SWEEP", False)
-        spider.db_url = resolve_db_url(settings.get("FAZHI_DB"))
+        spider.registry_path = spider.registry_path or settings.get("FAZHI_REGISTRY")
+        spider.max_pages = settings.getint("FAZHI_MAX_PAGES_PER_PORTAL")
+        spider.max_list_pages = settings.getint("FAZHI_MAX_LIST_PAGES")
+        spider.revalidate_after = timedelta(hours=settings.getfloat("FAZHI_REVALIDATE_AFTER"))
+        spider.full_sweep_every = timedelta(days=settings.getfloat("FAZHI_FULL_SWEEP_DAYS"))
+        spider.force_full_sweep = settings.getbool("FAZHI_FULL_SWEEP")
         portals = select_portals(load_registry(spider.registry_path), spider.portal_ids)
         spider.portals = {p.id: p for p in portals}
         return spider
@@ -89,7 +88,7 @@ class ReportsSpider(scrapy.Spider):
         its new URL as if it were a new document.
         """
         now = datetime.now(UTC)
-        self.memory = load_memory(get_engine(self.db_url), self.portals)
+        self.memory = load_memory(crawl_engine(self.crawler), self.portals)
         self.crawler.signals.connect(self.on_idle, signal=signals.spider_idle)
         revalidating = 0
         for portal in self.portals.values():
@@ -163,6 +162,7 @@ class ReportsSpider(scrapy.Spider):
         meta.update(
             portal_id=portal.id,
             role=role,
+            render_policy=portal.render or "auto",
             download_slot=urlsplit(url).netloc.lower(),
             dont_obey_robotstxt=not portal.obey_robots,
             handle_httpstatus_list=[304, 404, 410] if role in ("article", "attachment") else [],

@@ -105,14 +105,13 @@ def test_from_crawler_reads_settings() -> None:
     crawler = get_crawler(
         settings_dict={
             "FAZHI_EXTRACT_MAX_BYTES": 10,
-            "FAZHI_PORTAL_NAMES": {"xx": "XX区人民政府"},
             "FAZHI_CLASSIFY_PUBLISHED_YEAR": False,
         }
     )
     extract = ExtractPipeline.from_crawler(crawler)
     classify = ClassifyPipeline.from_crawler(crawler)
     assert extract.max_bytes == 10 and extract.stats is crawler.stats
-    assert classify.portal_names == {"xx": "XX区人民政府"} and classify.use_published_year is False
+    assert classify.use_published_year is False
     assert NormalizePipeline.from_crawler(crawler).stats is crawler.stats
     assert DedupPipeline.from_crawler(crawler).stats is crawler.stats
     item = extract.process_item(_item(REPORT_HTML.encode()), None)
