@@ -11,7 +11,7 @@ import re
 import shlex
 import sys
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -110,10 +110,6 @@ class ScheduleConfig:
             if name in values:
                 values[name] = tuple(values[name])
         return cls(**values)
-
-    def with_overrides(self, **overrides: Any) -> ScheduleConfig:
-        """A copy with the given (non-None) values replaced."""
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
 def _parse_env(name: str, raw: str) -> Any:
