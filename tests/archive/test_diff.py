@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from archive.diff import diff_texts, side_by_side, split_sentences, unified
-from tests.archive.factories import REPORT_2024
+from tests.factories import REPORT_2024
 
 
 def test_split_keeps_delimiters_and_newlines():

@@ -11,7 +11,7 @@ from archive.db import session_scope
 from archive.models import Change, Document, MinHashBand, Problem, Version
 from archive.queries import find_document
 from archive.store import decompress_raw, record_missing, record_not_modified, record_page
-from tests.archive.factories import REPORT_2024, day, missing, not_modified, page
+from tests.factories import REPORT_2024, day, missing, not_modified, page
 
 URL = "https://www.jingan.gov.cn/fzzfjs/2024.html"
 

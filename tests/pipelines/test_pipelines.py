@@ -12,6 +12,7 @@ from pipelines.dedup import DedupPipeline
 from pipelines.extract import ExtractPipeline
 from pipelines.items import PageItem, PageMissing, PageNotModified
 from pipelines.normalize import NormalizePipeline
+from tests.factories import fetched
 from tests.pipelines.conftest import FakeStats
 from tests.pipelines.test_pdf import make_pdf
 
@@ -23,24 +24,15 @@ REPORT_HTML = """<html><head><meta name="ArticleTitle" content="XX區2021年法�
 <div class="foot">打印本页 关闭窗口</div></body></html>"""
 
 
-def _item(body: bytes, headers: dict[str, str] | None = None, **kw) -> PageItem:
-    return PageItem(
-        portal_id="xx",
-        url="http://www.xx.gov.cn/fzzfjs/202203/t20220328_1.html",
-        requested_url="http://www.xx.gov.cn/fzzfjs/202203/t20220328_1.html",
-        status=200,
-        headers=headers or {"content-type": "text/html; charset=utf-8"},
-        body=body,
-        fetched_at=datetime(2022, 4, 2, tzinfo=UTC),
-        **kw,
-    )
+def _item(body: bytes, headers: dict[str, str] | None = None, **fields) -> PageItem:
+    return fetched(body, headers, fetched_at=datetime(2022, 4, 2, tzinfo=UTC), **fields)
 
 
 def _chain(stats: FakeStats):
     return [
         ExtractPipeline(stats),
         NormalizePipeline(stats),
-        ClassifyPipeline(stats, {"xx": "XX区人民政府"}),
+        ClassifyPipeline(stats),
         DedupPipeline(stats),
     ]
 
