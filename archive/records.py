@@ -6,7 +6,7 @@ The export record's keys are the public contract (ARCHITECTURE.md); the other re
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
@@ -35,6 +35,13 @@ EXPORT_KEYS = (
 def iso(value: date | datetime | None) -> str | None:
     """ISO 8601 text of a date or time, None stays None."""
     return value.isoformat() if value is not None else None
+
+
+def parse_iso(text: str) -> datetime:
+    """An ISO date or date-time from a user (``--since``, ``?since=``); naive values are UTC.
+    Raises ValueError."""
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def export_record(document: Document, text: str | None) -> dict:

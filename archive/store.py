@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select
 from sqlmodel import Session
 
-from archive.captures import FetchedPage, MissingPage, UnchangedPage
+from archive.captures import FetchedPage, PageMissing, PageNotModified
 from archive.diff import diff_texts
 from archive.fingerprint import text_hash
 from archive.groups import assign_group, leave_group
@@ -368,7 +368,7 @@ def _add_version(
 
 
 def record_missing(
-    session: Session, item: MissingPage, *, gone_after: int = GONE_AFTER, now: datetime | None = None
+    session: Session, item: PageMissing, *, gone_after: int = GONE_AFTER, now: datetime | None = None
 ) -> RecordResult:
     """A known URL answered 404/410/soft-404: ``missing``, then ``gone`` after ``gone_after`` crawls in a row."""
     now = now or item.fetched_at or utcnow()
@@ -393,7 +393,7 @@ def record_missing(
 
 
 def record_not_modified(
-    session: Session, item: UnchangedPage, *, now: datetime | None = None
+    session: Session, item: PageNotModified, *, now: datetime | None = None
 ) -> RecordResult:
     """A known URL answered 304 (or was skipped as unchanged): it is alive; touch ``last_seen``."""
     now = now or item.fetched_at or utcnow()

@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -23,7 +23,7 @@ from archive.diff import diff_texts, side_by_side, unified
 from archive.export import export as export_records
 from archive.models import Document
 from archive.queries import change_feed, find_document, recent_runs, version_of
-from archive.records import document_record, feed_record, history_record, iso, run_record
+from archive.records import document_record, feed_record, history_record, iso, parse_iso, run_record
 from archive.search import search as search_archive
 from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
 
@@ -63,10 +63,9 @@ def _parse_since(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        return parse_iso(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @app.command()
