@@ -24,7 +24,6 @@ from archive.diff import diff_texts
 from archive.fingerprint import text_hash
 from archive.groups import assign_group, leave_group
 from archive.models import Portal
-from archive.runs import finish_run, start_run
 from archive.tables import (
     CHANGE,
     DOCUMENT,
@@ -42,19 +41,6 @@ GONE_AFTER = 2
 
 _DOCUMENT_BY_URL = select(DOCUMENT).where(DOCUMENT.c.url == bindparam("url"))
 _PORTAL_EXISTS = select(PORTAL.c.id).where(PORTAL.c.id == bindparam("id"))
-
-__all__ = [
-    "GONE_AFTER",
-    "RecordResult",
-    "ensure_portal",
-    "finish_run",
-    "record_missing",
-    "record_not_modified",
-    "record_page",
-    "start_run",
-    "text_hash",
-    "upsert_portal",
-]
 
 
 @dataclass
