@@ -22,25 +22,23 @@ from twisted.python.failure import Failure
 
 from archive import discovery as store
 from archive import divisions
-from archive.db import get_engine, session_scope
+from archive.db import session_scope
 from crawler.discovery.scope import discovery_scope
 from crawler.discovery.sitecode import find_site_code, judge
 from crawler.discovery.walk import DEFAULT_BUDGET, Discovery, Fetch
 from crawler.registry import PortalConfig
 from crawler.render.escalate import script_built_list
 from crawler.walkers.links import Link, canonical_url
+from pipelines.database import crawl_engine
+from pipelines.stats import portal_stat
 
 logger = logging.getLogger(__name__)
 
 _HOME = ("", "/", "/index.html", "/index.htm", "/index.shtml", "/index.jsp", "/default.html")
 
 
-def _stat(portal_id: str, name: str) -> str:
-    return f"portal/{portal_id}/{name}"
-
-
 class DiscoveryMixin:
-    """Discovery for a spider with ``portals``, ``db_url`` and ``crawler`` (module docs)."""
+    """Discovery for a spider with ``portals`` and ``crawler`` (module docs)."""
 
     discovery_budget: int = DEFAULT_BUDGET
     crawl_found: bool = False  # True in the reports spider: crawl a column as soon as it is found
@@ -52,14 +50,11 @@ class DiscoveryMixin:
         self.stored_columns: dict[str, list] = {}
 
     def _discovery_engine(self):
-        """One engine for the spider's discovery records (get_engine checks the schema on every call)."""
-        engine = getattr(self, "_engine_for_discovery", None)
-        if engine is None:
-            engine = self._engine_for_discovery = get_engine(self.db_url)
-        return engine
+        """The crawl's one engine (pipelines/database.py)."""
+        return crawl_engine(self.crawler)
 
     def _dstat(self, portal_id: str, name: str, n: int = 1) -> None:
-        self.crawler.stats.inc_value(_stat(portal_id, name), n)
+        self.crawler.stats.inc_value(portal_stat(portal_id, name), n)
 
     # -- starting ----------------------------------------------------------------------------------------
     def load_stored_columns(self, portal_ids) -> None:
@@ -109,6 +104,7 @@ class DiscoveryMixin:
         return {
             "portal_id": portal.id,
             "role": "list",  # a page: the render middleware may pass challenges and render it
+            "render_policy": portal.render or "auto",
             "download_slot": urlsplit(url).netloc.lower(),
             "dont_obey_robotstxt": not portal.obey_robots,
             "handle_httpstatus_list": [403, 404, 410],

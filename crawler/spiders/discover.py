@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator
 import scrapy
 from scrapy.http import Request
 
-from archive.db import resolve_db_url
 from crawler.discovery.spider import DiscoveryMixin
 from crawler.registry import PortalConfig, load_registry, select_portals
 
@@ -34,7 +33,6 @@ class DiscoverSpider(DiscoveryMixin, scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.registry_path = spider.registry_path or settings.get("FAZHI_REGISTRY") or "seeds"
-        spider.db_url = resolve_db_url(settings.get("FAZHI_DB"))
         spider.portals = {
             p.id: p for p in select_portals(load_registry(spider.registry_path), spider.portal_ids)
         }
