@@ -293,6 +293,10 @@ class DiscoveryMixin:
         portal = self.portals[response.meta["portal_id"]]
         column = response.meta["stored_column"]
         now = datetime.now(UTC)
+        if response.status >= 400 and response.status not in (404, 410):  # refused: says nothing of a move
+            self._dstat(portal.id, "errors")
+            logger.warning("%s: stored column %s answered HTTP %s", portal.id, column["url"], response.status)
+            return
         moved = response.status in (404, 410) or _redirected_home(response)
         with session_scope(self._discovery_engine()) as session:
             if moved:
