@@ -51,6 +51,7 @@ DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 6
 FAZHI_MAX_PAGES_PER_PORTAL = 600  # requests per portal per crawl (the registry's max_pages overrides)
+FAZHI_RECHECK = False  # True (``fazhi crawl --recheck``): revalidate every known document now, due or not
 FAZHI_MAX_LIST_PAGES = 40  # list pages walked per start URL: stops calendar-style pagination traps
 
 # -- the browser, only where needed (crawler/render/, crawler/browser.py) ---------------------------------------

@@ -33,6 +33,14 @@ FullOption = Annotated[
     bool,
     typer.Option("--full", help="Walk every list page again (a full sweep), not only up to known items."),
 ]
+RecheckOption = Annotated[
+    bool,
+    typer.Option(
+        "--recheck",
+        help="Revalidate every known document now (conditional GETs), not only those due after "
+        "FAZHI_REVALIDATE_AFTER hours.",
+    ),
+]
 PortalOption = Annotated[
     list[str] | None,
     typer.Option("--portal", help="Crawl only this portal id (repeatable).", show_default=False),
@@ -149,11 +157,17 @@ def crawl(
     portal: PortalOption = None,
     db: DbOption = None,
     full: FullOption = False,
+    recheck: RecheckOption = False,
     settings: SetOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Crawl the registry's portals now and store what changed. Portal failures are reported, not fatal."""
-    overrides = {"LOG_LEVEL": "WARNING", "FAZHI_FULL_SWEEP": full, **parse_overrides(settings)}
+    overrides = {
+        "LOG_LEVEL": "WARNING",
+        "FAZHI_FULL_SWEEP": full,
+        "FAZHI_RECHECK": recheck,
+        **parse_overrides(settings),
+    }
     _crawl(registry=registry, portal_ids=portal, db=db, as_json=as_json, overrides=overrides)
 
 
