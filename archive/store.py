@@ -20,11 +20,13 @@ from sqlalchemy import Connection, bindparam, insert, select
 from sqlmodel import Session
 
 from archive.captures import FetchedPage, MissingPage, UnchangedPage
+from archive.citation import citation_id
 from archive.diff import diff_texts
 from archive.fingerprint import text_hash
 from archive.groups import assign_group, leave_group
 from archive.models import Portal
 from archive.runs import finish_run, start_run
+from archive.significance import significance
 from archive.tables import (
     CHANGE,
     DOCUMENT,
@@ -176,6 +178,7 @@ def _add_change(
     from_version: int | None = None,
     to_version: int | None = None,
     result: RecordResult | None = None,
+    details: dict | None = None,
 ) -> None:
     conn.execute(
         insert(CHANGE),
@@ -186,6 +189,8 @@ def _add_change(
             "summary": summary,
             "from_version": from_version,
             "to_version": to_version,
+            "significance": details,
+            "score": details["score"] if details else None,
         },
     )
     if result is not None:
@@ -342,7 +347,12 @@ def _add_version(
         "similarity": None,
         "chars_added": None,
         "chars_removed": None,
+        "citation": citation_id(document["url"], text),
+        "origin": "crawl",
+        "status": item.status,
+        "headers": dict(item.headers) if item.headers else None,
     }
+    details = None
     if previous is None:
         summary, kind = f"{len(text)} chars", "new"
     else:
@@ -352,7 +362,11 @@ def _add_version(
             chars_added=diff.chars_added,
             chars_removed=diff.chars_removed,
         )
-        summary = f"+{diff.chars_added} -{diff.chars_removed} chars, similarity {diff.similarity:.4f}"
+        details = significance(previous, text, diff)
+        summary = (
+            f"+{diff.chars_added} -{diff.chars_removed} chars, similarity {diff.similarity:.4f}; "
+            f"{details['summary']}"
+        )
         kind = "changed"
     conn.execute(insert(VERSION), version)
     _add_change(
@@ -364,6 +378,7 @@ def _add_version(
         from_version=seq - 1 if previous is not None else None,
         to_version=seq,
         result=result,
+        details=details,
     )
     result.outcome = "new_version"
     result.version = seq

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+import re
+
+from sqlmodel import Session, select
+
+from archive.db import get_engine
+from archive.models import Change
 from tests.e2e.helpers import changes_after, crawl, last_change_id, write_registry
 
 pytestmark = pytest.mark.slow
@@ -16,8 +22,12 @@ def test_recheck_finds_an_edit_that_a_plain_crawl_does_not(govsim, tmp_path):
     mark = last_change_id(db_url)
 
     govsim.set_day(2)
-    edited = {c["url"] for c in govsim.manifest()["changes"] if c["portal"] == "jiangmen"}
+    day2 = [c for c in govsim.manifest()["changes"] if c["portal"] == "jiangmen"]
+    edited = {c["url"] for c in day2}
     assert len(edited) == 1, edited
+    before, after = day2[0]["detail"].split(" → ")
+    figure = re.compile(r"\d+\.\d+%")
+    old_new = next((a, b) for a, b in zip(figure.findall(before), figure.findall(after), strict=False) if a != b)
 
     plain = crawl(registry, db_url, portals=["jiangmen"])
     assert plain["portals"]["jiangmen"].get("revalidated", 0) == 0
@@ -27,3 +37,12 @@ def test_recheck_finds_an_edit_that_a_plain_crawl_does_not(govsim, tmp_path):
     counts = rechecked["portals"]["jiangmen"]
     assert counts["revalidated"] >= 5, counts
     assert [(kind, url) for kind, url, _ in changes_after(db_url, mark)] == [("changed", edited.pop())]
+
+    # the edit's significance names the changed figure, as a reader would quote it
+    engine = get_engine(db_url)
+    with Session(engine) as session:
+        change = session.exec(select(Change).where(Change.id > mark)).one()
+    engine.dispose()
+    assert old_new in [(n["old"], n["new"]) for n in change.significance["numbers"]]
+    assert f"{old_new[0]} → {old_new[1]}" in change.summary and change.score > 0
+    assert change.significance["sentences_added"] == 1 and not change.significance["cosmetic"]
