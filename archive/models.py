@@ -211,7 +211,9 @@ class Delivery(SQLModel, table=True):
     """One change event's delivery to one subscription: sent once, or failed and retried next crawl."""
 
     __tablename__ = "delivery"
-    __table_args__ = (UniqueConstraint("subscription_id", "change_id", name="uq_delivery_subscription_change"),)
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "change_id", name="uq_delivery_subscription_change"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     subscription_id: int = Field(

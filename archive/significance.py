@@ -25,7 +25,9 @@ from archive.diff import TextDiff, diff_texts, split_sentences
 # a number as a reader quotes it: 7.2%, 1,234, 3.5万, 12个 are kept with their unit or percent sign
 _NUMBER = re.compile(r"\d+(?:[.,，]\d+)*(?:\s*(?:%|％|‰|万元|亿元|万|亿))?")
 # section headings of Chinese official documents: 一、… （一）… 第一章/第一部分 …
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章节部分])")
+_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章节部分])"
+)
 PAIR_SIMILARITY = 60.0  # rapidfuzz ratio at or above which an old and a new sentence are one edited sentence
 SAMPLES = 3  # sentences quoted per kind (added, removed), each cut to SAMPLE_CHARS
 SAMPLE_CHARS = 80

@@ -57,7 +57,9 @@ def test_the_store_keeps_significance_with_the_changed_event(engine):
     with session_scope(engine) as s:
         record_page(s, page(url=URL, text=REPORT_2024.replace("7.2%", "7.5%"), fetched_at=day(2)))
     with session_scope(engine) as s:
-        record_page(s, page(url=URL, text=REPORT_2024.replace("7.2%", "7.5%").replace("，", ","), fetched_at=day(3)))
+        record_page(
+            s, page(url=URL, text=REPORT_2024.replace("7.2%", "7.5%").replace("，", ","), fetched_at=day(3))
+        )
     with Session(engine) as s:
         rows = s.scalars(select(Change).where(Change.kind == "changed").order_by(Change.id)).all()
     assert [(n["old"], n["new"]) for n in rows[0].significance["numbers"]] == [("7.2%", "7.5%")]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import re
 
+import pytest
 from sqlmodel import Session, select
 
 from archive.db import get_engine
@@ -27,7 +26,9 @@ def test_recheck_finds_an_edit_that_a_plain_crawl_does_not(govsim, tmp_path):
     assert len(edited) == 1, edited
     before, after = day2[0]["detail"].split(" → ")
     figure = re.compile(r"\d+\.\d+%")
-    old_new = next((a, b) for a, b in zip(figure.findall(before), figure.findall(after), strict=False) if a != b)
+    old_new = next(
+        (a, b) for a, b in zip(figure.findall(before), figure.findall(after), strict=False) if a != b
+    )
 
     plain = crawl(registry, db_url, portals=["jiangmen"])
     assert plain["portals"]["jiangmen"].get("revalidated", 0) == 0
