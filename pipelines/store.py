@@ -68,23 +68,29 @@ class StorePipeline:
         self.gone_after = gone_after
         self.stats = stats
         self.in_worker = in_worker
+        self.crawler: Crawler | None = None
         self.engine: Engine | None = None
         self.worker: WorkerProcess | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         settings = crawler.settings
-        return cls(
+        pipeline = cls(
             resolve_db_url(settings.get("FAZHI_DB")),
             gone_after=settings.getint("FAZHI_GONE_AFTER", store.GONE_AFTER),
             stats=crawler.stats,
             in_worker=settings.getbool("FAZHI_STORE_PROCESS", True),
         )
+        pipeline.crawler = crawler
+        return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
         self.engine = get_engine(self.db_url)
         if self.in_worker and self.worker is None:
             self.worker = WorkerProcess(_worker_start, (self.db_url,))
+        # Scrapy 2.13+ calls open_spider() without the spider: the registry's portals are on crawler.spider
+        if spider is None and self.crawler is not None:
+            spider = self.crawler.spider
         portals = getattr(spider, "portals", None) or {}
         if isinstance(portals, dict):
             portals = portals.values()

@@ -102,6 +102,9 @@ def _summary_json(result: CrawlResult) -> str:
             "finish_reason": result.finish_reason,
             "totals": result.totals(),
             "portals": result.portal_counters(),
+            "alerts": {
+                name: result.stats.get(f"alerts/{name}", 0) for name in ("sent", "events", "failed")
+            },
         },
         ensure_ascii=False,
         indent=2,
@@ -131,12 +134,27 @@ def _crawl(
             registry=registry, portals=portals, db_url=db_url, overrides=overrides, on_event=progress
         )
     console.print(summary_table(result))
+    _print_alerts(result)
     logged = result.totals()["errors_logged"]
     if logged:
         err_console.print(
             f"[yellow]{logged} error(s) were logged during the crawl; rerun with -s LOG_LEVEL=INFO for details[/]"
         )
     return result
+
+
+def _print_alerts(result: CrawlResult) -> None:
+    """One line on the digests sent at the end of the crawl (nothing when no subscription had news)."""
+    stats = result.stats
+    if stats.get("alerts/error"):
+        err_console.print(f"[red]alerts not sent:[/] {stats['alerts/error']}")
+    sent, failed = stats.get("alerts/sent", 0), stats.get("alerts/failed", 0)
+    if sent:
+        err_console.print(f"alerts: {sent} digest(s) sent, {stats.get('alerts/events', 0)} event(s)")
+    if failed:
+        err_console.print(
+            f"[red]alerts: {failed} digest(s) failed[/]; they are retried with the next crawl (fazhi runs)"
+        )
 
 
 def parse_overrides(pairs: list[str] | None) -> dict[str, str]:

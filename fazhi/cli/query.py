@@ -350,6 +350,17 @@ def export(
     err_console.print(f"exported {count} records to {output}", highlight=False)
 
 
+def _alerts_cell(alerts: dict | None) -> str:
+    """``2 sent; subscription 3 failed: HTTP 500`` for a run's digests."""
+    if not alerts:
+        return ""
+    parts = []
+    if alerts.get("sent"):
+        parts.append(f"{len(alerts['sent'])} sent")
+    parts += [f"subscription {sid} failed: {error}" for sid, error in (alerts.get("failed") or {}).items()]
+    return "; ".join(parts)
+
+
 @app.command()
 def runs(
     limit: Annotated[int, typer.Option(help="At most this many runs.")] = 20,
@@ -368,6 +379,7 @@ def runs(
                 "counters": r.counters,
                 "registry": r.registry_path,
                 "pid": r.pid,
+                "alerts": r.alerts,
             }
             for r in recent_runs(session, limit=limit)
         ]
@@ -375,7 +387,7 @@ def runs(
         emit_json(rows)
         return
     table = Table()
-    for column in ("id", "started", "finished", "outcome", "portals", "counters"):
+    for column in ("id", "started", "finished", "outcome", "portals", "counters", "alerts"):
         table.add_column(column)
     for r in rows:
         totals: dict[str, int] = {}
@@ -390,5 +402,6 @@ def runs(
             r["outcome"],
             str(len(r["portals"] or [])),
             ", ".join(f"{k}={v}" for k, v in sorted(totals.items())),
+            Text(_alerts_cell(r["alerts"])),
         )
     console.print(table if rows else "no crawl runs")
