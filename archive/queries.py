@@ -54,15 +54,28 @@ def changes_of(session: Session, document_id: int) -> Sequence[Change]:
     ).all()
 
 
+CHANGE_RANKS = ("time", "significance")
+
+
 def change_feed(
-    session: Session, *, since: datetime | None = None, kinds: Sequence[str] = (), limit: int | None = None
+    session: Session,
+    *,
+    since: datetime | None = None,
+    kinds: Sequence[str] = (),
+    limit: int | None = None,
+    rank: str = "time",
 ) -> Sequence[tuple[Change, Document]]:
-    """Change events (newest first) with their documents."""
+    """Change events with their documents: newest first, or (``rank="significance"``) the edits that
+    changed most first (``change.score``; events without a score follow), then newest first."""
+    if rank not in CHANGE_RANKS:
+        raise ValueError(f"unknown rank {rank!r}; expected one of {', '.join(CHANGE_RANKS)}")
     stmt = select(Change, Document).join(Document, Document.id == Change.document_id)
     if since is not None:
         stmt = stmt.where(Change.at >= since)
     if kinds:
         stmt = stmt.where(Change.kind.in_(list(kinds)))
+    if rank == "significance":
+        stmt = stmt.order_by(Change.score.is_(None), Change.score.desc())
     stmt = stmt.order_by(Change.at.desc(), Change.id.desc())
     if limit:
         stmt = stmt.limit(limit)

@@ -102,9 +102,7 @@ def _summary_json(result: CrawlResult) -> str:
             "finish_reason": result.finish_reason,
             "totals": result.totals(),
             "portals": result.portal_counters(),
-            "alerts": {
-                name: result.stats.get(f"alerts/{name}", 0) for name in ("sent", "events", "failed")
-            },
+            "alerts": {name: result.stats.get(f"alerts/{name}", 0) for name in ("sent", "events", "failed")},
         },
         ensure_ascii=False,
         indent=2,

@@ -23,7 +23,15 @@ from archive.diff import diff_texts, side_by_side, unified
 from archive.export import document_record
 from archive.export import export as export_records
 from archive.models import Document
-from archive.queries import change_feed, changes_of, find_document, recent_runs, version_of, versions_of
+from archive.queries import (
+    CHANGE_RANKS,
+    change_feed,
+    changes_of,
+    find_document,
+    recent_runs,
+    version_of,
+    versions_of,
+)
 from archive.search import search as search_archive
 from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
 
@@ -173,6 +181,8 @@ def history(
                 "chars_added": v.chars_added,
                 "chars_removed": v.chars_removed,
                 "raw_size": v.raw_size,
+                "citation": v.citation,
+                "origin": v.origin,
             }
             for v in versions_of(session, document.id)
         ]
@@ -193,7 +203,7 @@ def history(
         f"[bold]{document.title or document.url}[/bold]  (document {document.id}, {document.status})"
     )
     vt = Table(title="versions")
-    for column in ("seq", "fetched_at", "chars", "+", "-", "similarity", "hash"):
+    for column in ("seq", "fetched_at", "chars", "+", "-", "similarity", "cite as", "origin"):
         vt.add_column(column)
     for v in versions:
         vt.add_row(
@@ -203,7 +213,8 @@ def history(
             str(v["chars_added"] or ""),
             str(v["chars_removed"] or ""),
             "" if v["similarity"] is None else f"{v['similarity']:.4f}",
-            v["text_hash"][:12],
+            v["citation"] or "",
+            v["origin"],
         )
     console.print(vt)
     ct = Table(title="changes")
@@ -279,13 +290,18 @@ def changes(
         typer.Option(help="Only these kinds (new, changed, missing, gone, returned, moved); repeatable."),
     ] = None,
     limit: Annotated[int, typer.Option(help="At most this many events (0: all).")] = 200,
+    rank: Annotated[
+        str, typer.Option(help="time (newest first) or significance (the edits that changed most first).")
+    ] = "time",
     atom: Annotated[
         Path | None, typer.Option("--atom", help="Also write the events as an Atom feed to this file.")
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The change feed, newest first."""
+    """The change feed, newest first (or most significant first); edits say what changed."""
+    if rank not in CHANGE_RANKS:
+        fail(f"unknown rank {rank!r}; use {' or '.join(CHANGE_RANKS)}")
     since_dt = _parse_since(since)
     with open_session(db) as session:
         rows = [
@@ -299,8 +315,10 @@ def changes(
                 "from_version": c.from_version,
                 "to_version": c.to_version,
                 "summary": c.summary,
+                "score": c.score,
+                "significance": c.significance,
             }
-            for c, d in change_feed(session, since=since_dt, kinds=kind or (), limit=limit or None)
+            for c, d in change_feed(session, since=since_dt, kinds=kind or (), limit=limit or None, rank=rank)
         ]
     if atom is not None:
         try:
@@ -312,7 +330,7 @@ def changes(
         emit_json(rows)
         return
     table = Table()
-    for column in ("at", "kind", "doc", "portal", "title", "summary"):
+    for column in ("at", "kind", "doc", "portal", "title", "score", "summary"):
         table.add_column(column)
     for r in rows:
         table.add_row(
@@ -321,6 +339,7 @@ def changes(
             str(r["document"]),
             r["portal"],
             Text(r["title"] or r["url"]),
+            "" if r["score"] is None else f"{r['score']:.2f}",
             Text(r["summary"]),
         )
     console.print(table if rows else "no changes")

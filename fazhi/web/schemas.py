@@ -49,6 +49,7 @@ class DocumentOut(BaseModel):
 
 
 class VersionOut(BaseModel):
+    document: int | None = None
     seq: int
     fetched_at: str | None
     title: str | None
@@ -60,6 +61,10 @@ class VersionOut(BaseModel):
     raw_size: int
     content_type: str | None
     text: str | None = Field(default=None, description="Normalized text (single-version endpoint only)")
+    citation: str | None = Field(default=None, description="Citation id: resolves at /v/{citation}")
+    origin: str = Field(
+        default="crawl", description="crawl, or reextract (the same raw bytes extracted again)"
+    )
 
 
 class ChangeOut(BaseModel):
@@ -68,6 +73,10 @@ class ChangeOut(BaseModel):
     from_version: int | None
     to_version: int | None
     summary: str
+    score: float | None = Field(default=None, description="Significance rank of an edit; 0 = cosmetic")
+    significance: dict | None = Field(
+        default=None, description="What an edit changed: numbers, sentences, sections, share, cosmetic"
+    )
 
 
 class FeedItem(ChangeOut):

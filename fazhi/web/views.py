@@ -72,6 +72,7 @@ def document_record(session: Session, document: Document) -> dict:
 
 def version_record(version: Version, *, with_text: bool = False) -> dict:
     data = {
+        "document": version.document_id,
         "seq": version.seq,
         "fetched_at": iso(version.fetched_at),
         "title": version.title,
@@ -82,6 +83,8 @@ def version_record(version: Version, *, with_text: bool = False) -> dict:
         "chars_removed": version.chars_removed,
         "raw_size": version.raw_size,
         "content_type": version.content_type,
+        "citation": version.citation,
+        "origin": version.origin,
     }
     if with_text:
         data["text"] = version.text
@@ -95,6 +98,8 @@ def change_record(change: Change) -> dict:
         "from_version": change.from_version,
         "to_version": change.to_version,
         "summary": change.summary,
+        "score": change.score,
+        "significance": change.significance,
     }
 
 
@@ -193,9 +198,14 @@ def diff_page(session: Session, document_id: int, from_seq: int | None, to_seq: 
 
 
 def feed(
-    session: Session, *, since: datetime | None = None, kinds: list[str] | None = None, limit: int = 100
+    session: Session,
+    *,
+    since: datetime | None = None,
+    kinds: list[str] | None = None,
+    limit: int = 100,
+    rank: str = "time",
 ) -> list[dict]:
-    """The change feed, newest first, each event with its document's identity."""
+    """The change feed, newest first (or most significant first), each event with its document's identity."""
     return [
         {
             **change_record(c),
@@ -206,8 +216,21 @@ def feed(
             "year": d.year,
             "versions": d.versions,
         }
-        for c, d in change_feed(session, since=since, kinds=kinds or (), limit=limit)
+        for c, d in change_feed(session, since=since, kinds=kinds or (), limit=limit, rank=rank)
     ]
+
+
+def resolve_citation(session: Session, citation: str) -> tuple[int, int]:
+    """(document id, version seq) of a citation id: its first version with that text."""
+    found = session.execute(
+        select(Version.document_id, Version.seq)
+        .where(Version.citation == citation.strip().lower())
+        .order_by(Version.id)
+        .limit(1)
+    ).first()
+    if found is None:
+        raise NotFound(f"No version in the archive has the citation id {citation!r}.")
+    return found[0], found[1]
 
 
 def portals(session: Session) -> list[dict]:
