@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from archive.models import Change, CrawlRun, Document, Version
@@ -86,3 +86,18 @@ def recent_runs(session: Session, *, limit: int = 20) -> Sequence[CrawlRun]:
     return session.scalars(
         select(CrawlRun).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(limit)
     ).all()
+
+
+def latest_captures(session: Session, portal_ids: Sequence[str] = ()) -> list[tuple[int, int]]:
+    """(document id, seq) of each document's latest fetched version that kept raw bytes (re-extractions
+    keep none), in document order; callers load one capture at a time."""
+    stmt = (
+        select(Version.document_id, func.max(Version.seq))
+        .join(Document, Document.id == Version.document_id)
+        .where(Version.origin == "crawl", Version.raw.is_not(None))
+        .group_by(Version.document_id)
+        .order_by(Version.document_id)
+    )
+    if portal_ids:
+        stmt = stmt.where(Document.portal_id.in_(list(portal_ids)))
+    return [(document_id, seq) for document_id, seq in session.execute(stmt)]

@@ -53,6 +53,7 @@ __all__ = [
     "record_missing",
     "record_not_modified",
     "record_page",
+    "record_reextraction",
     "start_run",
     "text_hash",
     "upsert_portal",
@@ -425,3 +426,60 @@ def record_not_modified(
     document["missing_count"] = 0
     _save_document(conn, document, before)
     return result
+
+
+def record_reextraction(
+    session: Session,
+    *,
+    document_id: int,
+    text: str,
+    text_extracted: str | None,
+    title: str | None,
+    source_seq: int,
+) -> int | None:
+    """Store a re-extracted text of the document's latest capture; the seq of the new version, or None
+    when the text did not change.
+
+    The new version is flagged ``origin="reextract"``: it is the same capture read by a newer extractor,
+    not a government edit, so no change event is recorded (and no alert can follow). It becomes the
+    document's current text, so the next crawl compares new fetches with it and finds no edit either.
+    """
+    conn = session.connection()
+    document = dict(conn.execute(select(DOCUMENT).where(DOCUMENT.c.id == document_id)).mappings().one())
+    digest = text_hash(text)
+    if digest == document["text_hash"] or not text.strip():
+        return None
+    source = conn.execute(
+        select(VERSION.c.fetched_at, VERSION.c.content_type, VERSION.c.encoding, VERSION.c.status).where(
+            VERSION.c.document_id == document_id, VERSION.c.seq == source_seq
+        )
+    ).one()
+    previous = version_text(conn, document_id, document["versions"]) or ""
+    diff = diff_texts(previous, text)
+    seq = document["versions"] + 1
+    conn.execute(
+        insert(VERSION),
+        {
+            "document_id": document_id,
+            "seq": seq,
+            "fetched_at": source.fetched_at,
+            "title": title or document["title"],
+            "text": text,
+            "text_extracted": text_extracted,
+            "text_hash": digest,
+            "raw": None,  # the bytes are those of version ``source_seq``
+            "raw_codec": RAW_CODEC,
+            "raw_size": 0,
+            "content_type": source.content_type,
+            "encoding": source.encoding,
+            "similarity": round(diff.similarity, 6),
+            "chars_added": diff.chars_added,
+            "chars_removed": diff.chars_removed,
+            "citation": citation_id(document["url"], text),
+            "origin": "reextract",
+            "status": source.status,
+            "headers": None,
+        },
+    )
+    update_document(conn, document_id, versions=seq, text_hash=digest, text_len=len(text))
+    return seq
