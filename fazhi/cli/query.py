@@ -347,16 +347,26 @@ def changes(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or markdown.")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv, markdown, warc or wacz.")] = "jsonl",
     include_all: Annotated[bool, typer.Option("--all", help="All documents, not only reports.")] = False,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
     ] = None,
+    portal: Annotated[
+        list[str] | None,
+        typer.Option("--portal", help="warc/wacz: only this portal id (repeatable).", show_default=False),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """One record per document (reports only unless --all), streamed as JSONL, CSV or Markdown."""
+    """One record per document (reports only unless --all) as JSONL, CSV or Markdown; or every stored
+    capture as a web archive (WARC, WACZ) that replay tools open."""
+    if fmt in ("warc", "wacz"):
+        _export_web_archive(fmt, output, portal or [], db)
+        return
     if fmt not in ("jsonl", "csv", "markdown"):
-        fail(f"unknown format {fmt!r}; use jsonl, csv or markdown")
+        fail(f"unknown format {fmt!r}; use jsonl, csv, markdown, warc or wacz")
+    if portal:
+        fail("--portal applies to --format warc and wacz")
     with open_session(db) as session:
         if output is None:
             export_records(session, sys.stdout, format=fmt, all=include_all)
@@ -367,6 +377,24 @@ def export(
         except OSError as exc:
             fail(f"cannot write {output}: {exc.strerror}")
     err_console.print(f"exported {count} records to {output}", highlight=False)
+
+
+def _export_web_archive(fmt: str, output: Path | None, portals: list[str], db: str | None) -> None:
+    """Every capture (every version fetched, with its raw bytes) as WARC records or a WACZ package."""
+    from archive.warc import write_wacz, write_warc
+
+    if output is None:
+        fail(f"--format {fmt} writes a binary file: give -o FILE")
+    with open_session(db) as session:
+        try:
+            if fmt == "warc":
+                with output.open("wb") as out:
+                    count = len(write_warc(session, out, portal_ids=portals, filename=output.name))
+            else:
+                count = write_wacz(session, output, portal_ids=portals)
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror}")
+    err_console.print(f"exported {count} captures to {output} ({fmt.upper()})", highlight=False)
 
 
 def _alerts_cell(alerts: dict | None) -> str:
