@@ -344,17 +344,12 @@ def _record(
     session.flush()
 
 
-def send_digests(
-    engine: Engine, *, run_id: int | None = None, config: str | Path | None = None
-) -> DigestOutcome:
+def send_digests(engine: Engine, *, run_id: int | None = None) -> DigestOutcome:
     """Send every subscription its pending events as one digest; record deliveries and the run's outcome.
 
     Each subscription is its own transaction, so one receiver's failure never costs another its digest.
     """
     outcome = DigestOutcome()
-    if config:
-        with session_scope(engine) as session:
-            sync_config(session, config)
     with Session(engine) as session:
         ids = [s.id for s in subscriptions(session)]
     for subscription_id in ids:

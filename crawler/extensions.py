@@ -59,6 +59,8 @@ class RunRecorder:
         return ext
 
     def spider_opened(self, spider) -> None:
+        if self.send_alerts and self.subscriptions_file:
+            self.sync_subscriptions()
         if not self.owns_run:
             return
         with session_scope(get_engine(self.db_url)) as session:
@@ -81,12 +83,20 @@ class RunRecorder:
         if self.send_alerts:
             self.deliver_alerts()
 
+    def sync_subscriptions(self) -> None:
+        """Subscriptions from the FAZHI_SUBSCRIPTIONS file, synced before the crawl records any event, so
+        a new one receives what this crawl finds."""
+        try:
+            with session_scope(get_engine(self.db_url)) as session:
+                alerts.sync_config(session, self.subscriptions_file)
+        except alerts.SubscriptionError as exc:
+            logger.error("subscriptions not loaded: %s", exc)
+            self.stats.set_value("alerts/error", str(exc))
+
     def deliver_alerts(self) -> None:
         """One digest per subscription with what it has not received yet (failed ones are retried here)."""
         try:
-            outcome = alerts.send_digests(
-                get_engine(self.db_url), run_id=self.run_id, config=self.subscriptions_file
-            )
+            outcome = alerts.send_digests(get_engine(self.db_url), run_id=self.run_id)
         except alerts.SubscriptionError as exc:
             logger.error("alerts not sent: %s", exc)
             self.stats.set_value("alerts/error", str(exc))
