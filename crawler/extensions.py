@@ -16,8 +16,9 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from archive import alerts, runs
-from archive.db import get_engine, resolve_db_url, session_scope
+from archive.db import session_scope
 from crawler.runner import CrawlResult
+from pipelines.database import crawl_engine
 
 logger = logging.getLogger(__name__)
 _OUTCOME = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted"}
@@ -28,15 +29,14 @@ class RunRecorder:
 
     def __init__(
         self,
-        db_url: str,
-        stats,
+        crawler,
         run_id: int | None = None,
         *,
         send_alerts: bool = True,
         subscriptions_file: str | None = None,
     ) -> None:
-        self.db_url = db_url
-        self.stats = stats
+        self.crawler = crawler
+        self.stats = crawler.stats
         self.run_id = run_id
         self.owns_run = run_id is None
         self.send_alerts = send_alerts
@@ -44,14 +44,13 @@ class RunRecorder:
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("FAZHI_RECORD_RUNS", True):
+        if not crawler.settings.getbool("FAZHI_RECORD_RUNS"):
             raise NotConfigured
-        run_id = crawler.settings.getint("FAZHI_RUN_ID", 0) or None
+        run_id = crawler.settings.getint("FAZHI_RUN_ID") or None
         ext = cls(
-            resolve_db_url(crawler.settings.get("FAZHI_DB")),
-            crawler.stats,
+            crawler,
             run_id,
-            send_alerts=crawler.settings.getbool("FAZHI_ALERTS", True),
+            send_alerts=crawler.settings.getbool("FAZHI_ALERTS"),
             subscriptions_file=crawler.settings.get("FAZHI_SUBSCRIPTIONS") or None,
         )
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
@@ -63,7 +62,7 @@ class RunRecorder:
             self.sync_subscriptions()
         if not self.owns_run:
             return
-        with session_scope(get_engine(self.db_url)) as session:
+        with session_scope(crawl_engine(self.crawler)) as session:
             run = runs.start_run(
                 session,
                 portals=list(getattr(spider, "portals", {})),
@@ -78,7 +77,7 @@ class RunRecorder:
         stats: dict[str, Any] = self.stats.get_stats()
         result = CrawlResult.from_stats(stats, list(getattr(spider, "portals", {})))
         counters = result.portal_counters()
-        with session_scope(get_engine(self.db_url)) as session:
+        with session_scope(crawl_engine(self.crawler)) as session:
             runs.finish_run(session, self.run_id, outcome=_OUTCOME.get(reason, "failed"), counters=counters)
         if self.send_alerts:
             self.deliver_alerts()
@@ -87,7 +86,7 @@ class RunRecorder:
         """Subscriptions from the FAZHI_SUBSCRIPTIONS file, synced before the crawl records any event, so
         a new one receives what this crawl finds."""
         try:
-            with session_scope(get_engine(self.db_url)) as session:
+            with session_scope(crawl_engine(self.crawler)) as session:
                 alerts.sync_config(session, self.subscriptions_file)
         except alerts.SubscriptionError as exc:
             logger.error("subscriptions not loaded: %s", exc)
@@ -96,7 +95,7 @@ class RunRecorder:
     def deliver_alerts(self) -> None:
         """One digest per subscription with what it has not received yet (failed ones are retried here)."""
         try:
-            outcome = alerts.send_digests(get_engine(self.db_url), run_id=self.run_id)
+            outcome = alerts.send_digests(crawl_engine(self.crawler), run_id=self.run_id)
         except alerts.SubscriptionError as exc:
             logger.error("alerts not sent: %s", exc)
             self.stats.set_value("alerts/error", str(exc))

@@ -48,7 +48,7 @@ class DocumentOut(BaseModel):
     moved_to: str | None
 
 
-class VersionOut(BaseModel):
+class VersionSummaryOut(BaseModel):
     document: int | None = None
     seq: int
     fetched_at: str | None
@@ -60,11 +60,14 @@ class VersionOut(BaseModel):
     chars_removed: int | None
     raw_size: int
     content_type: str | None
-    text: str | None = Field(default=None, description="Normalized text (single-version endpoint only)")
     citation: str | None = Field(default=None, description="Citation id: resolves at /v/{citation}")
     origin: str = Field(
         default="crawl", description="crawl, or reextract (the same raw bytes extracted again)"
     )
+
+
+class VersionOut(VersionSummaryOut):
+    text: str | None = Field(default=None, description="Normalized text (single-version endpoint only)")
 
 
 class ChangeOut(BaseModel):
@@ -77,6 +80,13 @@ class ChangeOut(BaseModel):
     significance: dict | None = Field(
         default=None, description="What an edit changed: numbers, sentences, sections, share, cosmetic"
     )
+
+
+class HistoryOut(BaseModel):
+    id: int
+    url: str
+    versions: list[VersionSummaryOut]
+    changes: list[ChangeOut]
 
 
 class FeedItem(ChangeOut):

@@ -12,7 +12,7 @@ from archive import alerts
 from archive.db import session_scope
 from archive.store import record_page
 from fazhi.cli import app
-from tests.archive.factories import REPORT_2024, day, page, populate
+from tests.factories import REPORT_2024, day, page, populate
 from tests.receivers import WebhookReceiver
 
 runner = CliRunner()

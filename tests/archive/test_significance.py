@@ -9,7 +9,7 @@ from archive.db import session_scope
 from archive.models import Change
 from archive.significance import significance
 from archive.store import record_page
-from tests.archive.factories import REPORT_2024, day, page
+from tests.factories import REPORT_2024, day, page
 
 URL = "https://www.jingan.gov.cn/fzzfjs/2024.html"
 

@@ -14,7 +14,7 @@ from archive.citation import citation_id
 from archive.db import session_scope
 from archive.store import record_page
 from fazhi.cli import app
-from tests.archive.factories import REPORT_2024, day, page, populate
+from tests.factories import REPORT_2024, day, page, populate
 
 runner = CliRunner()
 JINGAN_2024 = "https://www.jingan.gov.cn/fzzfjs/2024.html"
