@@ -27,7 +27,6 @@ def reextract(
     fetched_at: datetime,
     status: int = 200,
     list_title: str | None = None,
-    portal_name: str | None = None,
 ) -> PageItem:
     """The item a crawl would have stored for this capture with today's extractor."""
     item = PageItem(
@@ -40,7 +39,6 @@ def reextract(
         fetched_at=fetched_at,
         list_title=list_title,
     )
-    classify = ClassifyPipeline(portal_names={portal_id: portal_name} if portal_name else None)
-    for stage in (_CHAIN[0], _CHAIN[1], classify, _CHAIN[3]):
+    for stage in _CHAIN:
         item = stage.process_item(item)
     return item

@@ -10,9 +10,8 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
-from archive.models import Document, Portal
+from archive.models import Document
 from archive.queries import latest_captures, version_of
 from archive.store import decompress_raw, record_reextraction
 from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
@@ -35,7 +34,6 @@ def reextract_command(
     """Re-extract stored captures with the current extractor; changed texts become re-extractions."""
     checked, changed = 0, []
     with open_session(db) as session:
-        names = {p.id: p.name for p in session.scalars(select(Portal))}
         for document_id, seq in latest_captures(session, portal or ()):
             checked += 1
             document = session.get(Document, document_id)
@@ -51,7 +49,6 @@ def reextract_command(
                 fetched_at=version.fetched_at,
                 status=version.status or 200,
                 list_title=document.title,
-                portal_name=names.get(document.portal_id),
             )
             session.expunge(version)  # its raw bytes are not needed again
             if not item.text or item.text_hash == document.text_hash:
