@@ -1,6 +1,10 @@
-"""Alerts end to end: govsim days 1–3, digests to a local webhook and a local SMTP server, retries."""
+"""Telling people what changed, end to end on govsim days 1–3: ``--recheck`` finds an edit a plain crawl
+does not, the edit's significance names the changed figure, and digests reach a local webhook and a local
+SMTP server once per crawl, never twice, with a failing receiver retried and reported."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from sqlalchemy import select
@@ -8,8 +12,8 @@ from sqlmodel import Session
 
 from archive import alerts
 from archive.db import get_engine, session_scope
-from archive.models import CrawlRun
-from tests.e2e.helpers import crawl, write_registry
+from archive.models import Change, CrawlRun
+from tests.e2e.helpers import changes_after, crawl, last_change_id, write_registry
 from tests.receivers import SmtpReceiver, WebhookReceiver
 
 pytestmark = pytest.mark.slow
@@ -36,7 +40,19 @@ def _deliveries(db_url: str, subscription_id: int) -> dict[str, int]:
         return alerts.delivery_counts(session, subscription_id)
 
 
-def test_one_digest_per_crawl_never_twice_failed_ones_retried(govsim, tmp_path):
+def _edited_figure(change: dict) -> tuple[str, str]:
+    """The x.y% figure govsim's day-2 edit changed: (old, new), from the manifest's detail."""
+    before, after = change["detail"].split(" → ")
+    figure = re.compile(r"\d+\.\d+%")
+    return next((a, b) for a, b in zip(figure.findall(before), figure.findall(after), strict=False) if a != b)
+
+
+def _change(db_url: str, after_id: int) -> Change:
+    with Session(get_engine(db_url)) as session:
+        return session.scalars(select(Change).where(Change.id > after_id)).one()
+
+
+def test_recheck_significance_and_one_digest_per_crawl(govsim, tmp_path):
     db_url = f"sqlite:///{tmp_path / 'a.db'}"
     registry = write_registry(govsim, tmp_path)
     with WebhookReceiver() as web, SmtpReceiver() as smtp:
@@ -54,11 +70,28 @@ def test_one_digest_per_crawl_never_twice_failed_ones_retried(govsim, tmp_path):
         govsim.set_day(2)
         manifest = govsim.manifest()
         edited = next(c for c in manifest["changes"] if c["change"] == "edited")
+        mark = last_change_id(db_url)
+        plain = crawl(registry, db_url, portals=PORTALS)  # nothing is due yet: the edit stays unseen
+        assert plain["portals"]["jiangmen"].get("revalidated", 0) == 0
+        assert [(kind, url) for kind, url, _ in changes_after(db_url, mark)] == [
+            ("new", c["url"]) for c in manifest["changes"] if c["change"] == "new"
+        ]
+        assert plain["alerts"] == {"sent": 0, "events": 0, "failed": 0} and web.attempts == {}
+
+        mark = last_change_id(db_url)
         summary = crawl(registry, db_url, "--recheck", portals=PORTALS)
+        assert summary["portals"]["jiangmen"]["revalidated"] >= 5
+        change = _change(db_url, mark)  # the edit, found by the recheck, says what changed
+        assert (change.kind, change.to_version) == ("changed", 2)
+        old, new = _edited_figure(edited)
+        assert (old, new) in [(n["old"], n["new"]) for n in change.significance["numbers"]]
+        assert f"{old} → {new}" in change.summary and change.score > 0
+        assert change.significance["sentences_added"] == 1 and not change.significance["cosmetic"]
+
         assert summary["alerts"] == {"sent": 2, "events": 2, "failed": 1}
         [digest] = web.received["/hook"]
         assert digest["title"] == "fazhi: 1 changed"
-        assert edited["url"] in digest["message"] and "→" in digest["message"]
+        assert edited["url"] in digest["message"] and f"{old} → {new}" in digest["message"]
         [message] = smtp.messages
         assert message["To"] == "alerts@example.org"
         assert edited["url"] in SmtpReceiver.text(message)
