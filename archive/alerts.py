@@ -33,8 +33,6 @@ from archive.db import session_scope
 from archive.models import ALERT_EVENTS, Change, CrawlRun, Delivery, Document, Portal, Subscription
 from archive.types import utcnow
 
-log = logging.getLogger(__name__)
-
 DIGEST_LINES = 50  # events listed in one message; the rest are counted ("and N more") and still delivered
 # rank of events that carry no significance score: a withdrawal matters most
 KIND_RANK = {"gone": 1.0, "missing": 0.9, "new": 0.7, "returned": 0.5, "changed": 0.0}
@@ -362,7 +360,6 @@ def send_digests(engine: Engine, *, run_id: int | None = None) -> DigestOutcome:
             error = send(subscription.url, title, body)
             _record(session, subscription_id, events, error=error, run_id=run_id)
         if error:
-            log.warning("alert digest for subscription %s failed: %s", subscription_id, error)
             outcome.failed[subscription_id] = error
         else:
             outcome.sent[subscription_id] = len(events)
