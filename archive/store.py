@@ -465,4 +465,7 @@ def record_reextraction(
         },
     )
     update_document(conn, document_id, versions=seq, text_hash=digest, text_len=len(text))
+    if document["kind"] == "report":  # the fingerprints follow the current text, as after a crawl
+        document.update(versions=seq, text_hash=digest, text_len=len(text))
+        assign_group(session, document=document, text=text)
     return seq
