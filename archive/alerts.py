@@ -140,6 +140,7 @@ def subscribe(
         since_change=_last_change_id(session),
         source=source,
     )
+    subscription.handled_through = subscription.since_change
     session.add(subscription)
     session.flush()
     return subscription
@@ -240,17 +241,33 @@ def sync_config(session: Session, path: str | Path) -> tuple[int, int]:
 
 # -- matching and digests -----------------------------------------------------------------------------------
 def pending_events(
-    session: Session, subscription: Subscription, *, undelivered: bool = True, limit: int | None = None
+    session: Session,
+    subscription: Subscription,
+    *,
+    undelivered: bool = True,
+    upto: int | None = None,
+    limit: int | None = None,
 ) -> list[Event]:
-    """Events the subscription wants (and, with ``undelivered``, has not received), most significant first."""
+    """Events the subscription wants (and, with ``undelivered``, has not received), most significant first.
+
+    Undelivered events are looked for only after ``handled_through``, so a digest reads what is new since
+    the last successful one (and what failed since), not the whole history.
+    """
     events = list(subscription.events or ALERT_EVENTS)
+    after = (
+        max(subscription.since_change, subscription.handled_through)
+        if undelivered
+        else subscription.since_change
+    )
     stmt = (
         select(Change, Document, Portal.region, Portal.adcode)
         .join(Document, Document.id == Change.document_id)
         .join(Portal, Portal.id == Document.portal_id, isouter=True)
-        .where(Change.id > subscription.since_change, Change.kind.in_(events))
+        .where(Change.id > after, Change.kind.in_(events))
         .order_by(Change.id)
     )
+    if upto is not None:
+        stmt = stmt.where(Change.id <= upto)
     if undelivered:
         sent = select(Delivery.change_id).where(
             Delivery.subscription_id == subscription.id, Delivery.status == "sent"
@@ -353,12 +370,18 @@ def send_digests(engine: Engine, *, run_id: int | None = None) -> DigestOutcome:
     for subscription_id in ids:
         with session_scope(engine) as session:
             subscription = session.get(Subscription, subscription_id)
-            events = pending_events(session, subscription)
+            upto = _last_change_id(session)
+            events = pending_events(session, subscription, upto=upto)
+            error = None
+            if events:
+                title, body = digest(events)
+                error = send(subscription.url, title, body)
+                _record(session, subscription_id, events, error=error, run_id=run_id)
+            if error is None and not _has_failed(session, subscription_id):
+                subscription.handled_through = upto  # everything so far is delivered or not wanted
+                session.add(subscription)
             if not events:
                 continue
-            title, body = digest(events)
-            error = send(subscription.url, title, body)
-            _record(session, subscription_id, events, error=error, run_id=run_id)
         if error:
             outcome.failed[subscription_id] = error
         else:
@@ -370,6 +393,17 @@ def send_digests(engine: Engine, *, run_id: int | None = None) -> DigestOutcome:
                 run.alerts = outcome.as_dict()
                 session.add(run)
     return outcome
+
+
+def _has_failed(session: Session, subscription_id: int) -> bool:
+    return (
+        session.scalar(
+            select(Delivery.id)
+            .where(Delivery.subscription_id == subscription_id, Delivery.status == "failed")
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def delivery_counts(session: Session, subscription_id: int) -> dict[str, int]:

@@ -204,6 +204,7 @@ class Subscription(SQLModel, table=True):
     events: list[str] = Field(default_factory=list, sa_type=JSON)  # empty: every ALERT_EVENTS kind
     created_at: datetime = Field(sa_type=UTCDateTime)
     since_change: int = 0  # events up to this change id happened before the subscription: never sent
+    handled_through: int = 0  # every event up to this change id was delivered (or not wanted): not read again
     source: str | None = None  # the config file it came from, if any
 
 

@@ -139,3 +139,19 @@ def test_cli_subscribe_list_test_and_unsubscribe(db_url, web):
     assert run("unsubscribe", str(sub["id"])).exit_code == 0
     assert run("unsubscribe", str(sub["id"])).exit_code == 1
     assert "no subscriptions" in run("subscriptions").stdout
+
+
+def test_a_successful_digest_moves_the_mark_so_history_is_not_read_again(engine, web):
+    sub = _subscribe(engine, web.url("/mark"), region="上海市", events=["changed"])
+    web.failing.add("/mark")
+    populate(engine)
+    alerts.send_digests(engine)
+    with session_scope(engine) as s:
+        assert s.get(alerts.Subscription, sub).handled_through == 0  # a failure keeps its events pending
+    web.failing.clear()
+    alerts.send_digests(engine)
+    with session_scope(engine) as s:
+        subscription = s.get(alerts.Subscription, sub)
+        assert subscription.handled_through == alerts._last_change_id(s) > 0
+        assert alerts.pending_events(s, subscription) == []
+        assert len(alerts.pending_events(s, subscription, undelivered=False)) == 1  # the Atom feed keeps it

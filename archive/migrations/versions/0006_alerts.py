@@ -54,6 +54,7 @@ def upgrade() -> None:
         sa.Column("events", sa.JSON(), nullable=False),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("since_change", sa.Integer(), nullable=False),
+        sa.Column("handled_through", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_subscription"),
     )
