@@ -123,7 +123,9 @@ def _close_stale(engine: Engine, leases: list[Acquired]) -> None:
         if lease.stale_run_id is not None and close_run(
             engine, lease.stale_run_id, "interrupted", unless=("ok", "failed", "interrupted")
         ):
-            log.warning("run %d: its scheduler vanished; recorded as interrupted", lease.stale_run_id)
+            log.warning(
+                "run %d: its scheduler or worker vanished; recorded as interrupted", lease.stale_run_id
+            )
 
 
 def run_due(

@@ -216,7 +216,8 @@ def worker(
     if not config.queue:
         err_console.print("[red]error:[/] no queue: give --queue redis://HOST:6379/0 or set FAZHI_QUEUE")
         raise typer.Exit(2)
-    overrides: dict[str, str] = {}
+    # how to run a crawl and where to log are this machine's business, not the scheduler's
+    overrides: dict[str, object] = {"crawl_command": list(config.crawl_command), "log_file": config.log_file}
     if db or os.environ.get("FAZHI_DB"):
         overrides["db_url"] = config.db_url
     if registry:
