@@ -50,7 +50,11 @@ def celery_app(config: ScheduleConfig, overrides: dict[str, Any] | None = None) 
         task_serializer="json",
         accept_content=["json"],
         task_ignore_result=True,
-        broker_transport_options={"visibility_timeout": config.queue_visibility},
+        # an idle worker looks for batches whose worker died each time it polls (a cheap sorted-set range)
+        broker_transport_options={
+            "visibility_timeout": config.queue_visibility,
+            "unacked_restore_throttle": 1,
+        },
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
     )
