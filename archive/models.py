@@ -20,7 +20,7 @@ from archive.types import UTCDateTime, utcnow
 DOCUMENT_KINDS = ("report", "other")
 DOCUMENT_STATUSES = ("live", "missing", "gone")
 CHANGE_KINDS = ("new", "changed", "missing", "gone", "returned", "moved")
-RUN_OUTCOMES = ("running", "ok", "failed", "interrupted")
+RUN_OUTCOMES = ("running", "ok", "partial", "failed", "interrupted")
 
 # Deterministic constraint names, so later migrations (and SQLite batch mode) can refer to them.
 SQLModel.metadata.naming_convention = {

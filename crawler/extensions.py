@@ -16,8 +16,6 @@ from archive import runs
 from archive.db import get_engine, resolve_db_url, session_scope
 from crawler.runner import CrawlResult
 
-_OUTCOME = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted"}
-
 
 class RunRecorder:
     """Opens a CrawlRun when the spider opens and closes it with per-portal counters when it closes."""
@@ -57,4 +55,4 @@ class RunRecorder:
         result = CrawlResult.from_stats(stats, list(getattr(spider, "portals", {})))
         counters = result.portal_counters()
         with session_scope(get_engine(self.db_url)) as session:
-            runs.finish_run(session, self.run_id, outcome=_OUTCOME.get(reason, "failed"), counters=counters)
+            runs.finish_run(session, self.run_id, outcome=result.run_outcome(reason), counters=counters)

@@ -115,10 +115,12 @@ class RenderMiddleware:
     def _inc(self, portal_id: str, name: str) -> None:
         self.stats.inc_value(f"portal/{portal_id}/{name}")
 
-    def _policy(self, request: Request) -> str:
+    def _portal(self, request: Request):
         spider = getattr(self.crawler, "spider", None)
-        portal = getattr(spider, "portals", {}).get(request.meta.get("portal_id"))
-        return getattr(portal, "render", "auto") or "auto"
+        return getattr(spider, "portals", {}).get(request.meta.get("portal_id"))
+
+    def _policy(self, request: Request) -> str:
+        return getattr(self._portal(request), "render", "auto") or "auto"
 
     def _browser_problem(self) -> str | None:
         if self.unavailable is None and self.config.executable and not Path(self.config.executable).exists():
@@ -174,7 +176,12 @@ class RenderMiddleware:
         return None
 
     def _to_browser(self, request: Request, reason: str) -> None:
-        job = RenderJob(quiet_ms=self.config.quiet_ms, settle_timeout=self.config.settle_timeout)
+        portal = self._portal(request)
+        job = RenderJob(
+            quiet_ms=self.config.quiet_ms,
+            settle_timeout=self.config.settle_timeout,
+            scope=portal.allows if portal is not None else None,
+        )
         request.meta.update(
             {
                 REASON_KEY: reason,

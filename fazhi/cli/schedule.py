@@ -16,7 +16,13 @@ from scheduler.jobs import DueReport
 from scheduler.logs import setup_logging
 from scheduler.stop import STOP, install_handlers
 
-_OUTCOME_STYLE = {"ok": "green", "failed": "red", "interrupted": "yellow", "running": "cyan"}
+_OUTCOME_STYLE = {
+    "ok": "green",
+    "partial": "yellow",
+    "failed": "red",
+    "interrupted": "yellow",
+    "running": "cyan",
+}
 
 
 def _config(**values) -> ScheduleConfig:
