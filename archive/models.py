@@ -151,7 +151,8 @@ class CrawlRun(SQLModel, table=True):
     portals: list[str] = Field(default_factory=list, sa_type=JSON)
     counters: dict[str, dict[str, int]] = Field(default_factory=dict, sa_type=JSON)
     registry_path: str | None = None
-    pid: int | None = None
+    pid: int | None = None  # the process that owns the run (the crawl, or the scheduler that started it)
+    host: str | None = Field(default=None, max_length=255)  # where that process runs
 
 
 class MinHashBand(SQLModel, table=True):

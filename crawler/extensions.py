@@ -6,6 +6,7 @@ created beforehand by the caller, e.g. the scheduler, which then owns its failur
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -15,6 +16,8 @@ from scrapy.exceptions import NotConfigured
 from archive import runs
 from archive.db import get_engine, resolve_db_url, session_scope
 from crawler.runner import CrawlResult
+
+logger = logging.getLogger(__name__)
 
 
 class RunRecorder:
@@ -37,6 +40,11 @@ class RunRecorder:
         return ext
 
     def spider_opened(self, spider) -> None:
+        with session_scope(get_engine(self.db_url)) as session:
+            for run_id in runs.close_abandoned(session):
+                logger.warning(
+                    "run %d was left running by a process that is gone; recorded as interrupted", run_id
+                )
         if not self.owns_run:
             return
         with session_scope(get_engine(self.db_url)) as session:

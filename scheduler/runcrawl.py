@@ -25,6 +25,7 @@ from sqlalchemy import Engine, update
 
 from archive.db import session_scope
 from archive.models import CrawlRun
+from archive.runs import this_host
 from archive.types import utcnow
 from crawler.exitcodes import EXIT_OK, EXIT_SETUP, RUN_EXIT_CODES
 from scheduler.config import ScheduleConfig
@@ -57,6 +58,7 @@ def create_run(engine: Engine, portal_ids: Sequence[str], registry: str) -> int:
             counters={},
             registry_path=str(registry),
             pid=os.getpid(),
+            host=this_host(),
         )
         session.add(run)
         session.flush()

@@ -180,7 +180,7 @@ class RenderMiddleware:
         job = RenderJob(
             quiet_ms=self.config.quiet_ms,
             settle_timeout=self.config.settle_timeout,
-            scope=portal.allows if portal is not None else None,
+            scope=getattr(portal, "allows", None),
         )
         request.meta.update(
             {

@@ -100,6 +100,11 @@ class ReportsSpider(scrapy.Spider):
             if self.force_full_sweep or self.memory.needs_full_sweep(portal.id, now, self.full_sweep_every):
                 self.full_sweep.add(portal.id)
                 self.crawler.stats.set_value(portal_stat(portal.id, "full_sweep"), 1)
+                if portal.id in self.memory.retry:
+                    self.crawler.stats.set_value(portal_stat(portal.id, "retry_sweep"), 1)
+                    logger.info(
+                        "%s: an earlier crawl may have lost pages; walking every list page", portal.id
+                    )
             for doc in self.memory.due(portal.id, now, self.revalidate_after):
                 request = self._request(
                     portal,
