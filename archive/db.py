@@ -7,7 +7,9 @@ Alembic migrations in ``archive/migrations``; :func:`get_engine` brings any data
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -130,6 +132,17 @@ def get_engine(url: str | None = None) -> Engine:
     return engine
 
 
+def check_writable(engine: Engine, url: str | None = None) -> None:
+    """Raise :class:`DatabaseSetupError` when the archive cannot be written (a crawl would fetch pages only to
+    lose them): a read-only SQLite file or file system, a read-only PostgreSQL session or replica."""
+    try:
+        with engine.connect() as conn:  # a write that changes nothing, rolled back
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = version_num")
+            conn.rollback()
+    except DBAPIError as exc:
+        raise DatabaseSetupError(_explain(url or engine.url.render_as_string(), exc)) from exc
+
+
 def _check_sqlite_folder(url: str) -> None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
@@ -150,9 +163,15 @@ def _explain(url: str, exc: BaseException) -> str:
         if str(exc).strip()
         else type(exc).__name__
     )
-    shown = make_url(url).render_as_string(hide_password=True)
+    shown = make_url(url).render_as_string(hide_password=True) if make_url(url).password else url
     if "file is not a database" in message or "malformed" in message:
         return f"{shown} is not a usable SQLite archive (the file is damaged or is not a database): {message}"
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not parsed.database.startswith("file:"):
+        folder = Path(parsed.database).expanduser().absolute().parent
+        with contextlib.suppress(OSError):
+            if shutil.disk_usage(folder).free < 64 * 1024:
+                return f"cannot open the archive {shown}: the disk holding {folder} is full ({message})"
     if "readonly" in message or "read-only" in message:
         return f"{shown} is read-only: fazhi needs to write to its archive ({message})"
     return f"cannot open the archive {shown}: {message}"

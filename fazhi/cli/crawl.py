@@ -13,7 +13,7 @@ import typer
 from rich.live import Live
 from rich.table import Table
 
-from archive.db import DatabaseSetupError, get_engine, resolve_db_url
+from archive.db import DatabaseSetupError, check_writable, get_engine, resolve_db_url
 from crawler.exitcodes import EXIT_SETUP
 from crawler.registry import RegistryError, load_registry, select_portals
 from crawler.render.summary import browser_cell
@@ -115,7 +115,11 @@ def _crawl(
     db_url = resolve_db_url(db)
     try:
         check_overrides(overrides)
-        get_engine(db_url).dispose()  # a broken archive is a set-up error, before any request is sent
+        engine = get_engine(db_url)  # a broken archive is a set-up error, before any request is sent
+        try:
+            check_writable(engine, db_url)
+        finally:
+            engine.dispose()
     except (ValueError, DatabaseSetupError) as exc:
         err_console.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(EXIT_SETUP) from None
