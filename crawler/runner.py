@@ -137,7 +137,7 @@ def crawl_settings(*, db_url: str, overrides: dict[str, Any] | None = None) -> S
 # setting type -> (the Settings getter that must accept the value, what to ask for)
 _KINDS = {
     bool: ("getbool", "true or false"),
-    int: ("getint", "a whole number"),
+    int: ("getfloat", "a number"),  # some int defaults (DOWNLOAD_TIMEOUT) are read as floats
     float: ("getfloat", "a number"),
     dict: ("getdict", "a JSON object"),
 }

@@ -12,39 +12,23 @@ import sys
 EXIT_SETUP = 2
 EXIT_INTERRUPTED = 130
 
-
-def _commands():
+try:  # the imports take a second or two: a Ctrl-C meanwhile is an interruption, not a traceback
+    from archive.db import DatabaseSetupError
+    from crawler.registry import RegistryError
     from fazhi.cli import crawl as _crawl  # noqa: F401  (registers commands)
     from fazhi.cli import query as _query  # noqa: F401
     from fazhi.cli import schedule as _schedule  # noqa: F401
     from fazhi.cli import serve as _serve  # noqa: F401
-    from fazhi.cli.app import app
-
-    return app
+    from fazhi.cli.app import app, err_console
+except KeyboardInterrupt:
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def main() -> None:
     try:
-        _run()  # exits through SystemExit with the command's code
+        app()  # exits through SystemExit with the command's code
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
-
-
-def _run() -> None:
-    from archive.db import DatabaseSetupError
-    from crawler.registry import RegistryError
-
-    app = _commands()
-    try:
-        app()
     except (DatabaseSetupError, RegistryError) as exc:
-        from fazhi.cli.app import err_console
-
         err_console.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(EXIT_SETUP)
-
-
-def __getattr__(name: str):
-    if name == "app":
-        return _commands()
-    raise AttributeError(name)

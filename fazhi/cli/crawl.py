@@ -112,8 +112,8 @@ def _crawl(
     if not portals:
         err_console.print(f"[red]error:[/] {registry}: the registry lists no portals")
         raise typer.Exit(EXIT_SETUP)
-    db_url = resolve_db_url(db)
     try:
+        db_url = resolve_db_url(db)
         check_overrides(overrides)
         engine = get_engine(db_url)  # a broken archive is a set-up error, before any request is sent
         try:
