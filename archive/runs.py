@@ -73,13 +73,21 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def abandoned(run: CrawlRun) -> bool:
+    """A ``running`` run whose owning process on this host is gone."""
+    return (
+        run.outcome == "running" and run.host == this_host() and run.pid is not None and not _alive(run.pid)
+    )
+
+
 def close_abandoned(session: Session, *, now: datetime | None = None) -> list[int]:
     """Runs still ``running`` whose process on this host is gone (killed with -9, crashed, or unable to
     record its end) become ``interrupted``; returns their ids. Runs of other hosts are left to those hosts."""
-    host = this_host()
     closed = []
-    for run in session.exec(select(CrawlRun).where(CrawlRun.outcome == "running", CrawlRun.host == host)):
-        if run.pid is not None and not _alive(run.pid):
+    for run in session.exec(
+        select(CrawlRun).where(CrawlRun.outcome == "running", CrawlRun.host == this_host())
+    ):
+        if abandoned(run):
             run.outcome = "interrupted"
             run.finished_at = now or utcnow()
             session.add(run)

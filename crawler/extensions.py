@@ -40,21 +40,23 @@ class RunRecorder:
         return ext
 
     def spider_opened(self, spider) -> None:
-        with session_scope(get_engine(self.db_url)) as session:
-            for run_id in runs.close_abandoned(session):
-                logger.warning(
-                    "run %d was left running by a process that is gone; recorded as interrupted", run_id
+        engine = get_engine(self.db_url)
+        try:
+            with session_scope(engine) as session:
+                for run_id in runs.close_abandoned(session):
+                    logger.warning("run %d was left running by a process that is gone: interrupted", run_id)
+            if not self.owns_run:
+                return
+            with session_scope(engine) as session:
+                run = runs.start_run(
+                    session,
+                    portals=list(getattr(spider, "portals", {})),
+                    registry_path=str(getattr(spider, "registry_path", "")),
+                    pid=os.getpid(),
                 )
-        if not self.owns_run:
-            return
-        with session_scope(get_engine(self.db_url)) as session:
-            run = runs.start_run(
-                session,
-                portals=list(getattr(spider, "portals", {})),
-                registry_path=str(getattr(spider, "registry_path", "")),
-                pid=os.getpid(),
-            )
-            self.run_id = run.id
+                self.run_id = run.id
+        finally:
+            engine.dispose()
 
     def spider_closed(self, spider, reason: str) -> None:
         if self.run_id is None:

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from archive.models import CrawlRun, Document
+from archive.runs import abandoned
 
 OTHER_SLOWDOWN = 7
 
@@ -102,14 +103,11 @@ def load_memory(engine: Engine, portal_ids: Iterable[str], *, recent_runs: int =
             memory.documents[portal_id][url] = KnownDocument(
                 url, etag, last_modified, last_seen, status, kind
             )
-        runs = session.exec(
-            select(CrawlRun)
-            .where(CrawlRun.outcome != "running")
-            .order_by(CrawlRun.started_at.desc())
-            .limit(recent_runs)
-        )
+        recent = session.exec(select(CrawlRun).order_by(CrawlRun.started_at.desc()).limit(recent_runs))
         wanted, decided = set(portal_ids), set()
-        for run in runs:  # newest first, back to each portal's last clean full sweep
+        for run in recent:  # newest first, back to each portal's last clean full sweep
+            if run.outcome == "running" and not abandoned(run):
+                continue  # this crawl, or one still under way
             for portal_id in run.portals or []:
                 if portal_id not in wanted or portal_id in decided:
                     continue

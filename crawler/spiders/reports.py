@@ -30,6 +30,7 @@ from archive.db import get_engine, resolve_db_url
 from crawler.incremental import CrawlMemory, conditional_headers, load_memory
 from crawler.registry import PortalConfig, load_registry, select_portals
 from crawler.render.escalate import script_built_article, script_built_list
+from crawler.scope import OffScope
 from crawler.walkers import hanweb, trs
 from crawler.walkers.links import (
     Link,
@@ -410,6 +411,8 @@ class ReportsSpider(scrapy.Spider):
     # -- failures ------------------------------------------------------------------------------------------
     def on_error(self, failure: Failure) -> None:
         """Timeouts, resets, 5xx: counted against the portal, never mistaken for a withdrawal."""
+        if failure.check(OffScope):  # counted and logged by the scope filter
+            return
         request = failure.request
         portal_id = request.meta.get("portal_id", "?")
         self._count(portal_id, "errors")

@@ -75,3 +75,16 @@ def test_runs_whose_process_is_gone_become_interrupted(engine):
             r.id: r.outcome for r in (session.get(CrawlRun, i) for i in (gone.id, alive.id, elsewhere.id))
         }
     assert outcomes == {gone.id: "interrupted", alive.id: "running", elsewhere.id: "running"}
+
+
+def test_a_run_that_could_not_record_its_end_forces_a_full_sweep(engine):
+    """A crawl on a full disk may not even close its run: its dead ``running`` row counts as unclean."""
+    _run(engine, "ok", 3, {"p": {"full_sweep": 1}})
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    with Session(engine) as session:
+        runs.start_run(session, portals=["p"], pid=dead.pid)
+        runs.start_run(session, portals=["q"])  # this crawl, still under way: not a reason
+        session.commit()
+    memory = load_memory(engine, ["p", "q"])
+    assert memory.retry == {"p"}
