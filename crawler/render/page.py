@@ -173,7 +173,12 @@ async def route_navigation(
         await route.abort("blockedbyclient")
         return
     sent = {k: v for k, v in (await request.all_headers()).items() if k.lower() != "cookie" and k[:1] != ":"}
-    response = await route.fetch(headers={**sent, **headers}, max_redirects=0)
+    try:
+        response = await route.fetch(headers={**sent, **headers}, max_redirects=0)
+    except PlaywrightError as exc:  # refused, reset, timed out: the navigation fails now, not at its timeout
+        logger.info("browser navigation to %s failed: %s", request.url, str(exc).splitlines()[0][:200])
+        await route.abort("failed")
+        return
     location = response.headers.get("location")
     if 300 <= response.status < 400 and location:
         kept = {k: v for k, v in response.headers.items() if k.lower() not in _HOP_HEADERS}

@@ -37,24 +37,26 @@ def _crawl(registry, db_url: str, *extra: str):
     return proc, json.loads(proc.stdout)
 
 
-def test_redirects_off_scope_are_never_followed(hostile, tmp_path):
+def test_nothing_off_scope_is_fetched_stored_or_exported(hostile, tmp_path):
     registry = tmp_path / "hostile.yaml"
     registry.write_text(hostile.registry_yaml(render="never"), encoding="utf-8")
     db_url = f"sqlite:///{tmp_path / 'a.db'}"
     proc, summary = _crawl(registry, db_url)
 
-    assert hostile.secret_log == []  # the secret server was never contacted
+    assert hostile.secret_log == []  # the secret server was never contacted, not even for robots.txt
     assert proc.returncode == 1  # partial: the portal's own reports are in, its escapes are errors
-    assert "DNS lookup" not in proc.stderr and UNKNOWN_HOST not in proc.stderr.split("blocked")[0]
+    assert "DNS lookup" not in proc.stderr  # the unknown host was never looked up
     stored = latest_texts(db_url)
     assert all(url.startswith(hostile.portal_url) for url in stored), sorted(stored)
     assert not any(SECRET_TOKEN in (v.text or "") for _, v in stored.values() if v)
     # the portal's own pages are not blocked: the good report and the in-scope 301 are archived
-    assert f"{hostile.portal_url}/known.html" in stored and f"{hostile.portal_url}/new.html" in stored
+    known, moved_to = f"{hostile.portal_url}/known.html", f"{hostile.portal_url}/new.html"
+    assert known in stored and moved_to in stored
     counters = summary["portals"]["hostile"]
     # 301, 302, 303, 307, 308, meta refresh, unknown host: each blocked hop is counted and makes the portal partial
     assert counters["offsite_blocked"] == 7, counters
     assert counters["outcome"] == "partial"
+    assert f"blocked a redirect off the portal's scope: http://{UNKNOWN_HOST}/report.html" in proc.stderr
     export = fazhi("export", "--all", "--db", db_url)
     assert (
         export.returncode == 0
@@ -62,17 +64,10 @@ def test_redirects_off_scope_are_never_followed(hostile, tmp_path):
         and hostile.secret_url not in export.stdout
     )
 
-
-def test_known_report_redirected_off_scope_is_not_moved(hostile, tmp_path):
-    registry = tmp_path / "hostile.yaml"
-    registry.write_text(hostile.registry_yaml(render="never"), encoding="utf-8")
-    db_url = f"sqlite:///{tmp_path / 'a.db'}"
-    _crawl(registry, db_url)
-    known = f"{hostile.portal_url}/known.html"
-    doc, version = latest_texts(db_url)[known]
+    # a known report that later answers 301 to the secret server is not "moved" there
+    doc, version = stored[known]
     hostile.turn()
     proc, summary = _crawl(registry, db_url, "-s", "FAZHI_REVALIDATE_AFTER=0")
-
     assert hostile.secret_log == []
     after = latest_texts(db_url)
     assert known in after, "the known report was re-addressed to the secret server"
@@ -83,4 +78,4 @@ def test_known_report_redirected_off_scope_is_not_moved(hostile, tmp_path):
     counters = summary["portals"]["hostile"]
     assert counters.get("moved", 0) == 0
     assert counters["offsite_blocked"] >= 1 and counters["outcome"] != "ok"
-    assert "known.html" in proc.stderr  # the log names the page that tried to leave
+    assert f"(from {known})" in proc.stderr  # the log names the page that tried to leave

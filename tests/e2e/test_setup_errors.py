@@ -158,6 +158,7 @@ def test_a_crawl_killed_with_sigkill_is_recorded_interrupted(tmp_path):
     db_url = f"sqlite:///{tmp_path / 'a.db'}"
     get_engine(db_url).dispose()
     with GovSim(day=1) as sim:
+        sim.slow_seconds = 1.5
         sim.set_fault("conghua", "slow")
         proc = _start_crawl(write_registry(sim, tmp_path), db_url)
         _running_run(db_url)
