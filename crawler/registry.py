@@ -64,22 +64,27 @@ class PortalConfig(BaseModel):
         An allowed domain with a port (``127.0.0.1:8001``) matches that origin exactly: several portals may
         share one host on different ports, as govsim's do.
         """
-        parts = urlsplit(url)
-        try:
-            if parts.scheme not in ("http", "https") or not parts.hostname or parts.username is not None:
-                return False
-            host = _ascii_host(parts.hostname)
-            netloc = f"{host}:{parts.port}" if parts.port is not None else host
-        except ValueError:  # a bad port, a host that is no valid name
+        return in_scope(url, self.allowed_domains)
+
+
+def in_scope(url: str, allowed_domains: Iterable[str]) -> bool:
+    """:meth:`PortalConfig.allows` for a list of (validated) allowed domains."""
+    parts = urlsplit(url)
+    try:
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.username is not None:
             return False
-        literal = _is_ip(host)
-        for domain in self.allowed_domains:
-            if ":" in domain:
-                if netloc == domain:
-                    return True
-            elif host == domain or (not literal and host.endswith("." + domain)):
-                return True
+        host = _ascii_host(parts.hostname)
+        netloc = f"{host}:{parts.port}" if parts.port is not None else host
+    except ValueError:  # a bad port, a host that is no valid name
         return False
+    literal = _is_ip(host)
+    for domain in allowed_domains:
+        if ":" in domain:
+            if netloc == domain:
+                return True
+        elif host == domain or (not literal and host.endswith("." + domain)):
+            return True
+    return False
 
 
 def _ascii_host(host: str) -> str:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.exceptions import IgnoreRequest
 
+from pipelines.stats import portal_stat
+
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.http import Response
@@ -43,7 +45,7 @@ class PortalScopeMiddleware(OffsiteMiddleware):
     def _block(self, request: Request, url: str, what: str) -> None:
         portal_id = request.meta["portal_id"]
         for name in ("offsite_blocked", "errors"):
-            self.stats.inc_value(f"portal/{portal_id}/{name}")
+            self.stats.inc_value(portal_stat(portal_id, name))
         self.stats.inc_value("offsite/filtered")
         origin = (request.meta.get("redirect_urls") or [request.url])[0]
         logger.warning("%s: blocked %s off the portal's scope: %s (from %s)", portal_id, what, url, origin)

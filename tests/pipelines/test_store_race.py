@@ -15,7 +15,7 @@ from sqlmodel import Session
 from archive.db import create_db_engine, get_engine
 from archive.models import Document, Version
 from pipelines.store import write_item
-from tests.archive.factories import page
+from tests.factories import page
 
 
 def test_a_unique_race_between_two_crawls_is_redone_not_an_error(db_url):
