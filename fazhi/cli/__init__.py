@@ -7,12 +7,24 @@ start-up included, without a traceback.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 
 EXIT_SETUP = 2
 EXIT_INTERRUPTED = 130
 
-try:  # the imports take a second or two: a Ctrl-C meanwhile is an interruption, not a traceback
+
+def _interrupted_while_importing(signum, frame) -> None:
+    """Ctrl-C while the commands' libraries load: nothing is open yet, so leave at once. (A KeyboardInterrupt
+    raised inside some library's import can be swallowed by its ``except BaseException``.)"""
+    os._exit(EXIT_INTERRUPTED)
+
+
+_main_thread = threading.current_thread() is threading.main_thread()
+_previous = signal.signal(signal.SIGINT, _interrupted_while_importing) if _main_thread else None
+try:
     from archive.db import DatabaseSetupError
     from crawler.registry import RegistryError
     from fazhi.cli import crawl as _crawl  # noqa: F401  (registers commands)
@@ -20,8 +32,9 @@ try:  # the imports take a second or two: a Ctrl-C meanwhile is an interruption,
     from fazhi.cli import schedule as _schedule  # noqa: F401
     from fazhi.cli import serve as _serve  # noqa: F401
     from fazhi.cli.app import app, err_console
-except KeyboardInterrupt:
-    sys.exit(EXIT_INTERRUPTED)
+finally:
+    if _main_thread:
+        signal.signal(signal.SIGINT, _previous)
 
 
 def main() -> None:

@@ -131,6 +131,18 @@ def _running_run(db_url: str, timeout: float = 60) -> None:
     raise AssertionError("the crawl never opened its run")
 
 
+def _importing_fazhi(pid: int, timeout: float = 60) -> None:
+    """Wait until the process is importing fazhi's dependencies (lxml's library is mapped: Scrapy is being
+    imported). Earlier, the interpreter itself is starting (site, runpy) and no fazhi code can answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with open(f"/proc/{pid}/maps", encoding="ascii", errors="replace") as maps:
+            if "lxml" in maps.read():
+                return
+        time.sleep(0.005)
+    raise AssertionError("the crawl never started importing its dependencies")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("when", ["start-up", "crawl"])
 def test_ctrl_c_exits_130_without_a_traceback(when, tmp_path):
@@ -142,7 +154,7 @@ def test_ctrl_c_exits_130_without_a_traceback(when, tmp_path):
         )  # every page takes seconds: the crawl is still running when interrupted
         proc = _start_crawl(write_registry(sim, tmp_path), db_url)
         if when == "start-up":
-            time.sleep(0.5)  # importing Scrapy, SQLAlchemy, Typer…
+            _importing_fazhi(proc.pid)  # importing Scrapy, SQLAlchemy, Typer…
         else:
             _running_run(db_url)
         proc.send_signal(signal.SIGINT)
