@@ -121,7 +121,7 @@ def _crawl(
         finally:
             engine.dispose()
     except (ValueError, DatabaseSetupError) as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_SETUP) from None
     if as_json:
         result = run_crawl(registry=registry, portals=portals, db_url=db_url, overrides=overrides)

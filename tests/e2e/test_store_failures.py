@@ -13,9 +13,11 @@ import subprocess
 
 import pytest
 from sqlmodel import Session
+from typer.testing import CliRunner
 
 from archive.db import get_engine
 from archive.queries import recent_runs
+from fazhi.cli import app
 from govsim import GovSim
 from tests.e2e.helpers import LOOPBACK, fazhi, latest_texts, write_registry
 
@@ -90,11 +92,16 @@ def test_disk_full_fails_the_run_and_the_next_crawl_stores_everything(tiny_disk,
 
 
 def test_a_read_only_archive_is_a_set_up_error(tmp_path):
+    """Refused before the reactor starts (so in-process): no page is fetched only to be lost."""
     db = tmp_path / "archive.db"
     get_engine(f"sqlite:///{db}").dispose()
-    with GovSim(day=1) as sim:
-        registry = write_registry(sim, tmp_path)
-        proc = _crawl(registry, f"sqlite:///file:{db}?mode=ro&uri=true")
-    assert proc.returncode == 2, proc.stderr[-3000:]
-    assert "read-only" in proc.stderr and "Traceback" not in proc.stderr
-    assert proc.stdout == ""  # nothing was crawled: no page fetched to be lost
+    registry = tmp_path / "r.yaml"
+    registry.write_text(
+        "portals:\n  - {id: a, name: A, start_urls: ['http://127.0.0.1:9/']}\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        app, ["crawl", "--registry", str(registry), "--db", f"sqlite:///file:{db}?mode=ro&uri=true", "--json"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "is read-only: fazhi needs to write to its archive" in result.stderr
+    assert result.stdout == ""  # no crawl summary: nothing was crawled
