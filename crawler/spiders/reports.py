@@ -8,7 +8,8 @@ Re-crawls are incremental (crawler/incremental.py): known documents get conditio
 paging stops at the first page holding only known items unless the portal is due a full sweep.
 
 Settings: ``FAZHI_REGISTRY``, ``FAZHI_DB``, ``FAZHI_MAX_PAGES_PER_PORTAL``, ``FAZHI_MAX_LIST_PAGES``,
-``FAZHI_REVALIDATE_AFTER`` (hours), ``FAZHI_FULL_SWEEP_DAYS``, ``FAZHI_FULL_SWEEP`` (force one now).
+``FAZHI_REVALIDATE_AFTER`` (hours), ``FAZHI_FULL_SWEEP_DAYS``, ``FAZHI_FULL_SWEEP`` (force one now),
+``FAZHI_RECHECK`` (revalidate every known document now, not only those due).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class ReportsSpider(scrapy.Spider):
         self.budget: Counter[str] = Counter()
         self.memory = CrawlMemory()
         self.full_sweep: set[str] = set()
+        self.recheck = False
         self.lists_started = False
 
     # -- set-up --------------------------------------------------------------------------------------------
@@ -77,12 +79,13 @@ class ReportsSpider(scrapy.Spider):
         spider.revalidate_after = timedelta(hours=settings.getfloat("FAZHI_REVALIDATE_AFTER"))
         spider.full_sweep_every = timedelta(days=settings.getfloat("FAZHI_FULL_SWEEP_DAYS"))
         spider.force_full_sweep = settings.getbool("FAZHI_FULL_SWEEP")
+        spider.recheck = settings.getbool("FAZHI_RECHECK")
         portals = select_portals(load_registry(spider.registry_path), spider.portal_ids)
         spider.portals = {p.id: p for p in portals}
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        """Phase 1: revalidate known documents that are due. Lists follow once that is done (:meth:`on_idle`).
+        """Phase 1: revalidate known documents that are due (all of them with ``FAZHI_RECHECK``). Lists follow once that is done (:meth:`on_idle`).
 
         Revalidating first lets a moved document be recognized through its redirect before the list offers
         its new URL as if it were a new document.
@@ -100,7 +103,12 @@ class ReportsSpider(scrapy.Spider):
                     logger.info(
                         "%s: an earlier crawl may have lost pages; walking every list page", portal.id
                     )
-            for doc in self.memory.due(portal.id, now, self.revalidate_after):
+            known = (
+                self.memory.every(portal.id)
+                if self.recheck
+                else self.memory.due(portal.id, now, self.revalidate_after)
+            )
+            for doc in known:
                 request = self._request(
                     portal,
                     doc.url,

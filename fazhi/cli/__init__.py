@@ -27,8 +27,10 @@ _previous = signal.signal(signal.SIGINT, _interrupted_while_importing) if _main_
 try:
     from archive.db import DatabaseSetupError
     from crawler.registry import RegistryError
-    from fazhi.cli import crawl as _crawl  # noqa: F401  (registers commands)
+    from fazhi.cli import alerts as _alerts  # noqa: F401  (registers commands)
+    from fazhi.cli import crawl as _crawl  # noqa: F401
     from fazhi.cli import query as _query  # noqa: F401
+    from fazhi.cli import reextract as _reextract  # noqa: F401
     from fazhi.cli import schedule as _schedule  # noqa: F401
     from fazhi.cli import serve as _serve  # noqa: F401
     from fazhi.cli.app import app, err_console

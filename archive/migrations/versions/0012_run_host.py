@@ -2,7 +2,7 @@
 that kept the crawl from closing its run) can be recognised and recorded as ``interrupted``.
 
 Revision ID: 0012_run_host
-Revises: 0002_scheduler
+Revises: 0006_alerts
 Create Date: 2026-12-01
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_run_host"
-down_revision = "0002_scheduler"
+down_revision = "0006_alerts"
 branch_labels = None
 depends_on = None
 
