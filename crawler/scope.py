@@ -10,6 +10,9 @@ a DNS lookup or a connection. Unlike it, ``dont_filter`` does not exempt a reque
 original's ``dont_filter``. Responses are checked as well: a browser that navigated away answers from
 another URL.
 
+Discovery requests (``meta["discovery"]``) may also reach the other hosts of the same government that
+crawler/discovery/scope.py admits (a 信息公开 platform on an ``xxgk.`` host).
+
 Stats: ``portal/<id>/offsite_blocked`` (also counted in ``portal/<id>/errors``: the page was not fetched).
 """
 
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.discovery.scope import discovery_scope
 from pipelines.stats import portal_stat
 
 if TYPE_CHECKING:
@@ -42,6 +46,13 @@ class PortalScopeMiddleware(OffsiteMiddleware):
         spider = self.crawler.spider
         return getattr(spider, "portals", {}).get(portal_id) if portal_id else None
 
+    @staticmethod
+    def _allows(portal, request: Request, url: str) -> bool:
+        """The portal's scope; discovery requests may also reach other hosts of the same government."""
+        if portal.allows(url):
+            return True
+        return bool(request.meta.get("discovery")) and discovery_scope(portal)(url)
+
     def _block(self, request: Request, url: str, what: str) -> None:
         portal_id = request.meta["portal_id"]
         for name in ("offsite_blocked", "errors"):
@@ -56,7 +67,7 @@ class PortalScopeMiddleware(OffsiteMiddleware):
         portal = self._portal(request)
         if portal is None:
             return super().process_request(request)
-        if not portal.allows(request.url):
+        if not self._allows(portal, request, request.url):
             what = "a redirect" if request.meta.get("redirect_urls") else "a request"
             self._block(request, request.url, what)
         return None
@@ -65,12 +76,12 @@ class PortalScopeMiddleware(OffsiteMiddleware):
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
         portal = self._portal(request)
-        if portal is not None and not portal.allows(response.url):
+        if portal is not None and not self._allows(portal, request, response.url):
             self._block(request, response.url, "a response")
         return response
 
     def should_follow(self, request: Request, spider: Spider) -> bool:
         portal = self._portal(request)
         if portal is not None:
-            return portal.allows(request.url)
+            return self._allows(portal, request, request.url)
         return super().should_follow(request, spider)

@@ -103,6 +103,7 @@ class DiscoveryMixin:
     def _meta(self, portal: PortalConfig, url: str, **extra) -> dict:
         return {
             "portal_id": portal.id,
+            "discovery": True,  # crawler/scope.py: may reach other hosts of the same government
             "role": "list",  # a page: the render middleware may pass challenges and render it
             "render_policy": portal.render or "auto",
             "download_slot": urlsplit(url).netloc.lower(),
