@@ -122,6 +122,9 @@ class Version(SQLModel, table=True):
     similarity: float | None = None
     chars_added: int | None = None
     chars_removed: int | None = None
+    # how the text was read (html extractor, pdf, docx, doc, wps, ofd, ocr:<engine>) and OCR's mean score
+    text_method: str | None = Field(default=None, max_length=32)
+    text_confidence: float | None = None
 
 
 class Change(SQLModel, table=True):

@@ -252,8 +252,10 @@ def _apply_metadata(document: DocumentRow, item: FetchedPage, now: datetime) -> 
     document["published"] = item.published or document["published"]
     # A rendered page's validators describe the HTML shell, not the text that scripts filled in: a 304 for
     # the shell would hide an edit, so such documents are always revalidated with a full fetch.
-    document["etag"] = None if item.rendered else item.headers.get("etag")
-    document["last_modified"] = None if item.rendered else item.headers.get("last-modified")
+    # No validators without text (a scan left for a later crawl's OCR): the next visit fetches it in full.
+    keep = not item.rendered and bool((item.text or "").strip())
+    document["etag"] = item.headers.get("etag") if keep else None
+    document["last_modified"] = item.headers.get("last-modified") if keep else None
     document["last_seen"] = now
     document["missing_count"] = 0
 
@@ -342,6 +344,8 @@ def _add_version(
         "similarity": None,
         "chars_added": None,
         "chars_removed": None,
+        "text_method": getattr(item, "text_method", None),
+        "text_confidence": getattr(item, "text_confidence", None),
     }
     if previous is None:
         summary, kind = f"{len(text)} chars", "new"

@@ -8,10 +8,8 @@ which trafilatura does not guarantee for table layouts. PDF: pypdf, visual lines
 
 from __future__ import annotations
 
-import io
 import logging
 import re
-import statistics
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, partial
@@ -27,8 +25,11 @@ from pipelines import govrules as rules
 from pipelines import metadata as md
 from pipelines.chrome import strip_chrome_lines
 from pipelines.encoding import decode_body
+from pipelines.formats import DocText, is_document, read_document, sniff
+from pipelines.formats.base import join_plain_lines
 from pipelines.htmltext import block_lines, squash, tidy_lines
 from pipelines.items import PageItem
+from pipelines.ocrpool import OcrPool
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -66,6 +67,8 @@ class Extraction:
     attachments: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     method: str = "none"
+    confidence: float | None = None  # OCR's mean score; None for text layers and HTML
+    needs_ocr: bool = False  # a scan left for the OCR queue
 
 
 def _parse(text: str) -> etree._Element | None:
@@ -247,10 +250,6 @@ def _drop_nav_lines(lines: list[str], links: list[str]) -> list[str]:
     return [line for i, line in enumerate(lines) if not (counts[i] >= 2 or (counts[i] == 1 and i < start))]
 
 
-def _looks_like_pdf(body: bytes, headers: dict[str, str]) -> bool:
-    return body[:1024].lstrip().startswith(b"%PDF") or "pdf" in headers.get("content-type", "").lower()
-
-
 def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
     """Main text and metadata of an HTML page; never raises on bad input, notes problems instead."""
     headers = {k.lower(): v for k, v in (headers or {}).items()}
@@ -302,64 +301,62 @@ def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
     return result
 
 
-# -- PDF ---------------------------------------------------------------------------------------------------
+# -- report files (PDF, Word, WPS, OFD, scans) --------------------------------------------------------------
 
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*\d{1,3})?[-—–\s]*$")
 _PARA_END = re.compile(r"[。！？：；!?:;.]$")
-_HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+[章节条部分])"
-)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def join_pdf_lines(lines: list[str]) -> list[str]:
-    """Re-join visual PDF lines into paragraphs: a line continues unless the previous one ended a sentence,
-    was clearly short of the page width, or the current one starts a heading."""
-    lines = [line for line in lines if line]
-    if not lines:
-        return []
-    width = statistics.median(len(line) for line in lines)
-    paras: list[str] = [lines[0]]
-    for prev, line in zip(lines, lines[1:], strict=False):
-        if _PARA_END.search(prev) or _HEADING.match(line) or len(prev) < 0.8 * width:
-            paras.append(line)
-        else:
-            latin = prev[-1:].isascii() and prev[-1:].isalnum() and line[:1].isascii() and line[:1].isalnum()
-            paras[-1] += (" " if latin else "") + line
-    return paras
+    """Re-join visual PDF lines into paragraphs (kept under its old name; see ``formats.base``)."""
+    return join_plain_lines(lines)
 
 
-def extract_pdf(body: bytes) -> Extraction:
-    """Text of a PDF attachment (pypdf), paragraphs re-joined; scanned or broken PDFs give a problem note."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+def _document_title(doc: DocText) -> str | None:
+    """The file's stated title when it is a real one (Chinese, not "Microsoft Word - 附件1.doc"), else
+    its first line when that looks like a heading (short, not a sentence)."""
+    stated = (doc.title or "").strip()
+    if len(squash(stated)) >= 4 and _CJK.search(stated) and not stated.lower().startswith("microsoft"):
+        return stated
+    first = doc.lines[0] if doc.lines else ""
+    if first and len(first) <= 60 and not _PARA_END.search(first) and len(doc.lines) > 1:
+        return first
+    return None
 
-    result = Extraction(encoding=None, method="pdf")
-    try:
-        reader = PdfReader(io.BytesIO(body))
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        result.problems.append(f"PDF could not be read: {exc}")
+
+def extract_document(body: bytes, kind: str = "pdf", *, ocr: bool = True) -> Extraction:
+    """Text of a report file of a sniffed ``kind`` (``formats.sniff``); problems noted, never raised.
+
+    ``method`` is the file's reader (``pdf``, ``docx``, ``doc``, ``wps``, ``ofd``, ``ocr:rapidocr``) and
+    ``confidence`` the OCR score. With ``ocr=False`` a scan is left for the OCR queue (``needs_ocr``).
+    """
+    doc = read_document(body, kind, ocr=ocr)
+    result = Extraction(encoding=None, method=doc.method or kind, problems=list(doc.problems))
+    result.confidence = doc.confidence
+    result.needs_ocr = doc.needs_ocr
+    if doc.needs_ocr:
+        result.problems.append(f"{kind.upper()} is a scan: OCR pending")
         return result
-    raw_lines = [line for page in pages for line in tidy_lines(page) if not _PAGE_NUMBER.match(line)]
-    if not raw_lines:
-        result.problems.append("PDF has no text layer (scanned?)")
+    if not doc.lines:
+        if not result.problems:
+            result.problems.append(f"{kind.upper()} has no text")
         return result
-    title = ((info.title if info is not None else None) or "").strip()
-    if len(squash(title)) >= 4 and re.search(r"[\u4e00-\u9fff]", title):
-        result.title = title
-    elif len(raw_lines[0]) <= 60 and not _PARA_END.search(raw_lines[0]):
-        result.title = raw_lines[0]
+    result.title = _document_title(doc)
     # The title line is removed before joining, or it would be glued to the first paragraph.
-    lines = join_pdf_lines(strip_chrome_lines(raw_lines, result.title))
+    lines = strip_chrome_lines(doc.lines, result.title)
     result.text = "\n".join(lines)
     if not lines:
-        result.problems.append("PDF has no body text")
+        result.problems.append(f"{kind.upper()} has no body text")
         return result
     # No published date: the closing date is the signing date, not publication; the store takes the
     # publication date from the page that links the attachment.
     result.publisher = md.signature(lines)
     return result
+
+
+def extract_pdf(body: bytes) -> Extraction:
+    """Text of a PDF attachment: its text layer, or OCR of its pages when it is a scan."""
+    return extract_document(body, "pdf")
 
 
 # -- Scrapy ------------------------------------------------------------------------------------------------
@@ -368,25 +365,52 @@ def extract_pdf(body: bytes) -> Extraction:
 class ExtractPipeline:
     """Fill the extract fields of :class:`PageItem` (encoding, title, text_extracted, published, ...).
 
-    PDFs (Content-Type or ``%PDF`` magic) go to :func:`extract_pdf`, everything else to :func:`extract_page`.
-    ``PageMissing``/``PageNotModified`` pass through untouched.
+    The format is sniffed from the bytes (``formats.sniff``): report files (PDF, DOCX, DOC, WPS, OFD,
+    images) go to :func:`extract_document`, everything else to :func:`extract_page`. Scans are OCR'd in
+    worker processes (:class:`~pipelines.ocrpool.OcrPool`) and the item waits for them without blocking the
+    crawl. ``PageMissing``/``PageNotModified`` pass through untouched.
 
     Settings
     --------
     FAZHI_EXTRACT_MAX_BYTES : int, default 20_000_000
         Bodies larger than this are not parsed (a problem note is recorded instead).
+    FAZHI_OCR : bool, default True
+        Read scans with OCR at all.
+    FAZHI_OCR_BUDGET : int, default 200
+        Scanned pages OCR'd per crawl; scans beyond it are left for a later crawl.
+    FAZHI_OCR_WORKERS : int, default 1
+        OCR worker processes; ``FAZHI_OCR_THREADS`` (default 1) ONNX Runtime threads in each.
 
-    Stats: ``extract/pages``, ``extract/pdf``, ``extract/empty``, ``extract/problems``,
-    ``extract/method/<method>``, ``portal/<id>/extract_empty``.
+    Stats: ``extract/pages``, ``extract/<format>``, ``extract/empty``, ``extract/problems``,
+    ``extract/method/<method>``, ``portal/<id>/extract_empty``, and the ``ocr/…`` counters of the pool.
     """
 
-    def __init__(self, stats: StatsCollector | None = None, max_bytes: int = 20_000_000) -> None:
+    def __init__(
+        self,
+        stats: StatsCollector | None = None,
+        max_bytes: int = 20_000_000,
+        ocr: OcrPool | None = None,
+    ) -> None:
         self.stats = stats
         self.max_bytes = max_bytes
+        self.ocr = ocr
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler.stats, crawler.settings.getint("FAZHI_EXTRACT_MAX_BYTES", 20_000_000))
+        settings = crawler.settings
+        ocr = None
+        if settings.getbool("FAZHI_OCR", True):
+            ocr = OcrPool(
+                budget=settings.getint("FAZHI_OCR_BUDGET", 200),
+                workers=settings.getint("FAZHI_OCR_WORKERS", 1),
+                threads=settings.getint("FAZHI_OCR_THREADS", 1),
+                stats=crawler.stats,
+            )
+        return cls(crawler.stats, settings.getint("FAZHI_EXTRACT_MAX_BYTES", 20_000_000), ocr)
+
+    def close_spider(self, spider=None) -> None:
+        if self.ocr is not None:
+            self.ocr.close()
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:
@@ -398,15 +422,31 @@ class ExtractPipeline:
         self._inc("extract/pages")
         self._inc(f"portal/{item.portal_id}/extracted")
         if len(item.body) > self.max_bytes:
-            result = Extraction(problems=[f"body of {len(item.body)} bytes exceeds {self.max_bytes}"])
-        elif _looks_like_pdf(item.body, item.headers):
-            self._inc("extract/pdf")
-            result = extract_pdf(item.body)
-        else:
-            result = extract_page(item.body, item.url, item.headers)
+            return self._fill(
+                item, Extraction(problems=[f"body of {len(item.body)} bytes exceeds {self.max_bytes}"])
+            )
+        kind = sniff(item.body, item.headers.get("content-type"), item.url)
+        if not is_document(kind):
+            return self._fill(item, extract_page(item.body, item.url, item.headers))
+        self._inc(f"extract/{kind}")
+        result = extract_document(item.body, kind, ocr=False)
+        if not result.needs_ocr:
+            return self._fill(item, result)
+        pages = max(1, result.pages)
+        if self.ocr is None or not self.ocr.admit(pages):
+            why = "OCR is off (FAZHI_OCR)" if self.ocr is None else "the crawl's OCR budget is spent"
+            result.problems = [
+                f"scanned {kind.upper()} of {pages} pages not read: {why}; a later crawl reads it"
+            ]
+            return self._fill(item, result)
+        return self.ocr.run(item.body, kind, pages).addCallback(lambda ocr: self._fill(item, ocr))
+
+    def _fill(self, item: PageItem, result: Extraction) -> PageItem:
         item.encoding = result.encoding
         item.title = result.title
         item.text_extracted = result.text
+        item.text_method = result.method if result.text else None
+        item.text_confidence = result.confidence
         # Lists print dates beside links, and an attachment inherits its page's date (set by the spider).
         item.published = result.published or md.parse_date(item.list_date)
         item.publisher = result.publisher

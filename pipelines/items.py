@@ -37,6 +37,9 @@ class PageItem:
     publisher: str | None = None
     meta: dict[str, str] = field(default_factory=dict, repr=False)  # 指引 meta tags etc., keys lower-cased
     attachments: list[str] = field(default_factory=list)  # absolute URLs of pdf/doc/... links in the body
+    # how the text was read: html container/trafilatura name, pdf, docx, doc, wps, ofd, ocr:<engine>
+    text_method: str | None = None
+    text_confidence: float | None = None  # OCR's mean score (0–1); None for text layers
     # -- normalize --
     text: str | None = field(
         default=None, repr=False

@@ -1,0 +1,97 @@
+"""OCR off the crawl's event loop: scans are read in worker processes, within a per-crawl page budget.
+
+The extract stage reads a scan's page count without OCR; :class:`OcrPool` then runs the OCR in a
+``ProcessPoolExecutor`` (its own processes: the models load once per worker and ONNX Runtime's work never
+holds up Scrapy's reactor) and hands back a Deferred. Pages beyond ``FAZHI_OCR_BUDGET`` are not read this
+crawl: the document is stored without text and without validators, so a later crawl fetches and reads it
+again (the budget, or a killed crawl, only postpones a scan).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
+
+from twisted.internet.defer import Deferred
+
+if TYPE_CHECKING:
+    from scrapy.statscollectors import StatsCollector
+
+    from pipelines.extract import Extraction
+
+logger = logging.getLogger(__name__)
+
+
+def _init_worker(threads: int) -> None:
+    os.environ["FAZHI_OCR_THREADS"] = str(threads)
+
+
+def _ocr_job(body: bytes, kind: str) -> tuple[Extraction, float]:
+    from pipelines.extract import extract_document
+
+    started = time.perf_counter()
+    result = extract_document(body, kind, ocr=True)
+    return result, time.perf_counter() - started
+
+
+class OcrPool:
+    """Worker processes for OCR and the crawl's page budget.
+
+    Stats: ``ocr/queued``, ``ocr/done``, ``ocr/pages``, ``ocr/pages_total`` (queued pages), ``ocr/seconds``,
+    ``ocr/over_budget`` (documents left for a later crawl), ``ocr/failed``.
+    """
+
+    def __init__(self, budget: int, workers: int = 1, threads: int = 1, stats: StatsCollector | None = None):
+        self.budget, self.workers, self.threads, self.stats = budget, workers, threads, stats
+        self.spent = 0
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _inc(self, key: str, n: float = 1) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key, n)
+
+    def admit(self, pages: int) -> bool:
+        """Reserve ``pages`` of the budget; False (counted) when they do not fit."""
+        if self.spent + max(1, pages) > self.budget:
+            self._inc("ocr/over_budget")
+            return False
+        self.spent += max(1, pages)
+        self._inc("ocr/pages_total", max(1, pages))
+        return True
+
+    def run(self, body: bytes, kind: str, pages: int) -> Deferred:
+        """OCR ``body`` in a worker; the Deferred fires with its :class:`Extraction`."""
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_init_worker,
+                initargs=(self.threads,),
+            )
+        self._inc("ocr/queued")
+        future = asyncio.wrap_future(self._executor.submit(_ocr_job, body, kind))
+
+        def done(outcome: tuple[Extraction, float]) -> Extraction:
+            result, seconds = outcome
+            self._inc("ocr/done")
+            self._inc("ocr/pages", max(1, pages))
+            self._inc("ocr/seconds", round(seconds, 3))
+            return result
+
+        def failed(failure):
+            self._inc("ocr/failed")
+            from pipelines.extract import Extraction
+
+            return Extraction(method="ocr", problems=[f"OCR failed: {failure.getErrorMessage()[:200]}"])
+
+        return Deferred.fromFuture(future).addCallbacks(done, failed)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
