@@ -77,6 +77,10 @@ def article_lines(seed: int, art: Article, day: int) -> list[str]:
     return list(lines)
 
 
+#: The whole body of an attachment-only report page (the report is the attachment).
+ATTACHMENT_ONLY_LINES = ["详见附件。"]
+
+
 def from_corpus(art: Article) -> bool:
     return art.body[0] == "corpus" and content.corpus_text(art.body[1]) is not None
 
@@ -108,9 +112,12 @@ class DayView:
             if not a.visible(day):
                 self.paths[split_key(original)] = ("gone", a)
                 continue
-            current = family.article_path(portal, a, a.current_aid(day))
+            if a.standalone:
+                current = family.file_path(portal, a, a.current_aid(day))
+            else:
+                current = family.article_path(portal, a, a.current_aid(day))
             self.url_of[a.aid] = current
-            self.paths[split_key(current)] = ("article", a)
+            self.paths[split_key(current)] = ("file" if a.standalone else "article", a)
             if a.moved(day):
                 self.paths[split_key(original)] = ("moved", a)
             if a.attachment:

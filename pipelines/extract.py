@@ -69,6 +69,7 @@ class Extraction:
     method: str = "none"
     confidence: float | None = None  # OCR's mean score; None for text layers and HTML
     needs_ocr: bool = False  # a scan left for the OCR queue
+    pages: int = 0  # pages of a report file (what OCR's budget counts)
 
 
 def _parse(text: str) -> etree._Element | None:
@@ -333,7 +334,7 @@ def extract_document(body: bytes, kind: str = "pdf", *, ocr: bool = True) -> Ext
     doc = read_document(body, kind, ocr=ocr)
     result = Extraction(encoding=None, method=doc.method or kind, problems=list(doc.problems))
     result.confidence = doc.confidence
-    result.needs_ocr = doc.needs_ocr
+    result.needs_ocr, result.pages = doc.needs_ocr, doc.pages
     if doc.needs_ocr:
         result.problems.append(f"{kind.upper()} is a scan: OCR pending")
         return result

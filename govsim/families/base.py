@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .. import chrome
 from ..content import to_page
+from ..files import FILE_EXT
 from ..portals import Article, Portal
 
 if TYPE_CHECKING:
@@ -84,8 +85,25 @@ class Family:
         raise NotImplementedError
 
     def attachment_path(self, p: Portal, a: Article) -> str:
-        h = hashlib.sha1(f"{p.id}:{a.aid}:pdf".encode()).hexdigest()
-        return f"/attach/0/{h}.pdf"
+        fmt = a.attachment_format or "pdf"
+        h = hashlib.sha1(f"{p.id}:{a.aid}:{'pdf' if fmt == 'pdf' else fmt}".encode()).hexdigest()
+        return f"/attach/0/{h}.{FILE_EXT[fmt]}"
+
+    def file_path(self, p: Portal, a: Article, aid: int) -> str:
+        """Where a stand-alone report file is served (``Article.standalone``)."""
+        d = a.published
+        return f"/zwgk/files/{d:%Y%m}/P0{aid}.{FILE_EXT[a.standalone or 'pdf']}"
+
+    def attachment_html(self, p: Portal, a: Article) -> str:
+        """The 附件 row under an article body, naming the file as portals do."""
+        fmt = a.attachment_format
+        if fmt is None:
+            return ""
+        href = self.attachment_path(p, a)
+        return (
+            f'<div class="attach">附件：<a href="{href}">{escape(a.title)}.{FILE_EXT[fmt]}</a> '
+            f'<a href="{href}">[附件下载]</a></div>'
+        )
 
     def rel(self, p: Portal, view: DayView, a: Article) -> str:
         """How a list page links to an article (absolute path unless a family prefers relative links)."""

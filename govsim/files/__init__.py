@@ -32,6 +32,10 @@ FORMATS: dict[str, tuple[str, str, Callable[[str, tuple[str, ...]], bytes]]] = {
 }
 
 
+#: format → the file extension its links and URLs show
+FILE_EXT = {fmt: ext for fmt, (ext, _, _) in FORMATS.items()}
+
+
 def make_file(fmt: str, title: str, lines: tuple[str, ...]) -> tuple[bytes, str]:
     """The bytes and Content-Type of a report file in format ``fmt`` (a key of :data:`FORMATS`)."""
     _, ctype, writer = FORMATS[fmt]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from ..families.base import signature_start
 from ._zip import rezip
 
 
@@ -22,6 +21,8 @@ def make_docx(title: str, lines: tuple[str, ...]) -> bytes:
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
+
+    from ..families.base import signature_start
 
     document = docx.Document()
     heading = document.add_paragraph()

@@ -7,8 +7,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from ..families.base import signature_start
-
 PAGE_W, PAGE_H = 210.0, 297.0
 LEFT, TOP = 28.0, 37.0
 BODY_SIZE = 5.6  # 16 pt
@@ -55,6 +53,8 @@ def cells(text: str) -> float:
 
 def layout(title: str, lines: tuple[str, ...]) -> tuple[list[Placed], int]:
     """Every printed line with its page and position, and the page count."""
+    from ..families.base import signature_start
+
     placed: list[Placed] = []
     page, row = 0, 0
 

@@ -1,6 +1,6 @@
 """Scanned reports: the printed pages rendered with Pillow in a CJK font (Debian ``fonts-wqy-zenhei``) at
-200 dpi, a red official seal over the signature, a slight skew, speckle noise and a little blur, saved as
-JPEG pages inside a PDF — what a 盖章 copy scanned on an office copier looks like."""
+200 dpi, a red official seal over the signature, a slight skew, speckle noise and JPEG softening, saved
+as JPEG pages inside a PDF — what a 盖章 copy scanned on an office copier looks like."""
 
 from __future__ import annotations
 
@@ -59,32 +59,36 @@ def _seal(draw, cx: int, cy: int, r: int, issuer: str) -> None:
 
 
 def _page_image(items, seed: str, issuer: str | None):
-    from PIL import Image, ImageDraw, ImageFilter
+    """One page: ink on paper in greyscale (skewed, speckled, softened by the JPEG), then the seal in red
+    at its own angle, as a seal is stamped by hand on the printed page."""
+    from PIL import Image, ImageDraw
 
     rng = random.Random(seed)
     size = (_px(PAGE_W), _px(PAGE_H))
-    image = Image.new("RGB", size, (250, 249, 246))
-    draw = ImageDraw.Draw(image)
+    page = Image.new("L", size, 246)
+    draw = ImageDraw.Draw(page)
     for item in items:  # character by character on the layout's grid, as the word processor placed them
         x, font = item.x, _font(_px(item.size))
         for ch in item.text:
-            draw.text((_px(x), _px(item.y)), ch, font=font, fill=(25, 25, 25))
+            draw.text((_px(x), _px(item.y)), ch, font=font, fill=28)
             x += advance(ch) * item.size
-    if issuer is not None:
-        seal = Image.new("RGBA", size, (0, 0, 0, 0))
-        sig = items[-2] if len(items) >= 2 else items[-1]
-        cx = _px(sig.x + sig.size * sum(advance(ch) for ch in sig.text) / 2)
-        _seal(ImageDraw.Draw(seal), cx, _px(sig.y + sig.size), _px(21), issuer)
-        alpha = seal.getchannel("A").point(lambda a: int(a * 0.8))
-        seal.putalpha(alpha)
-        image.paste(seal, (0, 0), seal)
-    image = image.rotate(rng.uniform(-0.8, 0.8), resample=Image.BICUBIC, fillcolor=(250, 249, 246))
-    noise = Image.effect_noise(size, 18).convert("RGB")
-    image = Image.blend(image, noise, 0.06).filter(ImageFilter.GaussianBlur(0.6))
-    draw = ImageDraw.Draw(image)
+    page = page.rotate(rng.uniform(-0.8, 0.8), resample=Image.BILINEAR, fillcolor=246)
+    noise = Image.effect_noise((size[0] // 2, size[1] // 2), 24).resize(size)
+    page = Image.blend(page, noise, 0.07)
+    draw = ImageDraw.Draw(page)
     for _ in range(400):  # dust specks
-        x, y = rng.randrange(size[0]), rng.randrange(size[1])
-        draw.point((x, y), fill=(60, 60, 60))
+        draw.point((rng.randrange(size[0]), rng.randrange(size[1])), fill=70)
+    image = page.convert("RGB")
+    if issuer is not None:
+        sig = items[-2] if len(items) >= 2 else items[-1]
+        r = _px(21)
+        seal = Image.new("RGBA", (2 * r + 8, 2 * r + 8), (0, 0, 0, 0))
+        _seal(ImageDraw.Draw(seal), r + 4, r + 4, r, issuer)
+        seal = seal.rotate(rng.uniform(-12, 12), resample=Image.BILINEAR)
+        seal.putalpha(seal.getchannel("A").point(lambda a: int(a * 0.8)))
+        cx = _px(sig.x + sig.size * sum(advance(ch) for ch in sig.text) / 2)
+        cy = _px(sig.y + sig.size)
+        image.paste(seal, (cx - r - 4, cy - r - 4), seal)
     return image
 
 
@@ -104,7 +108,5 @@ def make_scan_pdf(title: str, lines: tuple[str, ...]) -> bytes:
     """A scanned PDF: one JPEG page image per page at 200 dpi, no text layer."""
     images = scan_pages(title, lines)
     buf = io.BytesIO()
-    images[0].save(
-        buf, "PDF", save_all=True, append_images=images[1:], resolution=DPI, quality=75, title=None
-    )
+    images[0].save(buf, "PDF", save_all=True, append_images=images[1:], resolution=DPI, quality=70)
     return buf.getvalue()
