@@ -34,7 +34,7 @@ class FetchedPage(Protocol):
     text_hash: str | None
     problems: list[str]
     # optional (read with getattr): how the text was read, and OCR's mean score
-    # text_method: str | None; text_confidence: float | None
+    # text_method: str | None; text_confidence: float | None; parent_url: str | None (an attachment's page)
 
 
 class MissingPage(Protocol):

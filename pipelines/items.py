@@ -27,6 +27,7 @@ class PageItem:
     list_title: str | None = None  # anchor text on the list page that led here
     list_date: str | None = None  # date shown next to the link on the list page, if any
     rendered: bool = False  # fetched through the browser
+    parent_url: str | None = None  # for an attachment: the page that linked it (its report group's copy)
     # -- extract --
     encoding: str | None = None
     title: str | None = None

@@ -356,6 +356,7 @@ class ReportsSpider(scrapy.Spider):
             list_title=meta.get("list_title"),
             list_date=meta.get("list_date"),
             rendered="playwright" in response.flags or bool(meta.get("playwright")),
+            parent_url=meta.get("parent_url"),
         )
         if meta["role"] == "article" and isinstance(response, TextResponse):
             yield from self._attachments(portal, response)
@@ -383,6 +384,7 @@ class ReportsSpider(scrapy.Spider):
                 priority=5,
                 list_title=page.title or link.title,
                 list_date=published,
+                parent_url=canonical_url(response.url),
             )
             if request is not None:
                 yield request

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from archive.db import get_engine
-from archive.models import Document, Version
+from archive.models import Document
 from govsim.quality import char_f1
 from tests.e2e.helpers import crawl, latest_texts
 
@@ -74,7 +74,9 @@ def test_attachments_join_their_html_copy_group(formats_archive):
 def test_attachment_only_page_is_a_report_and_its_file_carries_the_text(formats_archive):
     _, pages, _, stored, _ = formats_archive
     page = next(p for p in pages if p.get("attachment_only"))
-    attachment = next(p for p in pages if p["kind"] == "attachment" and p["report_group"] == page["report_group"])
+    attachment = next(
+        p for p in pages if p["kind"] == "attachment" and p["report_group"] == page["report_group"]
+    )
     doc, _ = stored[page["url"]]
     att_doc, att_version = stored[attachment["url"]]
     assert doc.kind == "report" and doc.year == page["year"]
