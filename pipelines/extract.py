@@ -120,6 +120,11 @@ def _is_xxgk_table(text: str) -> bool:
     return sum(1 for label in rules.XXGK_LABELS if label in text) >= rules.XXGK_MIN_LABELS
 
 
+def _holds_body_sentence(el: etree._Element) -> bool:
+    """A paragraph's worth of text with a full stop: a short body beside the table, not table metadata."""
+    return any(len(t) > rules.XXGK_BODY_SENTENCE and "。" in t for t in el.itertext())
+
+
 def _xxgk_tables(tree: etree._Element) -> list[etree._Element]:
     """The 信息公开 metadata tables: the outermost small elements holding several of its labels.
 
@@ -134,7 +139,12 @@ def _xxgk_tables(tree: etree._Element) -> list[etree._Element]:
         text = el.text_content()
         if not any(label in text for label in _XXGK_ANCHORS):
             continue
-        if el.tag not in ("html", "body", "head") and el.getparent() is not None and _is_xxgk_table(text):
+        if (
+            el.tag not in ("html", "body", "head")
+            and el.getparent() is not None
+            and _is_xxgk_table(text)
+            and not _holds_body_sentence(el)
+        ):
             found.append(el)
             continue
         stack.extend(child for child in reversed(el) if isinstance(child.tag, str))
@@ -278,7 +288,8 @@ def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
     # The visible lines of the whole page (the 发布时间/来源 line), as they are before the tables go. Block
     # text is costly and most pages with 指引 meta tags never need them, so they are computed on demand.
     page_lines = cache(partial(block_lines, body_el if body_el is not None else tree))
-    result.published = md.find_published(result.meta, xxgk, page_lines)
+    labelled = any(label in decoded.text for label in rules.PUBLICATION_DATE_LABELS)
+    result.published = md.find_published(result.meta, xxgk, page_lines, labelled)
     publisher = md.stated_publisher(result.meta, xxgk, page_lines)
     for table in tables:
         table.drop_tree()
@@ -320,7 +331,7 @@ def _document_title(doc: DocText) -> str | None:
     if len(squash(stated)) >= 4 and _CJK.search(stated) and not stated.lower().startswith("microsoft"):
         return stated
     first = doc.lines[0] if doc.lines else ""
-    if first and len(first) <= 60 and not _PARA_END.search(first) and len(doc.lines) > 1:
+    if first and len(first) <= 60 and not _PARA_END.search(first) and (len(doc.lines) > 1 or doc.visual):
         return first
     return None
 
@@ -345,6 +356,8 @@ def extract_document(body: bytes, kind: str = "pdf", *, ocr: bool = True) -> Ext
     result.title = _document_title(doc)
     # The title line is removed before joining, or it would be glued to the first paragraph.
     lines = strip_chrome_lines(doc.lines, result.title)
+    if doc.visual:
+        lines = join_plain_lines(lines)
     result.text = "\n".join(lines)
     if not lines:
         result.problems.append(f"{kind.upper()} has no body text")

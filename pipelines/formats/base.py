@@ -28,6 +28,9 @@ class DocText:
     pages: int = 0
     needs_ocr: bool = False
     problems: list[str] = field(default_factory=list)
+    #: ``lines`` are printed lines still to be joined into paragraphs (a PDF text layer): the caller strips
+    #: the title and page furniture first, then calls :func:`join_plain_lines`.
+    visual: bool = False
 
 
 @dataclass

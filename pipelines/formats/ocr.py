@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 #: What ``DocText.method`` says for OCR text: the engine and its models.
 ENGINE = "rapidocr"
 METHOD = f"ocr:{ENGINE}"
-_MAX_PIXELS = 40_000_000  # a page scanned at 600 dpi is about 35 Mpx; larger images are refused
+_MAX_PIXELS = 40_000_000
+MIN_PAGE_SIDE = 400  # pixels: smaller images are icons, logos and spacers, not pages  # a page scanned at 600 dpi is about 35 Mpx; larger images are refused
 
 
 @cache
@@ -111,6 +112,8 @@ def read_image(body: bytes, *, ocr: bool = True) -> DocText:
         frames = [frame.copy() for frame in ImageSequence.Iterator(image)]
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise FormatError(f"image could not be read: {exc}") from exc
+    if max(image.width, image.height) < MIN_PAGE_SIDE:
+        raise FormatError(f"image of {image.width}×{image.height} pixels is not a scanned page")
     if not ocr:
         return DocText(method=METHOD, pages=len(frames), needs_ocr=True)
     return ocr_images(frames)

@@ -1,7 +1,7 @@
 """PDF with pypdf: the text layer when there is one, else OCR of the page images (a scanned report).
 
-A text layer is judged present when it holds at least ``MIN_TEXT_CHARS`` non-space characters per page on
-average; below that the pages are scans (a stamped copy may carry a stray text line, such as a page number).
+A PDF is a scan when it holds fewer than ``MIN_TEXT_CHARS`` characters of text per page on average and its
+pages carry images (a stamped copy may carry a stray text line, such as a page number).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 
-from pipelines.formats.base import PAGE_NUMBER, DocText, FormatError, join_plain_lines
+from pipelines.formats.base import PAGE_NUMBER, DocText, FormatError
 
 MIN_TEXT_CHARS = 20
 _MAX_PAGES = 300
@@ -44,8 +44,14 @@ def read_pdf(body: bytes, *, ocr: bool = True) -> DocText:
     title = ((info.title if info is not None else None) or "").strip()
     title = title if len(title) >= 4 and _CJK.search(title) else None
     raw = [line for text in texts for line in _tidy(text)]
-    if sum(len(line) for line in raw) >= MIN_TEXT_CHARS * max(1, len(pages)):
-        return DocText(lines=join_plain_lines(raw), title=title, method="pdf", pages=len(pages))
+    scanned = sum(len(line) for line in raw) < MIN_TEXT_CHARS * max(1, len(pages)) and any(
+        page.images for page in pages
+    )
+    if not scanned:
+        doc = DocText(lines=raw, title=title, method="pdf", pages=len(pages), visual=True)
+        if not raw:
+            doc.problems.append("PDF has no text layer and no page images")
+        return doc
     if not ocr:
         return DocText(title=title, method="ocr", pages=len(pages), needs_ocr=True)
     if len(pages) > _MAX_PAGES:
