@@ -11,6 +11,7 @@ written back. The ORM's unit of work cost about three times the SQL itself here 
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -346,6 +347,7 @@ def _add_version(
         "chars_removed": None,
         "text_method": getattr(item, "text_method", None),
         "text_confidence": getattr(item, "text_confidence", None),
+        "page_urls": json.dumps(item.page_urls) if getattr(item, "page_urls", None) else None,
     }
     if previous is None:
         summary, kind = f"{len(text)} chars", "new"

@@ -1,8 +1,9 @@
 """The ``formats`` portal: reports published in every form governments use, for ``GovSim(formats=True)``.
 
-A gov.cn-template static portal (台山市) whose column lists, besides HTML reports, report *files* linked
+A TRS portal (台山市) whose column lists, besides HTML reports, report *files* linked
 directly (DOCX, Word 97 DOC, WPS, OFD, text PDF and a stamped scan), HTML reports carrying an attachment
-of each format, and an attachment-only report whose page says only 详见附件. The texts are generated
+of each format, and an attachment-only report whose page says only 详见附件, and a long corpus report split over three
+pages by TRS's article pager. The texts are generated
 reports of this portal (about two printed pages, so OCR in end-to-end tests stays cheap); ``bench.formats``
 measures the readers on the long corpus texts.
 """
@@ -19,7 +20,7 @@ FILE_FORMATS = ("docx", "doc", "wps", "ofd", "pdf", "scan")
 def formats_portal(seed: int = 0) -> Portal:
     p = _portal(
         "formats",
-        "static",
+        "trs",
         "台山市人民政府",
         "台山市",
         "广东省台山市",
@@ -38,5 +39,15 @@ def formats_portal(seed: int = 0) -> Portal:
     b.report(2023, style=2, published=date(2024, 3, 27), attachment="wps")
     # the page says 详见附件: the DOCX attachment is the report
     b.report(2024, style=3, published=date(2025, 3, 26), attachment="docx", attachment_only=True)
+    # a long report split over three pages (createPageHTML(3, i, "t…", "html"))
+    b.report(
+        2019,
+        title="江门市2019年法治政府建设年度报告",
+        org="江门市人民政府",
+        published=date(2020, 3, 26),
+        group="jiangmen-2019",
+        corpus="jiangmen-2019",
+        pages=3,
+    )
     b.distractors([2023, 2024], ["要点", "通知", "会议"])
     return p

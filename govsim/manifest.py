@@ -128,6 +128,10 @@ def build(sim: GovSim, day: int) -> dict:
             text = "\n".join(article_lines(sim.seed, a, day))
             extra = {"moved_from": original} if a.moved(day) else {}
             extra["format"] = a.standalone or "html"
+            if a.pages > 1:  # one document over several pages: the first page's URL is its identity
+                extra["page_urls"] = [current] + [
+                    base + fam.page_path(view.url_of[a.aid], i) for i in range(1, a.pages)
+                ]
             page_text = text
             if a.attachment_only:  # the page only points to the file, which carries the report
                 page_text, extra["attachment_only"] = "\n".join(ATTACHMENT_ONLY_LINES), True

@@ -37,6 +37,7 @@ class Article:
     attachment: bool | str = False  # also offered as a file: True (PDF) or a govsim.files format key
     standalone: str | None = None  # the report *is* a file of this format (listed without an HTML page)
     attachment_only: bool = False  # the HTML page only says 详见附件: the attachment is the report
+    pages: int = 1  # the article is split over this many pages (TRS: t…_1.html, t…_2.html)
     xxgk: bool = False  # shows the 信息公开 metadata table
     mirror: bool = False  # rendered in traditional characters with inserted pinyin
 

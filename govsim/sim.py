@@ -21,7 +21,7 @@ from .formats_portal import formats_portal
 from .gates import Gates
 from .portals import Portal, build_portals
 from .server import Server
-from .site import ATTACHMENT_ONLY_LINES, DayView, Request, Response, article_lines, path_key
+from .site import ATTACHMENT_ONLY_LINES, DayView, Request, Response, article_lines, path_key, split_pages
 
 ROBOTS = b"User-agent: *\nDisallow: /search/\nAllow: /\n"
 JIUCUO_JS = (
@@ -211,6 +211,8 @@ class GovSim:
     def _render(self, ctx: Ctx, fam, what: str, obj) -> Response:
         if what == "list":
             return self._page(ctx, fam.render_list(ctx, obj))
+        if what == "article_page":
+            return self._render_article(ctx, fam, what, obj)
         lines = article_lines(self.seed, obj, ctx.view.day)
         if what in ("attachment", "file"):
             from .content import to_page
@@ -223,6 +225,15 @@ class GovSim:
                 etag='"' + hashlib.md5(body).hexdigest()[:20] + '"',
                 last_modified=obj.published,
             )
+        return self._render_article(ctx, fam, what, obj, lines)
+
+    def _render_article(self, ctx: Ctx, fam, what: str, obj, lines: list[str] | None = None) -> Response:
+        """An article page; a paginated article (``Article.pages``) shows one page of its text."""
+        if what == "article_page" or (what == "article" and obj.pages > 1):
+            art, i = obj if what == "article_page" else (obj, 0)
+            chunks = split_pages(article_lines(self.seed, art, ctx.view.day), art.pages)
+            ctx = dataclasses.replace(ctx, article_page=(i, len(chunks)))
+            return self._page(ctx, fam.render_article(ctx, art, chunks[min(i, len(chunks) - 1)]))
         if obj.attachment_only:
             lines = list(ATTACHMENT_ONLY_LINES)
         return self._page(ctx, fam.render_article(ctx, obj, lines))

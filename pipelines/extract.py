@@ -313,6 +313,20 @@ def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
     return result
 
 
+def stitch_pages(first: Extraction, pages: list[tuple[str, bytes]], headers: dict[str, str]) -> Extraction:
+    """One document from an article split over pages: the first page's metadata, every page's body text
+    in page order. Each following page repeats the title and chrome, which its own extraction strips."""
+    texts = [first.text]
+    for url, body in pages:
+        page = extract_page(body, url, headers)
+        texts.append(page.text)
+        first.problems.extend(f"page {url}: {problem}" for problem in page.problems)
+        first.attachments.extend(a for a in page.attachments if a not in first.attachments)
+    first.text = "\n".join(text for text in texts if text)
+    first.method += f"+{len(pages)} pages"
+    return first
+
+
 # -- report files (PDF, Word, WPS, OFD, scans) --------------------------------------------------------------
 
 _PARA_END = re.compile(r"[。！？：；!?:;.]$")
@@ -441,7 +455,11 @@ class ExtractPipeline:
             )
         kind = sniff(item.body, item.headers.get("content-type"), item.url)
         if not is_document(kind):
-            return self._fill(item, extract_page(item.body, item.url, item.headers))
+            result = extract_page(item.body, item.url, item.headers)
+            if item.pages:
+                result = stitch_pages(result, item.pages, item.headers)
+                item.page_urls = [item.url] + [url for url, _ in item.pages]
+            return self._fill(item, result)
         self._inc(f"extract/{kind}")
         result = extract_document(item.body, kind, ocr=False)
         if not result.needs_ocr:

@@ -28,6 +28,8 @@ class PageItem:
     list_date: str | None = None  # date shown next to the link on the list page, if any
     rendered: bool = False  # fetched through the browser
     parent_url: str | None = None  # for an attachment: the page that linked it (its report group's copy)
+    # the following pages of an article split over pages (TRS ``t…_1.shtml``): (URL, body), in order
+    pages: list[tuple[str, bytes]] = field(default_factory=list, repr=False)
     # -- extract --
     encoding: str | None = None
     title: str | None = None
@@ -41,6 +43,7 @@ class PageItem:
     # how the text was read: html container/trafilatura name, pdf, docx, doc, wps, ofd, ocr:<engine>
     text_method: str | None = None
     text_confidence: float | None = None  # OCR's mean score (0–1); None for text layers
+    page_urls: list[str] = field(default_factory=list)  # every page's URL when the text was stitched
     # -- normalize --
     text: str | None = field(
         default=None, repr=False

@@ -33,6 +33,7 @@ class Ctx:
     base_url: str
     fault: str | None
     hit: Callable[[], int]  # per-request counter (only the dynamic legacy portal shows it inline)
+    article_page: tuple[int, int] | None = None  # (page index, page count) of a paginated article
 
     @property
     def date(self):
@@ -88,6 +89,11 @@ class Family:
         fmt = a.attachment_format or "pdf"
         h = hashlib.sha1(f"{p.id}:{a.aid}:{'pdf' if fmt == 'pdf' else fmt}".encode()).hexdigest()
         return f"/attach/0/{h}.{FILE_EXT[fmt]}"
+
+    def page_path(self, first: str, i: int) -> str:
+        """Page ``i`` (from 1) of a paginated article whose first page is ``first``: TRS's ``name_i.ext``."""
+        stem, dot, ext = first.rpartition(".")
+        return f"{stem}_{i}.{ext}"
 
     def file_path(self, p: Portal, a: Article, aid: int) -> str:
         """Where a stand-alone report file is served (``Article.standalone``)."""

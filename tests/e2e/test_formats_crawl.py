@@ -82,3 +82,17 @@ def test_attachment_only_page_is_a_report_and_its_file_carries_the_text(formats_
     assert doc.kind == "report" and doc.year == page["year"]
     assert att_doc.kind == "report" and att_doc.year == page["year"]
     assert char_f1(att_version.text, attachment["text"]) >= 0.99
+
+
+def test_paginated_article_is_one_document_with_pages_in_order(formats_archive):
+    import json
+
+    _, pages, _, stored, _ = formats_archive
+    page = next(p for p in pages if p.get("page_urls"))
+    doc, version = stored[page["url"]]
+    assert char_f1(version.text, page["text"]) >= 0.99
+    assert json.loads(version.page_urls) == page["page_urls"]
+    assert version.text_method.endswith(f"+{len(page['page_urls']) - 1} pages")
+    for later in page["page_urls"][1:]:
+        assert later not in stored  # the later pages are part of the document, not documents of their own
+    assert doc.kind == "report" and doc.year == page["year"]
