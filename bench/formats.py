@@ -69,9 +69,11 @@ def _measure(fmt: str, texts: list[tuple[str, tuple[str, ...]]], rounds: int, dp
         body, ctype = make_file(fmt, title, tuple(to_page(line) for line in lines))
         pages = layout(title, lines)[1]
         files.append((title, lines, body, sniff(body, ctype, f"x.{fmt}"), pages))
+    title, lines = texts[0]
+    warm, _ = make_file(fmt, title, tuple(to_page(line) for line in lines[:3]))  # one page
     base_rss = _rss_mb()
     started = time.perf_counter()
-    extract_document(files[0][2], files[0][3])  # warm-up: imports, and the OCR models
+    extract_document(warm, sniff(warm, None, f"x.{fmt}"))  # warm-up: imports, and the OCR models
     warmup = time.perf_counter() - started
     f1s, per_page, methods, confidences = [], [], set(), []
     for _, lines, body, kind, pages in files:

@@ -433,6 +433,7 @@ class ExtractPipeline:
                 workers=settings.getint("FAZHI_OCR_WORKERS", 1),
                 threads=settings.getint("FAZHI_OCR_THREADS", 1),
                 stats=crawler.stats,
+                signals=crawler.signals,
             )
         return cls(crawler.stats, settings.getint("FAZHI_EXTRACT_MAX_BYTES", 20_000_000), ocr)
 
@@ -440,9 +441,9 @@ class ExtractPipeline:
         if self.ocr is not None:
             self.ocr.close()
 
-    def _inc(self, key: str) -> None:
+    def _inc(self, key: str, n: int = 1) -> None:
         if self.stats is not None:
-            self.stats.inc_value(key)
+            self.stats.inc_value(key, n)
 
     def process_item(self, item, spider=None):
         if not isinstance(item, PageItem):
@@ -471,6 +472,7 @@ class ExtractPipeline:
                 f"scanned {kind.upper()} of {pages} pages not read: {why}; a later crawl reads it"
             ]
             return self._fill(item, result)
+        self._inc(f"portal/{item.portal_id}/ocr_pages", pages)
         return self.ocr.run(item.body, kind, pages).addCallback(lambda ocr: self._fill(item, ocr))
 
     def _fill(self, item: PageItem, result: Extraction) -> PageItem:

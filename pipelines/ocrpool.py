@@ -20,11 +20,16 @@ from typing import TYPE_CHECKING
 from twisted.internet.defer import Deferred
 
 if TYPE_CHECKING:
+    from scrapy.signalmanager import SignalManager
     from scrapy.statscollectors import StatsCollector
 
     from pipelines.extract import Extraction
 
 logger = logging.getLogger(__name__)
+
+#: Scrapy signal sent whenever OCR work is queued or done: ``ocr_progress(queued, done, pages_total, pages)``
+#: (documents queued and finished, pages queued and read), for progress displays (``fazhi crawl``).
+ocr_progress = object()
 
 
 def _init_worker(threads: int) -> None:
@@ -46,9 +51,18 @@ class OcrPool:
     ``ocr/over_budget`` (documents left for a later crawl), ``ocr/failed``.
     """
 
-    def __init__(self, budget: int, workers: int = 1, threads: int = 1, stats: StatsCollector | None = None):
+    def __init__(
+        self,
+        budget: int,
+        workers: int = 1,
+        threads: int = 1,
+        stats: StatsCollector | None = None,
+        signals: SignalManager | None = None,
+    ):
         self.budget, self.workers, self.threads, self.stats = budget, workers, threads, stats
+        self.signals = signals
         self.spent = 0
+        self.queued = self.done = self.pages_done = 0
         self._executor: ProcessPoolExecutor | None = None
 
     def _inc(self, key: str, n: float = 1) -> None:
@@ -74,6 +88,8 @@ class OcrPool:
                 initargs=(self.threads,),
             )
         self._inc("ocr/queued")
+        self.queued += 1
+        self._progress()
         future = asyncio.wrap_future(self._executor.submit(_ocr_job, body, kind))
 
         def done(outcome: tuple[Extraction, float]) -> Extraction:
@@ -81,15 +97,30 @@ class OcrPool:
             self._inc("ocr/done")
             self._inc("ocr/pages", max(1, pages))
             self._inc("ocr/seconds", round(seconds, 3))
+            self.done += 1
+            self.pages_done += max(1, pages)
+            self._progress()
             return result
 
         def failed(failure):
             self._inc("ocr/failed")
+            self.done += 1
+            self._progress()
             from pipelines.extract import Extraction
 
             return Extraction(method="ocr", problems=[f"OCR failed: {failure.getErrorMessage()[:200]}"])
 
         return Deferred.fromFuture(future).addCallbacks(done, failed)
+
+    def _progress(self) -> None:
+        if self.signals is not None:
+            self.signals.send_catch_log(
+                ocr_progress,
+                queued=self.queued,
+                done=self.done,
+                pages_total=self.spent,
+                pages=self.pages_done,
+            )
 
     def close(self) -> None:
         if self._executor is not None:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from pipelines.formats.base import DocText, FormatError, VisualLine, join_visual_lines
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from PIL import Image
 
 #: What ``DocText.method`` says for OCR text: the engine and its models.
@@ -87,18 +89,21 @@ def ocr_page(image: Image.Image) -> tuple[list[VisualLine], list[tuple[str, floa
     return lines, [(b[4], b[5]) for b in boxes]
 
 
-def ocr_images(images: list[Image.Image]) -> DocText:
-    """Paragraphs of a sequence of page images, with the mean confidence weighted by characters."""
+def ocr_images(images: Iterable[Image.Image]) -> DocText:
+    """Paragraphs of a sequence of page images (read one at a time), with the mean confidence weighted by
+    characters."""
     visual: list[VisualLine] = []
     scored: list[tuple[str, float]] = []
+    count = 0
     for image in images:
         lines, boxes = ocr_page(image)
         visual.extend(lines)
         scored.extend(boxes)
+        count += 1
     chars = sum(len(t) for t, _ in scored)
     confidence = sum(len(t) * s for t, s in scored) / chars if chars else None
-    doc = DocText(lines=join_visual_lines(visual), method=METHOD, confidence=confidence, pages=len(images))
-    if not doc.lines:
+    doc = DocText(lines=join_visual_lines(visual), method=METHOD, confidence=confidence, pages=count)
+    if count and not doc.lines:
         doc.problems.append("OCR found no text")
     return doc
 

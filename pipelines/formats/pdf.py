@@ -58,9 +58,9 @@ def read_pdf(body: bytes, *, ocr: bool = True) -> DocText:
         raise FormatError(f"scanned PDF of {len(pages)} pages is too long to OCR")
     from pipelines.formats.ocr import ocr_images
 
-    images = [image for image in (_page_image(page) for page in pages) if image is not None]
-    if not images:
+    # One page image decoded at a time: a 200 dpi A4 page is 11 MB in memory.
+    doc = ocr_images(image for image in (_page_image(page) for page in pages) if image is not None)
+    if not doc.pages:
         raise FormatError("PDF has neither a text layer nor page images")
-    doc = ocr_images(images)
     doc.title = title
     return doc

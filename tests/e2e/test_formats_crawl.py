@@ -30,10 +30,17 @@ def formats_archive(tmp_path_factory):
     with GovSim(formats=True) as sim:
         registry = tmp / "govsim.yaml"
         registry.write_text(sim.registry_yaml(), encoding="utf-8")
+        # First a crawl whose OCR budget is spent at once: the scan is stored without text, left for later.
+        first = crawl(registry, db_url, "-s", "FAZHI_OCR_BUDGET=0", portals=["formats"])
+        before = latest_texts(db_url)
         summary = crawl(registry, db_url, portals=["formats"])
         manifest = sim.manifest()
     pages = [p for p in manifest["pages"] if p["portal"] == "formats" and p["status"] == 200]
+    FIRST_CRAWL.update(summary=first, stored=before)
     return summary, pages, manifest, latest_texts(db_url), db_url
+
+
+FIRST_CRAWL: dict = {}
 
 
 def test_every_format_stored_with_its_text_and_method(formats_archive):
@@ -96,3 +103,25 @@ def test_paginated_article_is_one_document_with_pages_in_order(formats_archive):
     for later in page["page_urls"][1:]:
         assert later not in stored  # the later pages are part of the document, not documents of their own
     assert doc.kind == "report" and doc.year == page["year"]
+
+
+def test_scan_over_the_ocr_budget_is_read_by_the_next_crawl(formats_archive):
+    """OCR is bounded per crawl (FAZHI_OCR_BUDGET); a scan left over is stored without text or validators,
+    so the next crawl fetches and reads it (the same holds for a crawl killed while OCR was running)."""
+    _, pages, _, stored, _ = formats_archive
+    scan = next(p for p in pages if p.get("format") == "scan")
+    doc, version = FIRST_CRAWL["stored"][scan["url"]]
+    assert version is None and doc.versions == 0 and doc.etag is None
+    assert "OCR pages" not in str(FIRST_CRAWL["summary"]) and not FIRST_CRAWL["summary"]["portals"][
+        "formats"
+    ].get("ocr_pages")
+    doc, version = stored[scan["url"]]
+    assert version is not None and version.text_method == "ocr:rapidocr"
+
+
+def test_crawl_progress_shows_ocr():
+    from fazhi.cli.crawl import _Progress
+
+    progress = _Progress()
+    progress("ocr", "OCR 1/2 scans, 3/7 pages")
+    assert "OCR 1/2 scans, 3/7 pages" in progress.render()
