@@ -30,6 +30,7 @@ from pipelines.formats.base import join_plain_lines
 from pipelines.htmltext import block_lines, squash, tidy_lines
 from pipelines.items import PageItem
 from pipelines.ocrpool import OcrPool
+from pipelines.stats import portal_stat
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -427,15 +428,15 @@ class ExtractPipeline:
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         settings = crawler.settings
         ocr = None
-        if settings.getbool("FAZHI_OCR", True):
+        if settings.getbool("FAZHI_OCR"):
             ocr = OcrPool(
-                budget=settings.getint("FAZHI_OCR_BUDGET", 200),
-                workers=settings.getint("FAZHI_OCR_WORKERS", 1),
-                threads=settings.getint("FAZHI_OCR_THREADS", 1),
+                budget=settings.getint("FAZHI_OCR_BUDGET"),
+                workers=settings.getint("FAZHI_OCR_WORKERS"),
+                threads=settings.getint("FAZHI_OCR_THREADS"),
                 stats=crawler.stats,
                 signals=crawler.signals,
             )
-        return cls(crawler.stats, settings.getint("FAZHI_EXTRACT_MAX_BYTES", 20_000_000), ocr)
+        return cls(crawler.stats, settings.getint("FAZHI_EXTRACT_MAX_BYTES"), ocr)
 
     def close_spider(self, spider=None) -> None:
         if self.ocr is not None:
@@ -449,7 +450,7 @@ class ExtractPipeline:
         if not isinstance(item, PageItem):
             return item
         self._inc("extract/pages")
-        self._inc(f"portal/{item.portal_id}/extracted")
+        self._inc(portal_stat(item.portal_id, "extracted"))
         if len(item.body) > self.max_bytes:
             return self._fill(
                 item, Extraction(problems=[f"body of {len(item.body)} bytes exceeds {self.max_bytes}"])
@@ -472,7 +473,7 @@ class ExtractPipeline:
                 f"scanned {kind.upper()} of {pages} pages not read: {why}; a later crawl reads it"
             ]
             return self._fill(item, result)
-        self._inc(f"portal/{item.portal_id}/ocr_pages", pages)
+        self._inc(portal_stat(item.portal_id, "ocr_pages"), pages)
         return self.ocr.run(item.body, kind, pages).addCallback(lambda ocr: self._fill(item, ocr))
 
     def _fill(self, item: PageItem, result: Extraction) -> PageItem:
@@ -492,6 +493,6 @@ class ExtractPipeline:
             self._inc("extract/problems")
         if not result.text:
             self._inc("extract/empty")
-            self._inc(f"portal/{item.portal_id}/extract_empty")
+            self._inc(portal_stat(item.portal_id, "extract_empty"))
             logger.info("no text extracted from %s: %s", item.url, "; ".join(result.problems))
         return item
