@@ -8,6 +8,7 @@ which trafilatura does not guarantee for table layouts. PDF: pypdf, visual lines
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import trafilatura
 from lxml import etree
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
 from trafilatura.settings import use_config
 
 from pipelines import govrules as rules
@@ -395,9 +399,10 @@ class ExtractPipeline:
     """Fill the extract fields of :class:`PageItem` (encoding, title, text_extracted, published, ...).
 
     The format is sniffed from the bytes (``formats.sniff``): report files (PDF, DOCX, DOC, WPS, OFD,
-    images) go to :func:`extract_document`, everything else to :func:`extract_page`. Scans are OCR'd in
-    worker processes (:class:`~pipelines.ocrpool.OcrPool`) and the item waits for them without blocking the
-    crawl. ``PageMissing``/``PageNotModified`` pass through untouched.
+    images) go to :func:`extract_document`, everything else to :func:`extract_page`. A scan goes on at once
+    without text (the store records the document, awaiting OCR) while worker processes
+    (:class:`~pipelines.ocrpool.OcrPool`) read it; its OCR'd copy then runs through the rest of the chain, and
+    the crawl stays open until it has (``spider_idle``). ``PageMissing``/``PageNotModified`` pass through.
 
     Settings
     --------
@@ -423,6 +428,9 @@ class ExtractPipeline:
         self.stats = stats
         self.max_bytes = max_bytes
         self.ocr = ocr
+        self.crawler: Crawler | None = None
+        self.closing = False
+        self.reinjected = 0  # OCR'd copies between extract and store
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -436,9 +444,13 @@ class ExtractPipeline:
                 stats=crawler.stats,
                 signals=crawler.signals,
             )
-        return cls(crawler.stats, settings.getint("FAZHI_EXTRACT_MAX_BYTES"), ocr)
+        pipeline = cls(crawler.stats, settings.getint("FAZHI_EXTRACT_MAX_BYTES"), ocr)
+        pipeline.crawler = crawler
+        crawler.signals.connect(pipeline._keep_open, signal=signals.spider_idle)
+        return pipeline
 
     def close_spider(self, spider=None) -> None:
+        self.closing = True
         if self.ocr is not None:
             self.ocr.close()
 
@@ -447,7 +459,7 @@ class ExtractPipeline:
             self.stats.inc_value(key, n)
 
     def process_item(self, item, spider=None):
-        if not isinstance(item, PageItem):
+        if not isinstance(item, PageItem) or item.ocr_read:  # an OCR'd copy was extracted already
             return item
         self._inc("extract/pages")
         self._inc(portal_stat(item.portal_id, "extracted"))
@@ -474,7 +486,36 @@ class ExtractPipeline:
             ]
             return self._fill(item, result)
         self._inc(portal_stat(item.portal_id, "ocr_pages"), pages)
-        return self.ocr.run(item.body, kind, pages).addCallback(lambda ocr: self._fill(item, ocr))
+        # The item goes on now, without text: the store records the document (no version, no validators), so
+        # a crawl killed before the OCR is done leaves it due for the next one. The OCR'd copy follows
+        # through the rest of the chain when its worker is done.
+        later = dataclasses.replace(item, problems=list(item.problems))
+        self.ocr.run(item.body, kind, pages).addCallback(self._ocr_done, later)
+        result.problems = [f"scanned {kind.upper()} of {pages} pages queued for OCR"]
+        return self._fill(item, result)
+
+    def _ocr_done(self, result: Extraction, item: PageItem) -> None:
+        """Send the OCR'd copy of a scan through normalize → … → store (unless the crawl is closing)."""
+        if self.closing or self.crawler is None or self.crawler.engine is None:
+            logger.info("crawl closing: OCR text of %s left for the next crawl", item.url)
+            return
+        self._fill(item, result)
+        item.ocr_read = True
+        self.reinjected += 1
+        done = deferred_from_coro(self.crawler.engine.scraper.itemproc.process_item_async(item))
+
+        def settled(outcome):
+            self.reinjected -= 1
+            return outcome
+
+        done.addBoth(settled).addErrback(
+            lambda failure: logger.error("storing the OCR text of %s failed: %s", item.url, failure.value)
+        )
+
+    def _keep_open(self, spider=None) -> None:
+        """spider_idle: the crawl waits for scans still being OCR'd and for their copies being stored."""
+        if self.ocr is not None and (self.ocr.busy or self.reinjected):
+            raise DontCloseSpider
 
     def _fill(self, item: PageItem, result: Extraction) -> PageItem:
         item.encoding = result.encoding

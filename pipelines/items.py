@@ -46,6 +46,7 @@ class PageItem:
     text_method: str | None = None
     text_confidence: float | None = None  # OCR's mean score (0–1); None for text layers
     page_urls: list[str] = field(default_factory=list)  # every page's URL when the text was stitched
+    ocr_read: bool = False  # the OCR'd copy of a scan, sent on after the OCR worker (extract skips it)
     # -- normalize --
     text: str | None = field(
         default=None, repr=False

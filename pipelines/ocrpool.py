@@ -1,10 +1,11 @@
 """OCR off the crawl's event loop: scans are read in worker processes, within a per-crawl page budget.
 
-The extract stage reads a scan's page count without OCR; :class:`OcrPool` then runs the OCR in a
+The extract stage reads a scan's page count without OCR and sends the item on without text, so the store
+records the document at once (no version, no validators); :class:`OcrPool` runs the OCR in a
 ``ProcessPoolExecutor`` (its own processes: the models load once per worker and ONNX Runtime's work never
-holds up Scrapy's reactor) and hands back a Deferred. Pages beyond ``FAZHI_OCR_BUDGET`` are not read this
-crawl: the document is stored without text and without validators, so a later crawl fetches and reads it
-again (the budget, or a killed crawl, only postpones a scan).
+holds up Scrapy's reactor) and the OCR'd copy follows through the chain. Pages beyond ``FAZHI_OCR_BUDGET``
+are not read this crawl. Either way a document without a version is due at the next crawl, which fetches
+it in full and reads it: the budget, or a crawl killed mid-OCR, only postpones a scan.
 """
 
 from __future__ import annotations
@@ -111,6 +112,11 @@ class OcrPool:
             return Extraction(method="ocr", problems=[f"OCR failed: {failure.getErrorMessage()[:200]}"])
 
         return Deferred.fromFuture(future).addCallbacks(done, failed)
+
+    @property
+    def busy(self) -> bool:
+        """Scans queued and not read yet."""
+        return self.done < self.queued
 
     def _progress(self) -> None:
         if self.signals is not None:
