@@ -7,13 +7,19 @@ that read it (OCR marked as such, with its confidence), classified as a report, 
 
 from __future__ import annotations
 
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+
 import pytest
 from sqlmodel import Session, select
 
 from archive.db import get_engine
 from archive.models import Document
 from govsim.quality import char_f1
-from tests.e2e.helpers import crawl, latest_texts
+from tests.e2e.helpers import LOOPBACK, crawl, latest_texts, start_fazhi
 
 pytestmark = pytest.mark.slow
 
@@ -30,17 +36,44 @@ def formats_archive(tmp_path_factory):
     with GovSim(formats=True) as sim:
         registry = tmp / "govsim.yaml"
         registry.write_text(sim.registry_yaml(), encoding="utf-8")
-        # First a crawl whose OCR budget is spent at once: the scan is stored without text, left for later.
-        first = crawl(registry, db_url, "-s", "FAZHI_OCR_BUDGET=0", portals=["formats"])
+        # First a crawl killed while the scan is being OCR'd; the next crawl must read the scan.
+        scan_url = next(p["url"] for p in sim.manifest()["pages"] if p.get("format") == "scan")
+        FIRST_CRAWL["pending_when_killed"] = _kill_during_ocr(registry, tmp / "archive.db", db_url, scan_url)
         before = latest_texts(db_url)
         summary = crawl(registry, db_url, portals=["formats"])
         manifest = sim.manifest()
     pages = [p for p in manifest["pages"] if p["portal"] == "formats" and p["status"] == 200]
-    FIRST_CRAWL.update(summary=first, stored=before)
+    FIRST_CRAWL.update(stored=before)
     return summary, pages, manifest, latest_texts(db_url), db_url
 
 
 FIRST_CRAWL: dict = {}
+
+
+def _kill_during_ocr(registry, db_path, db_url: str, scan_url: str, timeout: float = 240) -> bool:
+    """Crawl, and SIGKILL the crawl (its whole process group: store worker, OCR workers) as soon as the scan
+    is recorded as a document awaiting OCR. True when it was killed while the scan had no version."""
+    args = ["crawl", "--registry", str(registry), "--db", db_url, "--json", *LOOPBACK, "--portal", "formats"]
+    proc = start_fazhi(*args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline, pending = time.monotonic() + timeout, False
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.3)
+            if not db_path.exists():
+                continue
+            try:
+                with sqlite3.connect(db_path, timeout=1) as conn:
+                    row = conn.execute("SELECT versions FROM document WHERE url = ?", (scan_url,)).fetchone()
+            except sqlite3.Error:
+                continue
+            if row is not None and row[0] == 0:
+                pending = True
+                break
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    return pending
 
 
 def test_every_format_stored_with_its_text_and_method(formats_archive):
@@ -105,18 +138,38 @@ def test_paginated_article_is_one_document_with_pages_in_order(formats_archive):
     assert doc.kind == "report" and doc.year == page["year"]
 
 
-def test_scan_over_the_ocr_budget_is_read_by_the_next_crawl(formats_archive):
-    """OCR is bounded per crawl (FAZHI_OCR_BUDGET); a scan left over is stored without text or validators,
-    so the next crawl fetches and reads it (the same holds for a crawl killed while OCR was running)."""
+def test_scan_cut_off_by_a_killed_crawl_is_read_by_the_next_crawl(formats_archive):
+    """The scan is recorded at once as a document awaiting OCR (no version, no validators); the crawl is
+    killed during OCR, and the next crawl fetches the scan again and stores its OCR text."""
     _, pages, _, stored, _ = formats_archive
     scan = next(p for p in pages if p.get("format") == "scan")
+    assert FIRST_CRAWL["pending_when_killed"], "the scan was never seen awaiting OCR"
     doc, version = FIRST_CRAWL["stored"][scan["url"]]
     assert version is None and doc.versions == 0 and doc.etag is None
-    assert "OCR pages" not in str(FIRST_CRAWL["summary"]) and not FIRST_CRAWL["summary"]["portals"][
-        "formats"
-    ].get("ocr_pages")
     doc, version = stored[scan["url"]]
     assert version is not None and version.text_method == "ocr:rapidocr"
+
+
+def test_ocr_budget_leaves_scans_for_a_later_crawl():
+    """Pages beyond FAZHI_OCR_BUDGET are not read: the item goes on without text, saying why."""
+    from datetime import UTC, datetime
+
+    from govsim.files import make_file
+    from pipelines.extract import ExtractPipeline
+    from pipelines.items import PageItem
+    from pipelines.ocrpool import OcrPool
+
+    body, ctype = make_file(
+        "scan", "某县2023年法治政府建设年度报告", ("正文第一段。", "某县人民政府", "2024年3月1日")
+    )
+    pool = OcrPool(budget=0)
+    item = PageItem(
+        "xx", "http://x/a.pdf", "http://x/a.pdf", 200, {"content-type": ctype}, body, datetime.now(UTC)
+    )
+    out = ExtractPipeline(ocr=pool).process_item(item)
+    assert out is item and item.text_extracted == "" and item.text_method is None
+    assert any("OCR budget is spent" in p for p in item.problems)
+    assert pool.spent == 0 and not pool.busy
 
 
 def test_crawl_progress_shows_ocr():
