@@ -424,10 +424,12 @@ class ExtractPipeline:
         stats: StatsCollector | None = None,
         max_bytes: int = 20_000_000,
         ocr: OcrPool | None = None,
+        inline_ocr: bool = False,
     ) -> None:
         self.stats = stats
         self.max_bytes = max_bytes
         self.ocr = ocr
+        self.inline_ocr = inline_ocr  # OCR scans in this process, in process_item (``fazhi reextract``)
         self.crawler: Crawler | None = None
         self.closing = False
         self.reinjected = 0  # OCR'd copies between extract and store
@@ -475,7 +477,7 @@ class ExtractPipeline:
                 item.page_urls = [item.url] + [url for url, _ in item.pages]
             return self._fill(item, result)
         self._inc(f"extract/{kind}")
-        result = extract_document(item.body, kind, ocr=False)
+        result = extract_document(item.body, kind, ocr=self.inline_ocr)
         if not result.needs_ocr:
             return self._fill(item, result)
         pages = max(1, result.pages)
