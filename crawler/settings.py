@@ -16,6 +16,7 @@ from crawler.registry import DEFAULT_REGISTRY
 BOT_NAME = "fazhi"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # ``scrapy crawl`` with fazhi's exit codes (crawler/exitcodes.py)
 
 # -- identity and politeness ------------------------------------------------------------------------------
 FAZHI_CONTACT_URL = "https://github.com/fazhi-archive/fazhi"
@@ -73,6 +74,9 @@ DOWNLOAD_HANDLERS = {
     "https": "crawler.browser.BrowserDownloadHandler",
 }
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's offsite filter, per portal: every redirect hop and response stays in the portal's scope
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.scope.PortalScopeMiddleware": 50,
     # 540: after decompression (590) and redirects (600) on the way back, before cookies (700) on the way out.
     "crawler.render.middleware.RenderMiddleware": 540,
     # the same middleware, but it never downloads the Public Suffix List mid-crawl (crawler/cookies.py)

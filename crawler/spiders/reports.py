@@ -30,6 +30,7 @@ from twisted.python.failure import Failure
 from crawler.incremental import CrawlMemory, conditional_headers, load_memory
 from crawler.registry import PortalConfig, load_registry, select_portals
 from crawler.render.escalate import script_built_article, script_built_list
+from crawler.scope import OffScope
 from crawler.walkers import read_list, trs
 from crawler.walkers.links import (
     Link,
@@ -97,6 +98,11 @@ class ReportsSpider(scrapy.Spider):
             if self.force_full_sweep or self.memory.needs_full_sweep(portal.id, now, self.full_sweep_every):
                 self.full_sweep.add(portal.id)
                 self.crawler.stats.set_value(portal_stat(portal.id, "full_sweep"), 1)
+                if portal.id in self.memory.retry:
+                    self.crawler.stats.set_value(portal_stat(portal.id, "retry_sweep"), 1)
+                    logger.info(
+                        "%s: an earlier crawl may have lost pages; walking every list page", portal.id
+                    )
             known = (
                 self.memory.every(portal.id)
                 if self.recheck
@@ -170,6 +176,9 @@ class ReportsSpider(scrapy.Spider):
             portal_id=portal.id,
             role=role,
             render_policy=portal.render or "auto",
+            portal_domains=tuple(
+                portal.allowed_domains
+            ),  # the scope, for the browser (crawler/render/page.py)
             download_slot=urlsplit(url).netloc.lower(),
             dont_obey_robotstxt=not portal.obey_robots,
             handle_httpstatus_list=[304, 404, 410] if role in ("article", "attachment") else [],
@@ -425,6 +434,8 @@ class ReportsSpider(scrapy.Spider):
     # -- failures ------------------------------------------------------------------------------------------
     def on_error(self, failure: Failure) -> None:
         """Timeouts, resets, 5xx: counted against the portal, never mistaken for a withdrawal."""
+        if failure.check(OffScope):  # counted and logged by the scope filter
+            return
         request = failure.request
         portal_id = request.meta.get("portal_id", "?")
         self._count(portal_id, "errors")

@@ -2,8 +2,8 @@
 and ``text_confidence`` (OCR's mean score), so OCR text is never taken for a text layer; ``page_urls``
 (JSON list) for a text stitched from an article split over pages.
 
-Revision ID: 0007_text_method
-Revises: 0006_alerts
+Revision ID: 0013_text_method
+Revises: 0012_run_host
 Create Date: 2026-12-01
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_text_method"
-down_revision = "0006_alerts"
+revision = "0013_text_method"
+down_revision = "0012_run_host"
 branch_labels = None
 depends_on = None
 
