@@ -130,6 +130,10 @@ class Version(SQLModel, table=True):
     origin: str = Field(default="crawl", max_length=16)
     status: int | None = None  # the HTTP status and headers of the fetch (for WARC export)
     headers: dict[str, str] | None = Field(default=None, sa_type=JSON)
+    # how the text was read (html extractor, pdf, docx, doc, wps, ofd, ocr:<engine>) and OCR's mean score
+    text_method: str | None = Field(default=None, max_length=32)
+    text_confidence: float | None = None
+    page_urls: str | None = Field(default=None, sa_type=Text)  # JSON list: an article split over pages
 
 
 class Change(SQLModel, table=True):

@@ -32,6 +32,7 @@ class KnownDocument:
     last_seen: datetime
     status: str
     kind: str = "report"
+    versions: int = 1  # 0: no text stored yet (a scan left for OCR): due at every crawl
 
 
 @dataclass
@@ -63,7 +64,8 @@ class CrawlMemory:
         due = [
             d
             for d in docs
-            if now - d.last_seen >= revalidate_after * (1 if d.kind == "report" else OTHER_SLOWDOWN)
+            if not d.versions
+            or now - d.last_seen >= revalidate_after * (1 if d.kind == "report" else OTHER_SLOWDOWN)
         ]
         return sorted(due, key=lambda d: d.last_seen)
 
@@ -103,11 +105,12 @@ def load_memory(engine: Engine, portal_ids: Iterable[str], *, recent_runs: int =
                 Document.last_seen,
                 Document.status,
                 Document.kind,
+                Document.versions,
             ).where(Document.portal_id.in_(portal_ids))
         )
-        for portal_id, url, etag, last_modified, last_seen, status, kind in rows:
+        for portal_id, url, etag, last_modified, last_seen, status, kind, versions in rows:
             memory.documents[portal_id][url] = KnownDocument(
-                url, etag, last_modified, last_seen, status, kind
+                url, etag, last_modified, last_seen, status, kind, versions
             )
         recent = session.exec(select(CrawlRun).order_by(CrawlRun.started_at.desc()).limit(recent_runs))
         wanted, decided = set(portal_ids), set()

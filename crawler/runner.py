@@ -19,6 +19,7 @@ from crawler.exitcodes import RUN_EXIT_CODES
 from crawler.registry import PortalConfig
 from crawler.settings import LOOPBACK_SETTINGS
 from crawler.spiders.reports import ReportsSpider
+from pipelines.ocrpool import ocr_progress
 from pipelines.stats import split_portal_stat
 
 _INTERRUPTED = {"shutdown", "cancelled"}
@@ -39,6 +40,7 @@ SUMMARY_COLUMNS: list[tuple[str, str]] = [
     ("not_modified", "304"),
     ("missing", "missing"),
     ("browser", "browser"),
+    ("ocr_pages", "OCR pages"),
     ("store_errors", "unstored"),
     ("offsite_blocked", "off-scope"),
     ("errors", "errors"),
@@ -178,7 +180,7 @@ def run_crawl(
     """Crawl ``portals`` (already validated) from ``registry`` into ``db_url``; blocks until done.
 
     ``on_event(kind, portal_id)`` is called on every response ("response") and stored item ("item"), for
-    progress displays.
+    progress displays; ``on_event("ocr", status)`` whenever scans are queued for OCR or read.
     """
     settings = crawl_settings(db_url=db_url, overrides=overrides)
     process = CrawlerProcess(settings)
@@ -191,6 +193,10 @@ def run_crawl(
         def _item(item, response, spider):
             on_event("item", getattr(item, "portal_id", "?"))
 
+        def _ocr(queued, done, pages_total, pages, **_):
+            on_event("ocr", f"OCR {done}/{queued} scans, {pages}/{pages_total} pages")
+
+        crawler.signals.connect(_ocr, signal=ocr_progress, weak=False)
         crawler.signals.connect(_response, signal=signals.response_received, weak=False)
         crawler.signals.connect(_item, signal=signals.item_scraped, weak=False)
     process.crawl(crawler, registry=registry, portal=",".join(p.id for p in portals))

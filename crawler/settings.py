@@ -117,6 +117,11 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.RunRecorder": 500,
 }
+# OCR of scanned reports (pipelines/ocrpool.py): worker processes beside the crawl, a page budget per crawl
+FAZHI_OCR = True
+FAZHI_OCR_BUDGET = 200  # scanned pages per crawl; scans beyond it are stored without text and read later
+FAZHI_OCR_WORKERS = 1
+FAZHI_OCR_THREADS = 1  # ONNX Runtime threads in each worker
 
 # -- archive ------------------------------------------------------------------------------------------------
 FAZHI_DB = None  # None: $FAZHI_DB, else sqlite:///fazhi.db (archive.db.resolve_db_url)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import zlib
 from dataclasses import dataclass
 from html import escape
@@ -110,6 +111,8 @@ def assign_routes(seed: int, portals: list[Portal]) -> None:
             p.route = "mirror"
         elif p.id in STANDARD_ROUTES:
             p.route = STANDARD_ROUTES[p.id]
+        elif not re.match(r"p\d{4}-", p.id):  # other hand-made portals (the formats portal) keep their column
+            p.route = "hub"
         else:
             p.route = random.Random(f"{seed}:nav:{p.id}").choice(choices)
         if p.route == "none":

@@ -54,6 +54,7 @@ class _Progress:
     def __init__(self) -> None:
         self.responses: Counter[str] = Counter()
         self.items: Counter[str] = Counter()
+        self.ocr = ""
         self.live = Live(self.render(), console=err_console, refresh_per_second=4, transient=True)
 
     def render(self) -> str:
@@ -61,10 +62,14 @@ class _Progress:
         return (
             f"[bold]crawling[/] {sum(self.responses.values())} pages fetched, "
             f"{sum(self.items.values())} documents processed  [dim]{busiest}[/]"
+            + (f"  {self.ocr}" if self.ocr else "")
         )
 
     def __call__(self, kind: str, portal_id: str) -> None:
-        (self.responses if kind == "response" else self.items)[portal_id] += 1
+        if kind == "ocr":
+            self.ocr = portal_id  # the OCR status line
+        else:
+            (self.responses if kind == "response" else self.items)[portal_id] += 1
         self.live.update(self.render())
 
 
