@@ -1,0 +1,201 @@
+"""Report texts shaped like the real ones, for every benchmark that stores or searches reports.
+
+Real 法治政府建设 reports run 7,000–15,000 characters (``../shared/corpus``: 7,016–14,977) in sections
+``一、`` / ``（一）`` / ``1.`` with paragraphs full of figures. A benchmark fed 400-character texts of one
+repeated sentence measures nothing an archive will see: posting lists, trigram statistics, MinHash and diff
+costs all grow with length and vocabulary. So reports are recombined from the corpus's own headings and
+sentences, with each report's place names, years and numbers substituted (every report gets its own
+jurisdiction and figures, so terms are as rare or as common as in a real archive). Without ``../shared``
+a small built-in phrase set stands in (and :data:`SOURCE` says so).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+MIN_CHARS, MAX_CHARS = 7_000, 15_000
+YEARS = list(range(2015, 2025))
+
+# the corpus's own jurisdictions: each report substitutes its own for them
+_CORPUS_PLACES = (
+    "中山市西区",
+    "广州市从化区",
+    "江门市",
+    "中山市",
+    "广州市",
+    "广东省",
+    "从化区",
+    "西区",
+    "从化",
+    "江门",
+    "广东",
+)
+_PROVINCES = "河北 山西 辽宁 吉林 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海".split()
+_PLACE_CHARS = "东西南北中安平宁和兴丰泰昌华阳山河湖海江川林桥源清新长永富德化庆城溪台岭州沙石金云"
+_DISTRICT = ("区", "县", "市")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．])")
+_SLOT = re.compile(r"20[12]\d|\d+(?:\.\d+)?|" + "|".join(_CORPUS_PLACES))
+_CN_NUM = "一二三四五六七八九十"
+
+_FALLBACK = (
+    "深入学习贯彻习近平法治思想，全面推进依法行政，健全依法决策机制。",
+    "严格规范公正文明执法，全年办理行政复议案件36件，纠错率为7.5%。",
+    "规范性文件合法性审核率达100%，行政机关负责人出庭应诉率为95.2%。",
+    "推进政务公开，主动公开政府信息2046条，依申请公开办理118件。",
+    "落实行政执法三项制度，组织执法人员培训12期，培训1350人次。",
+    "加强基层法治建设，建成民主法治示范村（社区）48个。",
+    "优化法治化营商环境，证明事项告知承诺制覆盖事项217项。",
+    "开展普法宣传教育活动326场，受众5.6万人次。",
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A corpus sentence cut at its substitutable slots: ``parts`` around ``slots`` (place/year/number)."""
+
+    parts: tuple[str, ...]
+    slots: tuple[str, ...]
+
+
+def _template(sentence: str) -> Sentence:
+    parts, slots, at = [], [], 0
+    for m in _SLOT.finditer(sentence):
+        parts.append(sentence[at : m.start()])
+        token = m.group(0)
+        if token in _CORPUS_PLACES:
+            slots.append("place")
+        elif re.fullmatch(r"20[12]\d", token):
+            slots.append("year")
+        else:
+            slots.append(token)  # a number: replaced by one of the same shape
+        at = m.end()
+    parts.append(sentence[at:])
+    return Sentence(tuple(parts), tuple(slots))
+
+
+def _corpus_texts() -> list[str]:
+    """The corpus reports as normalized text (the mirror's traditional/pinyin copy converted back)."""
+    if not CORPUS.is_dir():
+        return []
+    try:
+        from pipelines.normalize import normalize_text
+    except ImportError:  # pragma: no cover - bench run outside the project
+        return []
+    texts = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = normalize_text(path.read_text(encoding="utf-8")).text
+        lines = text.splitlines()
+        # drop page chrome: keep from the first line that opens the report body
+        start = next((i for i, line in enumerate(lines) if re.match(r"^\d{4}年[,，]", line)), 0)
+        texts.append("\n".join(lines[start:]))
+    return texts
+
+
+@cache
+def _material() -> tuple[str, tuple[Sentence, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(source, body sentences, top headings, sub headings, item headings) as substitutable templates."""
+    texts = _corpus_texts()
+    source = "corpus" if texts else "fallback"
+    sentences: list[Sentence] = []
+    tops, subs, items = [], [], []
+    for text in texts or ["\n".join(_FALLBACK)]:
+        for line in text.splitlines():
+            m = _HEADING.match(line)
+            if m and len(line) < 60:
+                title = line[m.end() :].rstrip("。")
+                head = m.group(0)
+                (
+                    tops
+                    if head.endswith("、") and head[0] in _CN_NUM
+                    else subs
+                    if head[0] in "(（"
+                    else items
+                ).append(title)
+                continue
+            for s in re.findall(r"[^。；！？]+[。；！？]?", line):
+                if len(s) >= 8 and "?" not in s:  # "?": a mirror's leftovers the normalizer cannot read
+                    sentences.append(_template(s))
+    if not tops:
+        tops = ["主要工作情况", "存在的问题", "下一步工作打算"]
+    if not subs:
+        subs = ["深入推进依法行政", "严格规范公正文明执法", "强化行政权力制约和监督"]
+    if not items:
+        items = ["加强组织领导", "完善制度体系", "强化督查考核"]
+    return source, tuple(sentences), tuple(tops), tuple(subs), tuple(items)
+
+
+def source() -> str:
+    """``corpus`` when the reports are built from ../shared/corpus, ``fallback`` otherwise."""
+    return _material()[0]
+
+
+def jurisdiction(rng: random.Random) -> str:
+    """A made-up county-level jurisdiction, e.g. 浙江省安平市东川区."""
+
+    def name() -> str:
+        return "".join(rng.sample(_PLACE_CHARS, 2))
+
+    return f"{rng.choice(_PROVINCES)}省{name()}市{name()}{rng.choice(_DISTRICT)}"
+
+
+def _number(shape: str, rng: random.Random) -> str:
+    if "." in shape:
+        whole, frac = shape.split(".")
+        return f"{rng.randint(0, 10 ** len(whole) - 1)}.{rng.randint(0, 10 ** len(frac) - 1):0{len(frac)}d}"
+    if len(shape) == 1:
+        return str(rng.randint(1, 9))
+    return str(rng.randint(10 ** (len(shape) - 1), 10 ** len(shape) - 1))
+
+
+def _fill(sentence: Sentence, rng: random.Random, place: str, year: int) -> str:
+    out = [sentence.parts[0]]
+    for slot, part in zip(sentence.slots, sentence.parts[1:], strict=True):
+        if slot == "place":
+            out.append(place)
+        elif slot == "year":
+            out.append(str(year + rng.choice((-1, 0, 0, 0, 1))))
+        else:
+            out.append(_number(slot, rng))
+        out.append(part)
+    return "".join(out)
+
+
+def report(
+    rng: random.Random, *, chars: int | None = None, place: str | None = None, year: int | None = None
+) -> str:
+    """One report of ``chars`` characters (default: uniform in 7,000–15,000): an opening paragraph, then
+    sections 一、 with subsections （一） with items 1. and paragraphs of corpus sentences."""
+    _, sentences, tops, subs, items = _material()
+    target = chars or rng.randint(MIN_CHARS, MAX_CHARS)
+    place = place or jurisdiction(rng)
+    year = year or rng.choice(YEARS)
+    short = place.split("省")[-1]
+
+    def paragraph(n: int) -> str:
+        return "".join(_fill(rng.choice(sentences), rng, short, year) for _ in range(n))
+
+    lines = [f"{year}年，{short}" + paragraph(3)]
+    size = len(lines[0])
+    top = 0
+    while size < target:
+        lines.append(f"{_CN_NUM[top % 10]}、{_fill(_template(rng.choice(tops)), rng, short, year)}")
+        top += 1
+        for sub in range(rng.randint(2, 4)):
+            lines.append(f"（{_CN_NUM[sub]}）{_fill(_template(rng.choice(subs)), rng, short, year)}")
+            for item in range(rng.randint(1, 3)):
+                lines.append(f"{item + 1}.{_fill(_template(rng.choice(items)), rng, short, year)}")
+                lines.append(paragraph(rng.randint(2, 6)))
+            size = sum(map(len, lines)) + len(lines)
+            if size >= target:
+                break
+    text = "\n".join(lines)
+    return text[:target].rstrip() if len(text) > target + 200 else text
+
+
+def title(place: str, year: int) -> str:
+    return f"{place}{year}年法治政府建设情况报告"
