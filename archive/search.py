@@ -128,7 +128,7 @@ def _indexed_pool(session: Session, base, match: str, verify: list[str], n: int,
                 break
             ids = [document_id(k) for k in keys]
             stmt = base.where(Document.id.in_(ids), *_term_filters(verify, "sqlite"))
-            found = {row[0].id: row for row in session.execute(stmt)}
+            found = {row.id: row for row in session.execute(stmt)}
             pool.extend(found[i] for i in ids if i in found)
         cursor.close()
         if len(pool) >= n:
@@ -136,6 +136,18 @@ def _indexed_pool(session: Session, base, match: str, verify: list[str], n: int,
     return pool[:n]
 
 
+# Core columns, not ORM objects: building 200 Document instances cost more than the query (bench.search)
+_HIT_COLUMNS = [
+    Document.id,
+    Document.url,
+    Document.title,
+    Document.portal_id,
+    Document.kind,
+    Document.year,
+    Document.status,
+    Document.published,
+    Document.report_group_id,
+]
 _WALK = text(
     f"SELECT rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :q AND rowid BETWEEN :lo AND :hi "
     "ORDER BY rowid DESC"
@@ -191,7 +203,7 @@ def search(
         return []
     dialect = session.get_bind().dialect.name
     stmt = (
-        select(Document, Version.title, Version.text)
+        select(*_HIT_COLUMNS, Version.title.label("version_title"), Version.text)
         .join(Version, (Version.document_id == Document.id) & (Version.seq == Document.versions))
         .join(Portal, Portal.id == Document.portal_id)
     )
@@ -213,31 +225,23 @@ def search(
         rows = _indexed_pool(session, stmt, match, verify, n, year=year, kind=kind)
     else:
         rows = session.execute(_ranked(stmt.where(*_term_filters(terms, dialect)), dialect).limit(n)).all()
-    pool = [(document, body, _count(body, terms) + _count(title, terms)) for document, title, body in rows]
-    pool.sort(
-        key=lambda row: (
-            row[0].kind != "report",
-            -row[2],
-            -(row[0].year or 0),
-            row[0].year is None,
-            row[0].id,
-        )
-    )
+    pool = [(row, _count(row.text, terms) + _count(row.version_title, terms)) for row in rows]
+    pool.sort(key=lambda p: (p[0].kind != "report", -p[1], -(p[0].year or 0), p[0].year is None, p[0].id))
     hits = []
-    for document, body, count in pool[:limit]:
-        snippet, spans = _snippet(body or "", terms)
+    for row, count in pool[:limit]:
+        snippet, spans = _snippet(row.text or "", terms)
         hits.append(
             Hit(
-                id=document.id,
-                url=document.url,
-                title=document.title,
-                portal=document.portal_id,
-                kind=document.kind,
-                year=document.year,
-                status=document.status,
-                published=document.published,
-                report_group=document.report_group_id,
-                matches=int(count or 0),
+                id=row.id,
+                url=row.url,
+                title=row.title,
+                portal=row.portal_id,
+                kind=row.kind,
+                year=row.year,
+                status=row.status,
+                published=row.published,
+                report_group=row.report_group_id,
+                matches=count,
                 snippet=snippet,
                 highlights=spans,
             )

@@ -4,7 +4,7 @@ Real 法治政府建设 reports run 7,000–15,000 characters (``../shared/corpu
 ``一、`` / ``（一）`` / ``1.`` with paragraphs full of figures. A benchmark fed 400-character texts of one
 repeated sentence measures nothing an archive will see: posting lists, trigram statistics, MinHash and diff
 costs all grow with length and vocabulary. So reports are recombined from the corpus's own headings and
-sentences, with each report's place names, years and numbers substituted (every report gets its own
+clauses, with each report's place names, years and numbers substituted (every report gets its own
 jurisdiction and figures, so terms are as rare or as common as in a real archive). Without ``../shared``
 a small built-in phrase set stands in (and :data:`SOURCE` says so).
 """
@@ -35,11 +35,34 @@ _CORPUS_PLACES = (
     "江门",
     "广东",
 )
-_PROVINCES = "河北 山西 辽宁 吉林 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海".split()
+_PROVINCES = tuple(
+    [
+        "河北",
+        "山西",
+        "辽宁",
+        "吉林",
+        "江苏",
+        "浙江",
+        "安徽",
+        "福建",
+        "江西",
+        "山东",
+        "河南",
+        "湖北",
+        "湖南",
+        "广东",
+        "海南",
+        "四川",
+        "贵州",
+        "云南",
+        "陕西",
+        "甘肃",
+        "青海",
+    ]
+)
 _PLACE_CHARS = "东西南北中安平宁和兴丰泰昌华阳山河湖海江川林桥源清新长永富德化庆城溪台岭州沙石金云"
 _DISTRICT = ("区", "县", "市")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．])")
-_SLOT = re.compile(r"20[12]\d|\d+(?:\.\d+)?|" + "|".join(_CORPUS_PLACES))
 _CN_NUM = "一二三四五六七八九十"
 
 _FALLBACK = (
@@ -54,28 +77,31 @@ _FALLBACK = (
 )
 
 
+PLACE, YEAR = "\x00", "\x01"  # placeholders, replaced once per report
+
+
 @dataclass(frozen=True)
 class Sentence:
-    """A corpus sentence cut at its substitutable slots: ``parts`` around ``slots`` (place/year/number)."""
+    """A corpus clause cut at its numbers: ``parts`` around ``numbers`` (each a ``(low, high, decimals)``
+    range of the same shape); place names and years are already placeholders in the parts."""
 
     parts: tuple[str, ...]
-    slots: tuple[str, ...]
+    numbers: tuple[tuple[int, int, int], ...]
 
 
-def _template(sentence: str) -> Sentence:
-    parts, slots, at = [], [], 0
-    for m in _SLOT.finditer(sentence):
-        parts.append(sentence[at : m.start()])
-        token = m.group(0)
-        if token in _CORPUS_PLACES:
-            slots.append("place")
-        elif re.fullmatch(r"20[12]\d", token):
-            slots.append("year")
-        else:
-            slots.append(token)  # a number: replaced by one of the same shape
-        at = m.end()
-    parts.append(sentence[at:])
-    return Sentence(tuple(parts), tuple(slots))
+def _shape(token: str) -> tuple[int, int, int]:
+    whole, _, frac = token.partition(".")
+    low = 1 if len(whole) == 1 else 10 ** (len(whole) - 1)
+    return low, 10 ** len(whole) - 1, len(frac)
+
+
+_PLACE_OR_YEAR = re.compile("|".join(_CORPUS_PLACES) + r"|20[12]\d(?!\d)")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _template(clause: str) -> Sentence:
+    marked = _PLACE_OR_YEAR.sub(lambda m: YEAR if m.group(0)[0].isdigit() else PLACE, clause)
+    return Sentence(tuple(_NUMBER.split(marked)), tuple(_shape(t) for t in _NUMBER.findall(marked)))
 
 
 def _corpus_texts() -> list[str]:
@@ -98,7 +124,10 @@ def _corpus_texts() -> list[str]:
 
 @cache
 def _material() -> tuple[str, tuple[Sentence, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(source, body sentences, top headings, sub headings, item headings) as substitutable templates."""
+    """(source, body clauses, top headings, sub headings, item headings) as substitutable templates.
+
+    Sentences are rebuilt from random clauses: three corpus reports hold about 400 sentences, and reports
+    recombined from whole sentences shared so many that every pair looked like near-duplicates."""
     texts = _corpus_texts()
     source = "corpus" if texts else "fallback"
     sentences: list[Sentence] = []
@@ -117,9 +146,12 @@ def _material() -> tuple[str, tuple[Sentence, ...], tuple[str, ...], tuple[str, 
                     else items
                 ).append(title)
                 continue
-            for s in re.findall(r"[^。；！？]+[。；！？]?", line):
-                if len(s) >= 8 and "?" not in s:  # "?": a mirror's leftovers the normalizer cannot read
-                    sentences.append(_template(s))
+            for sentence in re.findall(r"[^。；！？]+", line):
+                if "?" in sentence:  # a mirror's leftovers the normalizer could not read
+                    continue
+                for clause in re.split(r"[,，]", sentence):
+                    if len(clause) >= 4:
+                        sentences.append(_template(clause))
     if not tops:
         tops = ["主要工作情况", "存在的问题", "下一步工作打算"]
     if not subs:
@@ -143,24 +175,13 @@ def jurisdiction(rng: random.Random) -> str:
     return f"{rng.choice(_PROVINCES)}省{name()}市{name()}{rng.choice(_DISTRICT)}"
 
 
-def _number(shape: str, rng: random.Random) -> str:
-    if "." in shape:
-        whole, frac = shape.split(".")
-        return f"{rng.randint(0, 10 ** len(whole) - 1)}.{rng.randint(0, 10 ** len(frac) - 1):0{len(frac)}d}"
-    if len(shape) == 1:
-        return str(rng.randint(1, 9))
-    return str(rng.randint(10 ** (len(shape) - 1), 10 ** len(shape) - 1))
-
-
-def _fill(sentence: Sentence, rng: random.Random, place: str, year: int) -> str:
+def _fill(sentence: Sentence, rng: random.Random) -> str:
+    if not sentence.numbers:
+        return sentence.parts[0]
     out = [sentence.parts[0]]
-    for slot, part in zip(sentence.slots, sentence.parts[1:], strict=True):
-        if slot == "place":
-            out.append(place)
-        elif slot == "year":
-            out.append(str(year + rng.choice((-1, 0, 0, 0, 1))))
-        else:
-            out.append(_number(slot, rng))
+    for (low, high, decimals), part in zip(sentence.numbers, sentence.parts[1:], strict=True):
+        value = str(rng.randint(low, high))
+        out.append(f"{value}.{rng.randrange(10**decimals):0{decimals}d}" if decimals else value)
         out.append(part)
     return "".join(out)
 
@@ -170,32 +191,43 @@ def report(
 ) -> str:
     """One report of ``chars`` characters (default: uniform in 7,000–15,000): an opening paragraph, then
     sections 一、 with subsections （一） with items 1. and paragraphs of corpus sentences."""
-    _, sentences, tops, subs, items = _material()
+    _, clauses, tops, subs, items = _material()
     target = chars or rng.randint(MIN_CHARS, MAX_CHARS)
     place = place or jurisdiction(rng)
     year = year or rng.choice(YEARS)
     short = place.split("省")[-1]
 
+    def sentence() -> str:
+        return ",".join([_fill(c, rng) for c in rng.choices(clauses, k=rng.randint(2, 4))]) + "。"
+
     def paragraph(n: int) -> str:
-        return "".join(_fill(rng.choice(sentences), rng, short, year) for _ in range(n))
+        return "".join(sentence() for _ in range(n))
 
     lines = [f"{year}年，{short}" + paragraph(3)]
     size = len(lines[0])
     top = 0
     while size < target:
-        lines.append(f"{_CN_NUM[top % 10]}、{_fill(_template(rng.choice(tops)), rng, short, year)}")
+        lines.append(f"{_CN_NUM[top % 10]}、{_fill(_template(rng.choice(tops)), rng)}")
         top += 1
         for sub in range(rng.randint(2, 4)):
-            lines.append(f"（{_CN_NUM[sub]}）{_fill(_template(rng.choice(subs)), rng, short, year)}")
+            lines.append(f"（{_CN_NUM[sub]}）{_fill(_template(rng.choice(subs)), rng)}")
             for item in range(rng.randint(1, 3)):
-                lines.append(f"{item + 1}.{_fill(_template(rng.choice(items)), rng, short, year)}")
+                lines.append(f"{item + 1}.{_fill(_template(rng.choice(items)), rng)}")
                 lines.append(paragraph(rng.randint(2, 6)))
             size = sum(map(len, lines)) + len(lines)
             if size >= target:
                 break
-    text = "\n".join(lines)
+    text = "\n".join(lines).replace(PLACE, short).replace(YEAR, str(year))
     return text[:target].rstrip() if len(text) > target + 200 else text
 
 
 def title(place: str, year: int) -> str:
     return f"{place}{year}年法治政府建设情况报告"
+
+
+def page(title: str, body: str) -> bytes:
+    """The HTML page a report came from, roughly: site chrome around its paragraphs."""
+    paragraphs = "".join(f"<p>{line}</p>\n" for line in body.splitlines())
+    chrome = "<div class='nav'><a href='/'>首页</a> &gt; <a href='/zwgk/'>政务公开</a></div>" * 20
+    head = f"<html><head><title>{title}</title></head><body>{chrome}<h1>{title}</h1>"
+    return (head + paragraphs + "</body></html>").encode()
