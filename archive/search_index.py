@@ -52,14 +52,19 @@ def document_id(key: int) -> int:
     return key & ID_MASK
 
 
-def _params(entry: Entry) -> dict:
+def row(entry: Entry) -> dict:
+    """The index row of a version: its key and segmented title and text (pure: bulk loads may compute
+    rows in other processes and pass them to :func:`add_rows`)."""
     key, title, body = entry
     return {"key": key, "title": segment(title), "body": segment(body)}
 
 
 def add(conn: Connection, entries: Iterable[Entry]) -> None:
     """Index versions (bulk loads pass many)."""
-    rows = [_params(e) for e in entries]
+    add_rows(conn, [row(e) for e in entries])
+
+
+def add_rows(conn: Connection, rows: list[dict]) -> None:
     if rows:
         conn.execute(_INSERT, rows)
 
@@ -69,9 +74,9 @@ def replace(conn: Connection, old: Entry | None, new: Entry | None) -> None:
     if conn.dialect.name != "sqlite" or old == new:
         return
     if old is not None:
-        conn.execute(_DELETE, _params(old))
+        conn.execute(_DELETE, row(old))
     if new is not None:
-        conn.execute(_INSERT, _params(new))
+        conn.execute(_INSERT, row(new))
 
 
 _LATEST = text(

@@ -35,6 +35,8 @@ from bench import realistic
 T0 = datetime(2025, 3, 1, tzinfo=UTC)
 BATCH = 5_000
 RAW_SAMPLE = 2_000
+POOL = 400_000  # sentences each worker draws reports from
+WORKERS = 2
 BASELINE = text(
     "SELECT d.id FROM document d JOIN version v ON v.document_id = d.id AND v.seq = d.versions "
     "WHERE v.text LIKE :p ORDER BY d.id LIMIT 20"
@@ -44,11 +46,18 @@ SHORT = ["法", "县", "复议", "督察", "彩虹", "鉴定", "萬", "湖"]
 
 
 def rare_terms(texts: list[str], rng: random.Random, n: int = 12) -> list[str]:
-    """Phrases of 5–8 characters around a figure of 3+ digits in one report: a reader looking up a fact."""
+    """A reader looking up one place or one fact: half jurisdiction names (each report's own), half
+    phrases of 5–8 characters around a figure of 3+ digits."""
     terms: list[str] = []
+    while len(terms) < n // 2:
+        opening = re.match(r"\d{4}年，(..市..[区县市])", rng.choice(texts))  # "2019年，安平市东川区…"
+        if opening:
+            terms.append(opening.group(1))
     while len(terms) < n:
         body = rng.choice(texts)
-        figures = [m.start() for m in re.finditer(r"\d{3,}", body)]
+        figures = [
+            m.start() for m in re.finditer(r"\d{3,}", body) if not re.fullmatch(r"20[12]\d", m.group())
+        ]
         at = max(0, rng.choice(figures) - rng.randint(0, 4))
         piece = body[at : at + rng.randint(5, 8)]
         if not any(c.isspace() for c in piece):
@@ -56,21 +65,35 @@ def rare_terms(texts: list[str], rng: random.Random, n: int = 12) -> list[str]:
     return terms
 
 
-def _reports(batch: tuple[int, int]) -> list[tuple[int, str, int, str, str]]:
-    """(id, kind, year, title, text) of reports ``start..stop``: seeded by ``start``, so runs repeat."""
+_POOL: list[str] = []
+
+
+def _reports(batch: tuple[int, int]) -> list[tuple[int, str, int, str, str, dict]]:
+    """(id, kind, year, title, text, index row) of reports ``start..stop``, seeded by ``start``.
+
+    Runs in a worker process: reports draw sentences from a pool made once per worker, and their index
+    rows are computed here with :func:`archive.search_index.row` (what the store runs), so the main process
+    only writes.
+    """
     start, stop = batch
+    if not _POOL:
+        _POOL.extend(realistic.sentence_pool(random.Random(0), POOL))
     rng = random.Random(start)
     out = []
     for i in range(start, stop):
         year = rng.choice(realistic.YEARS)
         place = realistic.jurisdiction(rng)
+        kind = "report" if i % 10 else "other"
+        title = realistic.title(place, year)
+        body = realistic.report(rng, place=place, year=year, pool=_POOL)
         out.append(
             (
                 i,
-                "report" if i % 10 else "other",
+                kind,
                 year,
-                realistic.title(place, year),
-                realistic.report(rng, place=place, year=year),
+                title,
+                body,
+                search_index.row((search_index.rank_key(kind, year, i), title, body)),
             )
         )
     return out
@@ -99,10 +122,10 @@ def build(url: str, n: int) -> tuple[list[str], int, int]:
         s.execute(insert(Portal), portals)
     sample, chars, raw_bytes = [], 0, []
     batches = [(start + 1, min(n, start + BATCH) + 1) for start in range(0, n, BATCH)]
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
+    with multiprocessing.get_context("spawn").Pool(WORKERS) as pool:
         for reports in pool.imap(_reports, batches):
-            docs, vers, entries = [], [], []
-            for i, kind, year, title, body in reports:
+            docs, vers, rows = [], [], []
+            for i, kind, year, title, body, index_row in reports:
                 chars += len(body)
                 if i % 500 == 1:
                     sample.append(body)
@@ -139,11 +162,11 @@ def build(url: str, n: int) -> tuple[list[str], int, int]:
                         "raw_size": 0,
                     }
                 )
-                entries.append((search_index.rank_key(kind, year, i), title, body))
+                rows.append(index_row)
             with session_scope(engine) as s:
                 s.execute(insert(Document), docs)
                 s.execute(insert(Version), vers)
-                search_index.add(s.connection(), entries)
+                search_index.add_rows(s.connection(), rows)
     with session_scope(engine) as s:
         search_index.optimize(s.connection())
     engine.dispose()
