@@ -118,7 +118,7 @@ def _indexed_pool(session: Session, base, match: str, verify: list[str], n: int,
     The index is walked in key order (rank order) in batches; each batch is checked against the filters
     and the verified terms in one query, and the walk stops as soon as ``n`` documents are found.
     """
-    batch = max(n, 200)
+    batch = n
     pool: list = []
     for lo, hi in _ranges(kind, year):
         cursor = session.execute(_WALK, {"q": match, "lo": lo, "hi": hi})
