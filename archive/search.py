@@ -1,14 +1,16 @@
 """Full-text search over the latest version of every document, Chinese-aware, same answers on both backends.
 
-SQLite: an FTS5 ``trigram`` index (``version_fts``) answers terms of ≥ 3 characters; trigram cannot match
-anything shorter (and a short LIKE on the FTS table silently returns nothing), so 1–2-character terms
-are a LIKE on the content table. PostgreSQL: ``ILIKE`` backed by pg_trgm GIN indexes. Multi-term queries
-AND their (whitespace-separated) terms.
+SQLite: the bigram FTS5 index of :mod:`archive.search_index` answers terms of every length exactly (one
+character by prefix, two by one token, more by a phrase of bigrams); terms the index answers only
+approximately (punctuation, several runs of letters and digits) are verified with ``LIKE``, and a term with no
+letter or digit at all falls back to the scan. PostgreSQL: ``ILIKE`` backed by pg_trgm GIN indexes.
+Multi-term queries AND their (whitespace-separated) terms.
 
 Ranking happens in two steps so a common term costs no more than a rare one: the database returns the
-:data:`RANK_POOL` best matches by (reports first, newest year, id) — an index walk that stops early — and
-those are ordered reports first, then by number of occurrences of the terms (title + text), then year
-(newest first), then id. Both steps are deterministic, so both backends give the same order.
+:data:`RANK_POOL` best matches by (reports first, newest year, id) — on SQLite a walk of the index in key
+order, elsewhere an index walk of documents, both stopping early — and those are ordered reports first, then
+by number of occurrences of the terms (title + text), then year (newest first), then id. Both steps are
+deterministic, so both backends give the same order.
 """
 
 from __future__ import annotations
