@@ -19,6 +19,7 @@ transaction, so it could only ever be a second store kept in step.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -26,7 +27,8 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from archive.segment import runs, segment, term_query
@@ -155,6 +157,21 @@ def build_tantivy(path: Path, texts: list[str]) -> tuple[Query, float]:
     return run, built
 
 
+@contextlib.contextmanager
+def scratch_database(server: str) -> Iterator[str]:
+    """A throw-away database on ``server`` (dropped afterwards), so the benchmark leaves nothing behind."""
+    import psycopg
+
+    name = f"fazhi_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield str(psycopg.conninfo.make_conninfo(server, dbname=name))
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def build_postgres(url: str, texts: list[str], kind: str) -> tuple[Query, float, int]:
     import psycopg
 
@@ -230,8 +247,12 @@ def main() -> None:
         f"{args.docs} realistic reports ({realistic.source()}), mean {mean_chars:.0f} chars; load: {os.getloadavg()}"
     )
     results: dict[str, dict] = {}
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         base = Path(tmp)
+        pg = None
+        if args.postgres:
+            server = args.postgres.replace("postgresql+psycopg://", "postgresql://")
+            pg = stack.enter_context(scratch_database(server))
         plain, _ = build_sqlite(base / "plain.db", texts, "plain")
         scan = like_scan(plain)
         truth = {t: scan(t) for ts in queries.values() for t in ts}
@@ -243,10 +264,9 @@ def main() -> None:
                 size = sum(p.stat().st_size for p in (base / "tantivy").iterdir())
                 shutil.rmtree(base / "tantivy")
             elif kind.startswith("pg-"):
-                if not args.postgres:
+                if pg is None:
                     continue
-                url = args.postgres.replace("postgresql+psycopg://", "postgresql://")
-                run, built, size = build_postgres(url, texts, kind)
+                run, built, size = build_postgres(pg, texts, kind)
             else:
                 conn, built = build_sqlite(base / f"{kind}.db", texts, kind)
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
