@@ -127,3 +127,36 @@ def test_migration_builds_the_index_from_existing_versions(tmp_path):
     assert ids(engine, "督") == [7]
     assert ids(engine, "旧版本") == []
     engine.dispose()
+
+
+def test_report_length_texts_give_the_oracle_answer_on_each_backend(engine):
+    """Reports of 8–12k characters: every backend returns what a plain substring scan and the ranking
+    rule give (so the backends agree with each other at realistic lengths)."""
+    rng = random.Random(7)
+    sentences = [s + "。" for s in (REPORT_2024 + REPORT_OTHER_COUNTY).replace("\n", "。").split("。") if s]
+    docs = {}
+    with session_scope(engine) as s:
+        for k in range(24):
+            lines, size = [], 0
+            while size < rng.randint(8_000, 12_000):
+                line = "".join(rng.sample(sentences, 4)) + f"办理{rng.randint(100, 999)}件。"
+                lines.append(line)
+                size += len(line) + 1
+            body, year = "\n".join(lines), rng.choice([2022, 2023, 2024, None])
+            kind = "report" if k % 4 else "other"
+            item = page(url=f"https://x.gov.cn/r{k}.html", text=body, year=year, kind=kind, title=f"报告{k}")
+            docs[record_page(s, item).document_id] = (body, year, kind)
+    probes = [
+        "法",
+        "县",
+        "复议",
+        "乡镇",
+        "法治督察",
+        "7.2%",
+        "出庭应诉率100%",
+        "办理" + str(rng.randint(100, 999)) + "件",
+    ]
+    for term in probes:
+        hits = [d for d, (body, _, _) in docs.items() if term in body]
+        hits.sort(key=lambda d: (docs[d][2] != "report", -docs[d][0].count(term), -(docs[d][1] or 0), d))
+        assert ids(engine, term) == hits[:20], term
