@@ -11,6 +11,7 @@ import random
 import sqlite3
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -19,7 +20,7 @@ from archive.db import _alembic_config, create_db_engine, session_scope, upgrade
 from archive.search import search
 from archive.segment import segment, term_query
 from archive.store import record_page
-from tests.archive.factories import REPORT_2024, REPORT_OTHER_COUNTY, page
+from tests.factories import REPORT_2024, REPORT_OTHER_COUNTY, page
 
 TEXTS = [
     REPORT_2024,
@@ -101,7 +102,8 @@ def test_migration_builds_the_index_from_existing_versions(tmp_path):
     with engine.begin() as conn:
         cfg = _alembic_config()
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002_scheduler")
+        before = ScriptDirectory.from_config(cfg).get_revision("0005_search_index").down_revision
+        command.upgrade(cfg, before)
         conn.execute(
             text(
                 "INSERT INTO portal (id, name, official, start_urls, render) VALUES ('p', 'p', 1, '[]', 'auto')"
@@ -127,3 +129,21 @@ def test_migration_builds_the_index_from_existing_versions(tmp_path):
     assert ids(engine, "督") == [7]
     assert ids(engine, "旧版本") == []
     engine.dispose()
+
+
+def test_a_reextracted_text_replaces_the_indexed_one(engine):
+    from archive.store import record_reextraction
+
+    with session_scope(engine) as s:
+        doc = record_page(s, page(text=REPORT_2024 + "\n旧抽取的尾巴")).document_id
+    with session_scope(engine) as s:
+        record_reextraction(
+            s,
+            document_id=doc,
+            text=REPORT_2024 + "\n新抽取的段落",
+            text_extracted=None,
+            title=None,
+            source_seq=1,
+        )
+    assert ids(engine, "旧抽取") == []
+    assert ids(engine, "新抽取") == [doc]
