@@ -128,11 +128,6 @@ def similarity(old: str, new: str, cutoff: float = 0.0) -> float:
     return score if score >= cutoff else 0.0
 
 
-def summarize(old: str, new: str) -> dict[str, float | int]:
-    """``{"chars_added", "chars_removed", "similarity"}`` for two texts."""
-    return diff_texts(old, new).summary()
-
-
 def _inline(segments: list[Segment], *, keep: str) -> str:
     """One side of a changed block with wdiff-style markers: ``[-removed-]`` and ``{+added+}``."""
     out = []

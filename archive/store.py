@@ -19,14 +19,15 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select
 from sqlmodel import Session
 
-from archive.captures import FetchedPage, MissingPage, UnchangedPage
+from archive.captures import FetchedPage, PageMissing, PageNotModified
+from archive.citation import citation_id
 from archive.diff import diff_texts
 from archive.fingerprint import text_hash
 from archive.groups import assign_group, leave_group
 from archive.models import Portal
-from archive.runs import finish_run, start_run
 from archive.search_index import rank_key
 from archive.search_index import replace as reindex
+from archive.significance import significance
 from archive.tables import (
     CHANGE,
     DOCUMENT,
@@ -44,19 +45,6 @@ GONE_AFTER = 2
 
 _DOCUMENT_BY_URL = select(DOCUMENT).where(DOCUMENT.c.url == bindparam("url"))
 _PORTAL_EXISTS = select(PORTAL.c.id).where(PORTAL.c.id == bindparam("id"))
-
-__all__ = [
-    "GONE_AFTER",
-    "RecordResult",
-    "ensure_portal",
-    "finish_run",
-    "record_missing",
-    "record_not_modified",
-    "record_page",
-    "start_run",
-    "text_hash",
-    "upsert_portal",
-]
 
 
 @dataclass
@@ -147,17 +135,15 @@ def upsert_portal(
     return portal
 
 
-_seen_portals: set[tuple[str, str]] = set()
-
-
 def ensure_portal(conn: Connection, *, portal_id: str, official: bool = True) -> None:
     """Make sure the portal row exists; a stub when the registry was never synced into this database.
 
-    Portal rows are never deleted, so once seen in this process a portal needs no query again: this runs
-    for every stored item.
+    Portal rows are never deleted, so once seen on a database connection a portal needs no query again on
+    it: this runs for every stored item. (The memory lives in the connection's ``info``, so it ends with the
+    connection and can never outlive the database it describes.)
     """
-    key = (str(conn.engine.url), portal_id)
-    if key in _seen_portals:
+    seen = conn.info.setdefault("fazhi_seen_portals", set())
+    if portal_id in seen:
         return
     if conn.execute(_PORTAL_EXISTS, {"id": portal_id}).first() is None:
         # not remembered yet: this transaction may still roll back
@@ -165,7 +151,7 @@ def ensure_portal(conn: Connection, *, portal_id: str, official: bool = True) ->
             insert(PORTAL), {"id": portal_id, "name": portal_id, "official": official, "start_urls": []}
         )
     else:
-        _seen_portals.add(key)
+        seen.add(portal_id)
 
 
 def _add_change(
@@ -178,6 +164,7 @@ def _add_change(
     from_version: int | None = None,
     to_version: int | None = None,
     result: RecordResult | None = None,
+    details: dict | None = None,
 ) -> None:
     conn.execute(
         insert(CHANGE),
@@ -188,6 +175,8 @@ def _add_change(
             "summary": summary,
             "from_version": from_version,
             "to_version": to_version,
+            "significance": details,
+            "score": details["score"] if details else None,
         },
     )
     if result is not None:
@@ -363,7 +352,12 @@ def _add_version(
         "similarity": None,
         "chars_added": None,
         "chars_removed": None,
+        "citation": citation_id(document["url"], text),
+        "origin": "crawl",
+        "status": item.status,
+        "headers": dict(item.headers) if item.headers else None,
     }
+    details = None
     if previous is None:
         summary, kind = f"{len(text)} chars", "new"
     else:
@@ -373,7 +367,11 @@ def _add_version(
             chars_added=diff.chars_added,
             chars_removed=diff.chars_removed,
         )
-        summary = f"+{diff.chars_added} -{diff.chars_removed} chars, similarity {diff.similarity:.4f}"
+        details = significance(previous, text, diff)
+        summary = (
+            f"+{diff.chars_added} -{diff.chars_removed} chars, similarity {diff.similarity:.4f}; "
+            f"{details['summary']}"
+        )
         kind = "changed"
     conn.execute(insert(VERSION), version)
     _add_change(
@@ -385,13 +383,14 @@ def _add_version(
         from_version=seq - 1 if previous is not None else None,
         to_version=seq,
         result=result,
+        details=details,
     )
     result.outcome = "new_version"
     result.version = seq
 
 
 def record_missing(
-    session: Session, item: MissingPage, *, gone_after: int = GONE_AFTER, now: datetime | None = None
+    session: Session, item: PageMissing, *, gone_after: int = GONE_AFTER, now: datetime | None = None
 ) -> RecordResult:
     """A known URL answered 404/410/soft-404: ``missing``, then ``gone`` after ``gone_after`` crawls in a row."""
     now = now or item.fetched_at or utcnow()
@@ -416,7 +415,7 @@ def record_missing(
 
 
 def record_not_modified(
-    session: Session, item: UnchangedPage, *, now: datetime | None = None
+    session: Session, item: PageNotModified, *, now: datetime | None = None
 ) -> RecordResult:
     """A known URL answered 304 (or was skipped as unchanged): it is alive; touch ``last_seen``."""
     now = now or item.fetched_at or utcnow()
@@ -431,3 +430,65 @@ def record_not_modified(
     document["missing_count"] = 0
     _save_document(conn, document, before)
     return result
+
+
+def record_reextraction(
+    session: Session,
+    *,
+    document_id: int,
+    text: str,
+    text_extracted: str | None,
+    title: str | None,
+    source_seq: int,
+) -> int | None:
+    """Store a re-extracted text of the document's latest capture; the seq of the new version, or None
+    when the text did not change.
+
+    The new version is flagged ``origin="reextract"``: it is the same capture read by a newer extractor,
+    not a government edit, so no change event is recorded (and no alert can follow). It becomes the
+    document's current text, so the next crawl compares new fetches with it and finds no edit either.
+    """
+    conn = session.connection()
+    document = dict(conn.execute(select(DOCUMENT).where(DOCUMENT.c.id == document_id)).mappings().one())
+    digest = text_hash(text)
+    if digest == document["text_hash"] or not text.strip():
+        return None
+    source = conn.execute(
+        select(VERSION.c.fetched_at, VERSION.c.content_type, VERSION.c.encoding, VERSION.c.status).where(
+            VERSION.c.document_id == document_id, VERSION.c.seq == source_seq
+        )
+    ).one()
+    previous_title, previous = version_entry(conn, document_id, document["versions"])
+    diff = diff_texts(previous, text)
+    seq = document["versions"] + 1
+    key = rank_key(document["kind"], document["year"], document_id)  # the search index follows it too
+    reindex(conn, (key, previous_title, previous), (key, title or document["title"], text))
+    conn.execute(
+        insert(VERSION),
+        {
+            "document_id": document_id,
+            "seq": seq,
+            "fetched_at": source.fetched_at,
+            "title": title or document["title"],
+            "text": text,
+            "text_extracted": text_extracted,
+            "text_hash": digest,
+            "raw": None,  # the bytes are those of version ``source_seq``
+            "raw_codec": RAW_CODEC,
+            "raw_size": 0,
+            "content_type": source.content_type,
+            "encoding": source.encoding,
+            "similarity": round(diff.similarity, 6),
+            "chars_added": diff.chars_added,
+            "chars_removed": diff.chars_removed,
+            "citation": citation_id(document["url"], text),
+            "origin": "reextract",
+            "status": source.status,
+            "headers": None,
+        },
+    )
+    update_document(conn, document_id, versions=seq, text_hash=digest, text_len=len(text))
+    if document["kind"] == "report":  # the fingerprints follow the current text, as after a crawl
+        document.update(versions=seq, text_hash=digest, text_len=len(text))
+        assign_group(session, document=document, text=text)
+    return seq

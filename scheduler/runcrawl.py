@@ -12,6 +12,7 @@ session, so a Ctrl-C in the terminal reaches only the scheduler, which forwards 
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -30,6 +31,20 @@ from scheduler.config import ScheduleConfig
 from scheduler.stop import STOP, StopSignal
 
 log = logging.getLogger("fazhi.scheduler.crawl")
+_PR_SET_PDEATHSIG = 1
+try:  # looked up here, not in the child between fork and exec
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):  # not Linux
+    _prctl = None
+
+
+def _die_with_parent() -> None:
+    """In the crawl child: be killed when the scheduler or worker that started it dies (even by SIGKILL),
+    so no crawl runs on unsupervised, leasing nothing, while a successor crawls the same portals."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 POLL_SECONDS = 0.2
 
@@ -132,7 +147,7 @@ def _wait(proc: subprocess.Popen[bytes], config: ScheduleConfig, stop: StopSigna
             return proc.wait(), why + ", killed"
 
 
-def run_crawl(
+def run_crawl_subprocess(
     engine: Engine,
     config: ScheduleConfig,
     portal_ids: Sequence[str],
@@ -141,7 +156,8 @@ def run_crawl(
     stop: StopSignal = STOP,
     log_path: Path | None = None,
 ) -> CrawlOutcome:
-    """Run the crawl for ``portal_ids`` under the existing run row ``run_id`` and reconcile its outcome."""
+    """Run the crawl for ``portal_ids`` as a ``scrapy crawl`` child process under the existing run row
+    ``run_id`` and reconcile its outcome (:func:`crawler.runner.run_crawl` crawls in this process instead)."""
     cmd = crawl_command(config, portal_ids, run_id)
     log.info("run %d: crawling %s", run_id, ", ".join(portal_ids))
     log.debug("run %d: %s", run_id, " ".join(cmd))
@@ -158,6 +174,7 @@ def run_crawl(
                 stderr=subprocess.STDOUT if out else None,
                 env=crawl_env(),
                 start_new_session=True,
+                preexec_fn=_die_with_parent,  # one async-signal-safe call, prepared above
             )
         except OSError as exc:
             close_run(engine, run_id, "failed")

@@ -48,7 +48,8 @@ class DocumentOut(BaseModel):
     moved_to: str | None
 
 
-class VersionOut(BaseModel):
+class VersionSummaryOut(BaseModel):
+    document: int | None = None
     seq: int
     fetched_at: str | None
     title: str | None
@@ -59,6 +60,13 @@ class VersionOut(BaseModel):
     chars_removed: int | None
     raw_size: int
     content_type: str | None
+    citation: str | None = Field(default=None, description="Citation id: resolves at /v/{citation}")
+    origin: str = Field(
+        default="crawl", description="crawl, or reextract (the same raw bytes extracted again)"
+    )
+
+
+class VersionOut(VersionSummaryOut):
     text: str | None = Field(default=None, description="Normalized text (single-version endpoint only)")
 
 
@@ -68,6 +76,17 @@ class ChangeOut(BaseModel):
     from_version: int | None
     to_version: int | None
     summary: str
+    score: float | None = Field(default=None, description="Significance rank of an edit; 0 = cosmetic")
+    significance: dict | None = Field(
+        default=None, description="What an edit changed: numbers, sentences, sections, share, cosmetic"
+    )
+
+
+class HistoryOut(BaseModel):
+    id: int
+    url: str
+    versions: list[VersionSummaryOut]
+    changes: list[ChangeOut]
 
 
 class FeedItem(ChangeOut):

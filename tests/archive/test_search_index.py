@@ -11,6 +11,7 @@ import random
 import sqlite3
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -19,7 +20,7 @@ from archive.db import _alembic_config, create_db_engine, session_scope, upgrade
 from archive.search import search
 from archive.segment import segment, term_query
 from archive.store import record_page
-from tests.archive.factories import REPORT_2024, REPORT_OTHER_COUNTY, page
+from tests.factories import REPORT_2024, REPORT_OTHER_COUNTY, page
 
 TEXTS = [
     REPORT_2024,
@@ -101,7 +102,8 @@ def test_migration_builds_the_index_from_existing_versions(tmp_path):
     with engine.begin() as conn:
         cfg = _alembic_config()
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002_scheduler")
+        before = ScriptDirectory.from_config(cfg).get_revision("0005_search_index").down_revision
+        command.upgrade(cfg, before)
         conn.execute(
             text(
                 "INSERT INTO portal (id, name, official, start_urls, render) VALUES ('p', 'p', 1, '[]', 'auto')"
@@ -160,3 +162,21 @@ def test_report_length_texts_give_the_oracle_answer_on_each_backend(engine):
         hits = [d for d, (body, _, _) in docs.items() if term in body]
         hits.sort(key=lambda d: (docs[d][2] != "report", -docs[d][0].count(term), -(docs[d][1] or 0), d))
         assert ids(engine, term) == hits[:20], term
+
+
+def test_a_reextracted_text_replaces_the_indexed_one(engine):
+    from archive.store import record_reextraction
+
+    with session_scope(engine) as s:
+        doc = record_page(s, page(text=REPORT_2024 + "\n旧抽取的尾巴")).document_id
+    with session_scope(engine) as s:
+        record_reextraction(
+            s,
+            document_id=doc,
+            text=REPORT_2024 + "\n新抽取的段落",
+            text_extracted=None,
+            title=None,
+            source_seq=1,
+        )
+    assert ids(engine, "旧抽取") == []
+    assert ids(engine, "新抽取") == [doc]

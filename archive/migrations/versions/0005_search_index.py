@@ -5,7 +5,7 @@ reports made rare terms slower than a scan: issue 15) with :mod:`archive.search_
 rebuilt here from the existing versions. PostgreSQL keeps its pg_trgm indexes: nothing to do there.
 
 Revision ID: 0005_search_index
-Revises: 0002_scheduler
+Revises: 0006_alerts
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from archive import search_index
 
 revision = "0005_search_index"
-down_revision = "0002_scheduler"
+down_revision = "0006_alerts"
 branch_labels = None
 depends_on = None
 
