@@ -102,7 +102,7 @@ def test_migration_builds_the_index_from_existing_versions(tmp_path):
     with engine.begin() as conn:
         cfg = _alembic_config()
         cfg.attributes["connection"] = conn
-        before = ScriptDirectory.from_config(cfg).get_revision("0005_search_index").down_revision
+        before = ScriptDirectory.from_config(cfg).get_revision("0014_search_index").down_revision
         command.upgrade(cfg, before)
         conn.execute(
             text(

@@ -4,8 +4,8 @@ Replaces the trigram ``version_fts`` (which indexed every version, and whose pos
 reports made rare terms slower than a scan: issue 15) with :mod:`archive.search_index`'s ``search_index``,
 rebuilt here from the existing versions. PostgreSQL keeps its pg_trgm indexes: nothing to do there.
 
-Revision ID: 0005_search_index
-Revises: 0006_alerts
+Revision ID: 0014_search_index
+Revises: 0013_text_method
 Create Date: 2026-12-01
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 from archive import search_index
 
-revision = "0005_search_index"
-down_revision = "0006_alerts"
+revision = "0014_search_index"
+down_revision = "0013_text_method"
 branch_labels = None
 depends_on = None
 
