@@ -8,7 +8,7 @@ import yaml
 
 from .content import corpus_dir
 from .portals import Article, Portal, day_date
-from .site import article_lines, from_corpus
+from .site import article_lines, article_truth, from_corpus
 
 if TYPE_CHECKING:
     from .sim import GovSim
@@ -65,6 +65,7 @@ def _entry(url: str, p: Portal, a: Article | None, **kw) -> dict:
         "text": None,
         "report_group": None,
         "change": None,
+        "truth": None,
     }
     if a is not None:
         e.update(
@@ -127,6 +128,8 @@ def build(sim: GovSim, day: int) -> dict:
             current = base + view.url_of[a.aid]
             text = "\n".join(article_lines(sim.seed, a, day))
             extra = {"moved_from": original} if a.moved(day) else {}
+            if a.kind == "report":
+                extra["truth"] = article_truth(sim.seed, a)
             pages.append(_entry(current, p, a, text=text, change=change, source=source, **extra))
             urls = [current]
             if a.moved(day):
@@ -155,6 +158,7 @@ def build(sim: GovSim, day: int) -> dict:
                         change=change,
                         source=source,
                         report_group=a.group,
+                        truth=extra.get("truth"),
                     )
                 )
                 urls.append(att)
