@@ -21,10 +21,10 @@ def upgrade() -> None:
         "reading",
         sa.Column("version_id", sa.Integer(), nullable=False),
         sa.Column("analyzer", sa.Integer(), nullable=False),
-        sa.Column("parts", sa.JSON(), nullable=True),
-        sa.Column("evidence", sa.JSON(), nullable=True),
-        sa.Column("sections", sa.JSON(), nullable=True),
-        sa.Column("figures", sa.JSON(), nullable=True),
+        sa.Column("parts", sa.JSON(), nullable=False),
+        sa.Column("evidence", sa.JSON(), nullable=False),
+        sa.Column("sections", sa.JSON(), nullable=False),
+        sa.Column("figures", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["version_id"], ["version.id"], name="fk_reading_version_id_version", ondelete="CASCADE"
         ),
