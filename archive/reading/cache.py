@@ -35,11 +35,13 @@ def _html(version: Version) -> str | None:
         return None
 
 
-def readings(session: Session, version_ids: Iterable[int], years: dict[int, int | None]) -> dict[int, dict]:
+def readings(
+    session: Session, version_ids: Iterable[int], years: dict[int, int | None], *, store: bool = True
+) -> dict[int, dict]:
     """version id → reading (dict with ``parts``, ``evidence``, ``sections``, ``figures``).
 
     ``years`` gives the year each version's report covers (it lets "2020年工作计划" count as part 4 of a 2019
-    report).
+    report). ``store=False`` (the read-only web UI) computes what is missing without writing it.
     """
     ids = list(dict.fromkeys(version_ids))
     out: dict[int, dict] = {}
@@ -57,7 +59,7 @@ def readings(session: Session, version_ids: Iterable[int], years: dict[int, int 
             reading["version_id"] = version.id
             out[version.id] = reading
             fresh.append(reading)
-    if fresh:
+    if fresh and store:
         _store(session, fresh)
     return out
 

@@ -40,6 +40,7 @@ def report_readings(
     portal: str | None = None,
     official: bool | None = None,
     document_ids: list[int] | None = None,
+    store: bool = True,
 ) -> Iterator[ReportReading]:
     """Reports (latest version each) with their readings, by portal, year and id; computed readings are cached."""
     stmt = (
@@ -61,7 +62,7 @@ def report_readings(
     rows = session.execute(stmt.order_by(Portal.id, Document.year, Document.id)).all()
     for i in range(0, len(rows), _BATCH):
         batch = rows[i : i + _BATCH]
-        found = readings(session, [v for _, _, v in batch], {v: d.year for d, _, v in batch})
+        found = readings(session, [v for _, _, v in batch], {v: d.year for d, _, v in batch}, store=store)
         for document, p, version_id in batch:
             yield ReportReading(document, p, version_id, found[version_id])
 

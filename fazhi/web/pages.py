@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from archive.coverage import coverage as coverage_matrix
 from archive.models import CHANGE_KINDS, DOCUMENT_STATUSES
 from archive.search import search as search_archive
-from fazhi.web import views
+from archive.reading.figures import VOCABULARY
+from fazhi.web import reading, views
 from fazhi.web.deps import SessionDep, TemplatesDep
 from fazhi.web.params import BadValue, opt_datetime, opt_int, opt_str
 
@@ -164,6 +165,7 @@ def coverage_page(
     except BadValue as exc:
         error = str(exc)
     matrix = coverage_matrix(session, years=years or None, include_mirrors=bool(opt_str(mirrors)))
+    doc_ids = [d.id for r in matrix.rows for c in r.cells.values() for d in c.documents]
     return _render(
         templates,
         request,
@@ -173,5 +175,20 @@ def coverage_page(
             "totals": matrix.totals(),
             "error": error,
             "mirrors": bool(opt_str(mirrors)),
+            "compliance": reading.compliance_labels(session, doc_ids),
         },
     )
+
+
+@router.get("/figures", name="figures")
+def figures_page(
+    request: Request,
+    session: SessionDep,
+    templates: TemplatesDep,
+    name: str = reading.DEFAULT_FIGURE,
+    portal: Annotated[list[str] | None, Query()] = None,
+) -> Response:
+    """A figure over the years for chosen jurisdictions (server-rendered SVG line chart) and its sources."""
+    if name not in VOCABULARY:
+        raise views.NotFound(f"There is no figure named {name!r}; see the list on this page.")
+    return _render(templates, request, "figures.html", reading.figure_chart(session, name, portal or []))

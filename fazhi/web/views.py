@@ -16,6 +16,7 @@ from archive.diff import diff_texts
 from archive.groups import members_canonical_first
 from archive.models import Change, Document, Portal, ReportGroup, Version
 from archive.queries import change_feed, changes_of, version_of, versions_of
+from fazhi.web.reading import document_reading
 
 
 class NotFound(LookupError):
@@ -156,6 +157,7 @@ def document_page(session: Session, document_id: int, seq: int | None = None) ->
         "versions": [version_record(v) for v in versions],
         "changes": [change_record(c) for c in changes_of(session, document.id)],
         "group": group_record(session, document.report_group_id),
+        "reading": document_reading(document, shown.id if shown else None, session),
     }
 
 
