@@ -184,6 +184,7 @@ def mirror_lines(lines: list[str], key: str) -> list[str]:
 
 # --- generated reports -------------------------------------------------------------------------------
 
+
 class _Numbers(dict):
     """A fresh plausible number for every ``{n1}``…``{p3}`` placeholder (used with ``str.format_map``)."""
 

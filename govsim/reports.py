@@ -59,9 +59,7 @@ class _Writer:
     pending: list[dict] = field(default_factory=list)
 
     def fig(self, name: str, value: float, unit: str, yoy: float | None = None, yoy_unit: str | None = None):
-        self.pending.append(
-            {"name": name, "value": value, "unit": unit, "yoy": yoy, "yoy_unit": yoy_unit}
-        )
+        self.pending.append({"name": name, "value": value, "unit": unit, "yoy": yoy, "yoy_unit": yoy_unit})
 
     def sentence(self, text: str) -> str:
         """Attach the figures noted since the last call to this sentence (canonical, NFKC form)."""
@@ -143,7 +141,9 @@ def _litigation(w: _Writer) -> str:
             f"{w.place}行政机关共办理行政应诉案件{cases}件,行政诉讼败诉率{_fmt(lose)}%,同比下降{_fmt(pp)}个百分点。"
         )
     w.fig("行政诉讼案件数", cases, "件")
-    return w.sentence(f"支持人民法院依法受理和审理行政案件,全年新收一审行政诉讼案件{cases}件,均依法应诉答辩。")
+    return w.sentence(
+        f"支持人民法院依法受理和审理行政案件,全年新收一审行政诉讼案件{cases}件,均依法应诉答辩。"
+    )
 
 
 def _appearance(w: _Writer) -> str:
@@ -170,10 +170,18 @@ def _normative(w: _Writer) -> list[str]:
     style = r.randrange(3)
     if style == 0:
         w.fig("规范性文件审查数", reviewed, "件")
-        out.append(w.sentence(f"严格规范性文件合法性审核,全年审查规范性文件{reviewed}件,提出修改意见{r.randint(20, 300)}条。"))
+        out.append(
+            w.sentence(
+                f"严格规范性文件合法性审核,全年审查规范性文件{reviewed}件,提出修改意见{r.randint(20, 300)}条。"
+            )
+        )
     elif style == 1:
         w.fig("规范性文件审查数", reviewed, "件")
-        out.append(w.sentence(f"司法行政部门对{reviewed}件行政规范性文件进行了合法性审核,未经审核的一律不得提交审议。"))
+        out.append(
+            w.sentence(
+                f"司法行政部门对{reviewed}件行政规范性文件进行了合法性审核,未经审核的一律不得提交审议。"
+            )
+        )
     else:
         w.fig("规范性文件审查数", reviewed, "件")
         out.append(w.sentence(f"全年合法性审核规范性文件{cn_number(reviewed)}件,做到应审必审。"))
@@ -181,7 +189,9 @@ def _normative(w: _Writer) -> list[str]:
     if r.random() < 0.8:
         w.fig("规范性文件备案数", filed, "件")
         out.append(
-            w.sentence(f"按规定向上级政府和同级人大常委会报送备案规范性文件{filed}件,报备率、及时率、规范率均达100%。")
+            w.sentence(
+                f"按规定向上级政府和同级人大常委会报送备案规范性文件{filed}件,报备率、及时率、规范率均达100%。"
+            )
         )
     if r.random() < 0.6:
         made = r.randint(3, 70)
@@ -190,7 +200,11 @@ def _normative(w: _Writer) -> list[str]:
     if r.random() < 0.5:
         cleaned, dropped = r.randint(50, 400), r.randint(2, 30)
         w.fig("规范性文件清理数", cleaned, "件")
-        out.append(w.sentence(f"开展规范性文件专项清理,共清理规范性文件{cleaned}件,废止{dropped}件,修改{r.randint(1, 20)}件。"))
+        out.append(
+            w.sentence(
+                f"开展规范性文件专项清理,共清理规范性文件{cleaned}件,废止{dropped}件,修改{r.randint(1, 20)}件。"
+            )
+        )
     return out
 
 
@@ -201,7 +215,11 @@ def _decisions(w: _Writer) -> list[str]:
     style = r.randrange(3)
     w.fig("重大行政决策数", n, "项")
     if style == 0:
-        out.append(w.sentence(f"全年作出重大行政决策{n}项,均履行公众参与、专家论证、风险评估、合法性审查和集体讨论决定程序。"))
+        out.append(
+            w.sentence(
+                f"全年作出重大行政决策{n}项,均履行公众参与、专家论证、风险评估、合法性审查和集体讨论决定程序。"
+            )
+        )
     elif style == 1:
         out.append(w.sentence(f"{w.year}年度重大行政决策事项目录共{cn_number(n)}项,已全部向社会公布。"))
     else:
@@ -209,7 +227,9 @@ def _decisions(w: _Writer) -> list[str]:
     if r.random() < 0.7:
         m = r.randint(60, 900)
         w.fig("合法性审查数", m, "件")
-        out.append(w.sentence(f"政府法律顾问全年参与审查重大决策、行政合同和重要文件{m}件,有效防范法律风险。"))
+        out.append(
+            w.sentence(f"政府法律顾问全年参与审查重大决策、行政合同和重要文件{m}件,有效防范法律风险。")
+        )
     return out
 
 
@@ -220,7 +240,9 @@ def _counsel(w: _Writer) -> str:
         w.fig("法律顾问人数", n, "人")
         return w.sentence(f"{w.place}{units}个单位聘请法律顾问{n}名,实现党政机关法律顾问全覆盖。")
     w.fig("法律顾问人数", n, "人")
-    return w.sentence(f"选聘律师和法学专家担任政府法律顾问,共聘请法律顾问{n}人,其中公职律师{r.randint(5, 60)}人。")
+    return w.sentence(
+        f"选聘律师和法学专家担任政府法律顾问,共聘请法律顾问{n}人,其中公职律师{r.randint(5, 60)}人。"
+    )
 
 
 def _enforcement(w: _Writer) -> list[str]:
@@ -230,14 +252,20 @@ def _enforcement(w: _Writer) -> list[str]:
     style = r.randrange(3)
     if style == 0:
         w.fig("行政执法案件数", n, "件")
-        out.append(w.sentence(f"全年{w.place}各级行政执法部门共办理行政处罚案件{n}件,罚没款{r.randint(100, 9000)}万元。"))
+        out.append(
+            w.sentence(
+                f"全年{w.place}各级行政执法部门共办理行政处罚案件{n}件,罚没款{r.randint(100, 9000)}万元。"
+            )
+        )
     elif style == 1:
         g = _pct(r, 2, 30)
         w.fig("行政执法案件数", n, "件", -g, "%")
         out.append(w.sentence(f"全年作出行政处罚决定{n}宗,同比减少{_fmt(g)}%,执法扰企现象明显减少。"))
     else:
         w.fig("行政执法案件数", n, "件")
-        out.append(w.sentence(f"在食品药品、安全生产、生态环境等重点领域加大执法力度,查处行政执法案件{n}件。"))
+        out.append(
+            w.sentence(f"在食品药品、安全生产、生态环境等重点领域加大执法力度,查处行政执法案件{n}件。")
+        )
     if r.random() < 0.6:
         staff = r.randint(300, 12000)
         w.fig("行政执法人员数", staff, "人")
@@ -257,7 +285,9 @@ def _legal_aid(w: _Writer) -> str:
     r = w.rng
     n = r.randint(100, 6000)
     w.fig("法律援助案件数", n, "件")
-    return w.sentence(f"扩大法律援助覆盖面,全年办理法律援助案件{n}件,挽回经济损失{r.randint(100, 9000)}万元。")
+    return w.sentence(
+        f"扩大法律援助覆盖面,全年办理法律援助案件{n}件,挽回经济损失{r.randint(100, 9000)}万元。"
+    )
 
 
 def _disclosure(w: _Writer) -> str:
@@ -421,19 +451,37 @@ _ITEM_HEADS = {
 }
 
 _SHORTCOMINGS = [
-    ("部分领导干部运用法治思维和法治方式的能力有待提高", "个别单位对法治政府建设重要性认识不足,存在重业务、轻法治的现象,推进工作的主动性和创造性有待增强。"),
-    ("行政执法规范化水平仍需提升", "执法不严格、不规范的问题在一些领域仍然存在,个别执法人员法治意识和业务能力有待提高,执法程序不够严谨。"),
-    ("基层法治力量相对薄弱", "镇街法治机构人员配备不足,法律专业人员占比偏低,法治队伍建设与工作任务要求还有差距。"),
+    (
+        "部分领导干部运用法治思维和法治方式的能力有待提高",
+        "个别单位对法治政府建设重要性认识不足,存在重业务、轻法治的现象,推进工作的主动性和创造性有待增强。",
+    ),
+    (
+        "行政执法规范化水平仍需提升",
+        "执法不严格、不规范的问题在一些领域仍然存在,个别执法人员法治意识和业务能力有待提高,执法程序不够严谨。",
+    ),
+    (
+        "基层法治力量相对薄弱",
+        "镇街法治机构人员配备不足,法律专业人员占比偏低,法治队伍建设与工作任务要求还有差距。",
+    ),
     ("重大行政决策程序落实还不够到位", "个别部门公众参与、专家论证环节流于形式,决策后评估工作开展较少。"),
     ("法治宣传教育的针对性和实效性有待增强", "普法形式较为单一,面向企业和新业态从业人员的精准普法还不够。"),
 ]
 
 _PLANS = [
-    ("深入学习贯彻习近平法治思想", "把习近平法治思想贯彻落实到法治政府建设全过程和各方面,健全领导干部学法用法机制。"),
-    ("持续优化法治化营商环境", "深化“放管服”改革,全面落实市场准入负面清单制度,依法平等保护各类市场主体产权和合法权益。"),
+    (
+        "深入学习贯彻习近平法治思想",
+        "把习近平法治思想贯彻落实到法治政府建设全过程和各方面,健全领导干部学法用法机制。",
+    ),
+    (
+        "持续优化法治化营商环境",
+        "深化“放管服”改革,全面落实市场准入负面清单制度,依法平等保护各类市场主体产权和合法权益。",
+    ),
     ("提高依法科学民主决策水平", "严格落实重大行政决策程序,加强合法性审查,充分发挥法律顾问和公职律师作用。"),
     ("全面提升行政执法质量", "加强行政执法协调监督工作体系建设,推进执法规范化、标准化,强化执法人员培训。"),
-    ("加强行政复议和应诉工作", "推进行政复议体制改革,发挥行政复议化解行政争议主渠道作用,做好行政机关负责人出庭应诉工作。"),
+    (
+        "加强行政复议和应诉工作",
+        "推进行政复议体制改革,发挥行政复议化解行政争议主渠道作用,做好行政机关负责人出庭应诉工作。",
+    ),
     ("加强法治宣传教育", "推动“八五”普法规划落实,完善普法责任清单制度,推动全社会尊法学法守法用法。"),
 ]
 
@@ -516,12 +564,30 @@ def _choose_parts(rng: random.Random, old_style: bool) -> list[int]:
 
 def _headings(rng: random.Random, year: int, word: str) -> dict[int, str]:
     return {
-        1: rng.choice([f"{year}年{word}主要举措和成效", f"{year}年度工作情况", "主要工作举措及成效", f"{word}工作开展情况"]),
+        1: rng.choice(
+            [
+                f"{year}年{word}主要举措和成效",
+                f"{year}年度工作情况",
+                "主要工作举措及成效",
+                f"{word}工作开展情况",
+            ]
+        ),
         2: rng.choice(["存在的不足和原因", "存在的问题及原因分析", "存在的主要问题", "工作中存在的不足"]),
         3: rng.choice(
-            ["党政主要负责人履行推进法治建设第一责任人职责情况", "履行推进法治建设第一责任人职责情况", "主要负责人履行法治建设第一责任人职责情况"]
+            [
+                "党政主要负责人履行推进法治建设第一责任人职责情况",
+                "履行推进法治建设第一责任人职责情况",
+                "主要负责人履行法治建设第一责任人职责情况",
+            ]
         ),
-        4: rng.choice([f"{year + 1}年工作安排", "下一步工作打算", f"{year + 1}年推进{word}的主要安排", f"{year + 1}年工作计划"]),
+        4: rng.choice(
+            [
+                f"{year + 1}年工作安排",
+                "下一步工作打算",
+                f"{year + 1}年推进{word}的主要安排",
+                f"{year + 1}年工作计划",
+            ]
+        ),
         5: rng.choice(["其他需要报告的事项", "其他需要说明的情况", "其他有关情况"]),
     }
 

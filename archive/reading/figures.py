@@ -30,7 +30,10 @@ from archive.reading.text import sentences
 VOCABULARY: dict[str, tuple[str, str]] = {
     "行政复议案件数": ("件", "行政复议申请/案件 received, accepted or handled in the year"),
     "行政复议审结数": ("件", "行政复议案件 decided (审结/办结)"),
-    "行政复议纠错率": ("%", "share of 行政复议 decisions that corrected the agency (纠错率, 综合/直接纠错率)"),
+    "行政复议纠错率": (
+        "%",
+        "share of 行政复议 decisions that corrected the agency (纠错率, 综合/直接纠错率)",
+    ),
     "行政诉讼案件数": ("件", "行政诉讼/行政应诉 cases in which the government was defendant"),
     "行政诉讼败诉率": ("%", "share of 行政诉讼 cases the government lost"),
     "负责人出庭应诉率": ("%", "行政机关负责人出庭应诉率"),
@@ -100,7 +103,9 @@ RULES: tuple[Rule, ...] = (
     Rule("行政诉讼败诉率", ("pct",), r"败诉率", topic="诉讼", carry=True),
     Rule("调解成功率", ("pct",), r"调解成功率|调处成功率"),
     Rule("行政复议审结数", ("count",), r"(审结|办结|结案)", topic="复议", carry=True, exclude=r"率"),
-    Rule("行政复议案件数", ("count",), r"行政复议(申请|案件)|复议机关收案", exclude=r"审结|办结|纠错|决定书|率"),
+    Rule(
+        "行政复议案件数", ("count",), r"行政复议(申请|案件)|复议机关收案", exclude=r"审结|办结|纠错|决定书|率"
+    ),
     Rule("行政诉讼案件数", ("count",), r"行政诉讼案件|行政应诉.{0,8}案件|行政案件", exclude=r"出庭|败诉|率"),
     Rule("规范性文件备案数", ("count",), r"规范性文件.{0,20}备案|备案.{0,20}规范性文件"),
     Rule("规范性文件清理数", ("count",), r"清理.{0,6}规范性文件|规范性文件.{0,6}清理"),
@@ -119,7 +124,12 @@ RULES: tuple[Rule, ...] = (
         exclude=r"评查|案卷|审核|审查|信息|移送|裁量",
     ),
     Rule("行政执法人员数", ("person",), r"持证.{0,12}(执法人员|人数)|执法人员.{0,4}持证|持证人数"),
-    Rule("法律顾问人数", ("person",), r"(聘请|聘任|选聘|续聘|聘用).{0,60}法律顾问|法律顾问.{0,6}(共|有)", exclude=r"专家库"),
+    Rule(
+        "法律顾问人数",
+        ("person",),
+        r"(聘请|聘任|选聘|续聘|聘用).{0,60}法律顾问|法律顾问.{0,6}(共|有)",
+        exclude=r"专家库",
+    ),
     Rule("法律援助案件数", ("count",), r"法律援助案件"),
     Rule("矛盾纠纷调解数", ("count",), r"调解.{0,8}纠纷|纠纷.{0,4}调解", exclude=r"率|成功"),
     Rule("主动公开政府信息数", ("entry",), r"主动公开"),
@@ -151,7 +161,7 @@ class Figure:
 
 
 def parse_number(num: str, mul: str | None = None) -> float:
-    """"156" → 156, "12.3" → 12.3, "一百二十六" → 126 (cn2an), with 万/亿 applied."""
+    """ "156" → 156, "12.3" → 12.3, "一百二十六" → 126 (cn2an), with 万/亿 applied."""
     if re.fullmatch(r"\d+(?:\.\d+)?", num):
         value = float(num)
     else:

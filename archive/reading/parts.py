@@ -65,12 +65,14 @@ def _heading_rule(part: int, title: str, year: int | None, level: int = 1) -> bo
     if part == 4 and year is not None and named and int(named.group(1)) != year + 1:
         return False  # "2019年工作计划" in a 2019 report is not next year's plan
     if _HEADING_RULES[part].search(title):
-        # "存在的问题" is not part 1 though it says 情况 nowhere; plans are not measures
-        if part == 1 and (_HEADING_RULES[4].search(title) or _HEADING_RULES[2].search(title)):
-            return False
-        return True
+        # plans and problems are not measures, whatever else the heading says
+        return not (part == 1 and (_HEADING_RULES[4].search(title) or _HEADING_RULES[2].search(title)))
     # "2020年工作计划" / "2020年推进法治政府建设的主要安排"
-    return part == 4 and year is not None and re.search(rf"{year + 1}年.{{0,16}}(计划|安排|打算|重点|思路)", title)
+    return bool(
+        part == 4
+        and year is not None
+        and re.search(rf"{year + 1}年.{{0,16}}(计划|安排|打算|重点|思路)", title)
+    )
 
 
 def _sentence_rule(part: int, sentence: str, year: int | None) -> bool:
@@ -103,7 +105,7 @@ def required_parts(text: str, year: int | None = None) -> dict[int, Evidence]:
 
 
 def compliance_label(parts: list[int] | set[int]) -> str:
-    """"complete", or "missing part 3" / "missing parts 3, 5"."""
+    """ "complete", or "missing part 3" / "missing parts 3, 5"."""
     missing = [p for p in PART_NAMES if p not in set(parts)]
     if not missing:
         return "complete"

@@ -16,7 +16,19 @@ from archive.reading.cache import readings
 from archive.reading.parts import compliance_label
 
 COMPLIANCE_KEYS = ("document", "url", "portal", "year", "parts", "evidence")
-FIGURE_KEYS = ("document", "url", "portal", "region", "year", "name", "value", "unit", "sentence", "start", "end")
+FIGURE_KEYS = (
+    "document",
+    "url",
+    "portal",
+    "region",
+    "year",
+    "name",
+    "value",
+    "unit",
+    "sentence",
+    "start",
+    "end",
+)
 _BATCH = 500
 
 

@@ -36,7 +36,10 @@ def _write(records: Iterable[dict], fmt: str, keys: tuple[str, ...]) -> None:
             writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
             writer.writeheader()
         writer.writerow(
-            {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in record.items()}
+            {
+                k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+                for k, v in record.items()
+            }
         )
     if writer is None:
         csv.writer(sys.stdout, lineterminator="\n").writerow(keys)
@@ -49,7 +52,9 @@ def _check(fmt: str) -> None:
 
 @app.command()
 def figures(
-    region: Annotated[str | None, typer.Option(help="Portal region, by prefix (广东省 finds 广东省江门市).")] = None,
+    region: Annotated[
+        str | None, typer.Option(help="Portal region, by prefix (广东省 finds 广东省江门市).")
+    ] = None,
     year: Annotated[int | None, typer.Option(help="Year the report covers.")] = None,
     portal: Annotated[str | None, typer.Option(help="Portal id.")] = None,
     fmt: FormatOption = "jsonl",

@@ -88,7 +88,9 @@ def line_chart(series: dict[str, dict[int, float]], unit: str, title: str) -> Ma
         if len(coords) > 1:
             path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy, _, _ in coords)
             parts.append(
-                Markup(f'<polyline class="series" points="{path}" fill="none" stroke="{color}" stroke-width="3"/>')
+                Markup(
+                    f'<polyline class="series" points="{path}" fill="none" stroke="{color}" stroke-width="3"/>'
+                )
             )
         for cx, cy, year, value in coords:
             parts.append(

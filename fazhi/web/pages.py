@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from archive.coverage import coverage as coverage_matrix
 from archive.models import CHANGE_KINDS, DOCUMENT_STATUSES
-from archive.search import search as search_archive
 from archive.reading.figures import VOCABULARY
+from archive.search import search as search_archive
 from fazhi.web import reading, views
 from fazhi.web.deps import SessionDep, TemplatesDep
 from fazhi.web.params import BadValue, opt_datetime, opt_int, opt_str

@@ -49,7 +49,10 @@ def official_portals(session: Session) -> list[dict]:
     """Official portals that have at least one report: the jurisdictions a chart can compare."""
     rows = session.execute(
         select(Portal.id, Portal.name, Portal.region)
-        .where(Portal.official.is_(True), Portal.id.in_(select(Document.portal_id).where(Document.kind == "report")))
+        .where(
+            Portal.official.is_(True),
+            Portal.id.in_(select(Document.portal_id).where(Document.kind == "report")),
+        )
         .order_by(Portal.adcode, Portal.id)
     )
     return [{"id": pid, "name": name, "region": region} for pid, name, region in rows]

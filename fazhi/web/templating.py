@@ -17,6 +17,7 @@ from fazhi.web.i18n import STATE_LABELS, template_context
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
+
 def highlight(snippet: str, spans: list[tuple[int, int]] | list[list[int]]) -> Markup:
     """``snippet`` with each [start, end) span wrapped in ``<mark>``; every piece of text is escaped."""
     out: list[Markup] = []

@@ -33,22 +33,45 @@ def test_compliance_covers_every_report_withdrawn_ones_too(sqlite_archive):
     result = CliRunner().invoke(app, ["compliance", "--db", sqlite_archive])
     assert result.exit_code == 0, result.output
     records = {r["url"]: r for r in _jsonl(result.output)}
-    assert list(next(iter(records.values())))[:6] == ["document", "url", "portal", "year", "parts", "evidence"]
+    assert list(next(iter(records.values())))[:6] == [
+        "document",
+        "url",
+        "portal",
+        "year",
+        "parts",
+        "evidence",
+    ]
     jingan = records[JINGAN_URL]
     assert jingan["parts"] == [1, 2, 4] and jingan["label"] == "missing parts 3, 5"
     assert jingan["evidence"] == {"1": "一、主要举措和成效", "2": "二、存在的不足", "4": "三、下一步工作安排"}
     putuo = records[PUTUO_URL]  # taken down, still listed
     assert putuo["status"] == "missing" and putuo["parts"] == [1, 2]
     assert all(r["portal"] != "notice" for r in records.values())
-    only_2023 = _jsonl(CliRunner().invoke(app, ["compliance", "--db", sqlite_archive, "--year", "2023"]).output)
+    only_2023 = _jsonl(
+        CliRunner().invoke(app, ["compliance", "--db", sqlite_archive, "--year", "2023"]).output
+    )
     assert only_2023 and {r["year"] for r in only_2023} == {2023}
 
 
 def test_figures_jsonl_and_csv_with_filters(sqlite_archive):
-    result = CliRunner().invoke(app, ["figures", "--db", sqlite_archive, "--portal", "jingan", "--year", "2024"])
+    result = CliRunner().invoke(
+        app, ["figures", "--db", sqlite_archive, "--portal", "jingan", "--year", "2024"]
+    )
     assert result.exit_code == 0, result.output
     records = _jsonl(result.output)
-    keys = ["document", "url", "portal", "region", "year", "name", "value", "unit", "sentence", "start", "end"]
+    keys = [
+        "document",
+        "url",
+        "portal",
+        "region",
+        "year",
+        "name",
+        "value",
+        "unit",
+        "sentence",
+        "start",
+        "end",
+    ]
     assert all(list(r)[:11] == keys for r in records)
     got = {(r["name"], r["value"], r["unit"]) for r in records if r["url"] == JINGAN_URL}
     assert got == {
@@ -58,7 +81,9 @@ def test_figures_jsonl_and_csv_with_filters(sqlite_archive):
         ("主动公开政府信息数", 12000, "条"),
         ("政府信息公开申请数", 286, "件"),
     }
-    csv_out = CliRunner().invoke(app, ["figures", "--db", sqlite_archive, "--region", "上海市静安", "--format", "csv"])
+    csv_out = CliRunner().invoke(
+        app, ["figures", "--db", sqlite_archive, "--region", "上海市静安", "--format", "csv"]
+    )
     rows = list(csv.DictReader(io.StringIO(csv_out.output)))
     assert rows and list(rows[0])[:11] == keys and {r["region"] for r in rows} == {"上海市静安区"}
     assert {r["name"] for r in rows} >= {"行政复议纠错率"}

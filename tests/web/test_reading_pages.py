@@ -20,7 +20,9 @@ def test_every_template_string_has_a_chinese_entry():
 
 def test_chinese_by_default_english_by_param_cookie_or_header(zh_client):
     home = zh_client.get("/")
-    assert '<html lang="zh-CN">' in home.text and "最新变更" in home.text and "Latest changes" not in home.text
+    assert (
+        '<html lang="zh-CN">' in home.text and "最新变更" in home.text and "Latest changes" not in home.text
+    )
     en = zh_client.get("/", params={"lang": "en"})
     assert '<html lang="en">' in en.text and "Latest changes" in en.text
     assert "lang=en" in en.headers["set-cookie"]
