@@ -58,6 +58,9 @@ class _Writer:
     truth: Truth = field(default_factory=Truth)
     pending: list[dict] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.nums = _Nums(self.rng, self.year)
+
     def fig(self, name: str, value: float, unit: str, yoy: float | None = None, yoy_unit: str | None = None):
         self.pending.append({"name": name, "value": value, "unit": unit, "yoy": yoy, "yoy_unit": yoy_unit})
 
@@ -487,19 +490,25 @@ _PLANS = [
 
 
 class _Nums(dict):
-    def __init__(self, rng: random.Random):
-        super().__init__()
+    """A fresh plausible number for every ``{n1}``…``{p}`` placeholder (used with ``str.format_map``)."""
+
+    def __init__(self, rng: random.Random, year: int = 0):
+        super().__init__(year=str(year))
         self.rng = rng
 
     def __missing__(self, key: str) -> str:
         r = self.rng
-        return {
-            "n1": lambda: str(r.randint(2, 28)),
-            "n2": lambda: str(r.randint(20, 160)),
-            "n3": lambda: str(r.randint(100, 900)),
-            "n4": lambda: str(r.randint(1000, 98000)),
-            "p": lambda: f"{r.randint(85, 99)}.{r.randint(1, 9)}",
-        }[key]()
+        if key == "n1":
+            return str(r.randint(2, 28))
+        if key == "n2":
+            return str(r.randint(20, 160))
+        if key == "n3":
+            return str(r.randint(100, 900))
+        if key == "n4":
+            return str(r.randint(1000, 98000))
+        if key == "p":
+            return f"{r.randint(85, 99)}.{r.randint(1, 9)}"
+        raise KeyError(key)
 
 
 _OPENERS = [
@@ -531,8 +540,7 @@ _RESULTS = [
 def _filler(w: _Writer, pool: str, k: int, decks: dict[str, list[str]]) -> list[str]:
     """``k`` sentences: an opener, one or two actions of the topic, a result. Actions come from a shuffled
     deck per topic, so a report repeats one only after using them all."""
-    r, nums = w.rng, _Nums(w.rng)
-    nums["year"] = str(w.year)
+    r, nums = w.rng, w.nums
     deck = decks.setdefault(pool, [])
     out = []
     for _ in range(k):
@@ -643,8 +651,11 @@ def _measures(w: _Writer, old_style: bool, extra: str, inline: bool) -> list[str
     all_items = [item for _, items in sections for item in items]
     size = sum(len(x) for item in all_items for x in item[2])
     while size < target:
-        fresh = [it for it in all_items if decks.get(it[1])] or all_items
-        _, pool, body = r.choice(fresh)
+        _, pool, body = r.choice(all_items)
+        if not decks.get(pool):  # prefer a topic with actions left, so a report repeats itself late
+            fresh = [it for it in all_items if decks.get(it[1])]
+            if fresh:
+                _, pool, body = r.choice(fresh)
         added = _filler(w, pool, 1, decks)[0]
         body.insert(r.randint(0, len(body)), added)
         size += len(added)

@@ -86,6 +86,7 @@ ZH: dict[str, str] = {
     "sentence": "出处",
     "No key figures found.": "未找到主要数据。",
     "No numbered headings.": "没有编号标题。",
+    "Bold in the page": "网页中的粗体",
     # coverage
     "Coverage: who published, and when": "发布情况：谁发布了报告、何时发布",
     "Year": "年度",

@@ -34,6 +34,7 @@ def document_reading(document: Document, version_id: int | None, session: Sessio
             for p, name in PART_NAMES.items()
         ],
         "headings": reading["sections"]["headings"],
+        "bold": reading["sections"]["bold"],
         "figures": reading["figures"],
     }
 

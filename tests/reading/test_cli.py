@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from archive.db import get_engine
 from archive.reading.analysis import ANALYZER
 from fazhi.cli import app
 from tests.e2e.helpers import crawl, fazhi
@@ -106,6 +107,21 @@ def test_govsim_crawl_figures_and_parts_match_the_manifest(govsim, tmp_path):
     got = {(r["url"], r["name"], r["value"], r["sentence"]) for r in _jsonl(proc.stdout) if r["url"] in truth}
     want = {(u, f["name"], f["value"], f["sentence"]) for u, t in truth.items() for f in t["figures"]}
     precision, recall = len(got & want) / len(got), len(got & want) / len(want)
+    engine = get_engine(db_url)  # the readings were cached, with the bold runs of the stored HTML
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT d.url, v.text, r.sections FROM reading r JOIN version v ON v.id = r.version_id "
+                "JOIN document d ON d.id = v.document_id WHERE d.portal_id = 'huadu'"
+            )
+        ).all()
+    engine.dispose()
+    assert rows
+    for url, body, sections in rows:
+        sections = json.loads(sections) if isinstance(sections, str) else sections
+        level1 = [h["marker"] + h["title"] for h in sections["headings"] if h["level"] == 1]
+        assert [b["text"] for b in sections["bold"]] == level1, url  # govsim sets 一、… in <strong>
+        assert all(body[b["start"] : b["end"]] == b["text"] for b in sections["bold"])
     proc = fazhi("compliance", "--db", db_url, "--format", "csv")
     assert proc.returncode == 0, proc.stderr
     parts = {r["url"]: json.loads(r["parts"]) for r in csv.DictReader(io.StringIO(proc.stdout))}
