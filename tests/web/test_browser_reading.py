@@ -32,7 +32,8 @@ def zh_page(browser):  # noqa: F811
 
 def _pixels(png: bytes):
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    return image, list(image.getdata())
+    raw = image.tobytes()
+    return image, [tuple(raw[i : i + 3]) for i in range(0, len(raw), 3)]
 
 
 def test_chart_and_badge_render(server, zh_page, tmp_path):  # noqa: F811
