@@ -164,8 +164,9 @@ def coverage_page(
         years = [y for y in (opt_int(v, "year") for v in year or []) if y is not None]
     except BadValue as exc:
         error = str(exc)
-    matrix = coverage_matrix(session, years=years or None, include_mirrors=bool(opt_str(mirrors)))
-    doc_ids = [d.id for r in matrix.rows for c in r.cells.values() for d in c.documents]
+    matrix = coverage_matrix(
+        session, years=years or None, include_mirrors=bool(opt_str(mirrors)), compliance=True
+    )
     return _render(
         templates,
         request,
@@ -175,7 +176,6 @@ def coverage_page(
             "totals": matrix.totals(),
             "error": error,
             "mirrors": bool(opt_str(mirrors)),
-            "compliance": reading.compliance_labels(session, doc_ids),
         },
     )
 

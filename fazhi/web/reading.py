@@ -39,13 +39,6 @@ def document_reading(document: Document, version_id: int | None, session: Sessio
     }
 
 
-def compliance_labels(session: Session, document_ids: list[int]) -> dict[int, str]:
-    """Document id → "complete" / "missing part 3" for the coverage matrix's cells."""
-    if not document_ids:
-        return {}
-    return {r.document.id: r.label for r in report_readings(session, document_ids=document_ids, store=False)}
-
-
 def official_portals(session: Session) -> list[dict]:
     """Official portals that have at least one report: the jurisdictions a chart can compare."""
     rows = session.execute(

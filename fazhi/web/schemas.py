@@ -163,6 +163,9 @@ class CoverageDocOut(BaseModel):
     first_seen: str
     status: str
     report_group: int | None
+    compliance: str | None = Field(
+        default=None, description='"complete" or "missing part N[, M]" (督察工作规定 Art. 25)'
+    )
 
 
 class CoverageCell(BaseModel):

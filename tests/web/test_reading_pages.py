@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from fazhi.cli import app
 from fazhi.web.i18n import ZH, _accept_language
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "fazhi" / "web" / "templates"
@@ -76,3 +80,17 @@ def test_coverage_cells_carry_compliance(client):
         ("incomplete", "missing parts 3, 5"),
         ("incomplete", "missing parts 3, 4, 5"),
     ]
+
+
+def test_coverage_json_and_api_carry_compliance(client, db_url):
+    api = client.get("/api/coverage", params={"year": 2024}).json()
+    labels = {r["portal"]: [d["compliance"] for d in r["cells"]["2024"]["documents"]] for r in api["rows"]}
+    assert labels == {
+        "shanghai": ["missing parts 1, 2, 3, 4, 5"],
+        "jingan": ["missing parts 3, 5"],
+        "putuo": ["missing parts 3, 4, 5"],
+    }
+    cli = CliRunner().invoke(app, ["coverage", "--db", db_url, "--json", "--year", "2024"])
+    assert cli.exit_code == 0, cli.output
+    rows = json.loads(cli.output)["rows"]
+    assert {r["portal"]: [d["compliance"] for d in r["cells"]["2024"]["documents"]] for r in rows} == labels
