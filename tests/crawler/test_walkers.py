@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crawler.walkers import hanweb, read_list, trs
 from crawler.walkers.links import anchors, looks_like_list_url, title_score
-from crawler.walkers.plain import next_page_links
+from crawler.walkers.plain import next_page
 from tests.paths import realpage
 
 
@@ -119,7 +119,7 @@ def test_plain_next_page_and_list_shapes():
         '<div><a href="list_2.html">下一页</a><a href="/a/b/t20240101_1.html">x</a></div>',
         "http://a.gov.cn/a/list.html",
     )
-    assert next_page_links(links) == ["http://a.gov.cn/a/list_2.html"]
+    assert next_page(links) == "http://a.gov.cn/a/list_2.html"
     assert looks_like_list_url("http://a.gov.cn/col/col123/index.html")
     assert not looks_like_list_url("http://a.gov.cn/art/2024/3/1/art_1_2.html")
     assert not looks_like_list_url("http://a.gov.cn/fzzf/202403/t20240328_1.html")
