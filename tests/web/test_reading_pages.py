@@ -36,6 +36,9 @@ def test_chinese_by_default_english_by_param_cookie_or_header(zh_client):
     assert "最新变更" in zh_client.get("/", headers={"Accept-Language": "fr, zh-CN;q=0.8, en;q=0.5"}).text
     assert "最新变更" in zh_client.get("/", headers={"Accept-Language": "de"}).text
     assert "Accept-Language" in home.headers["vary"]
+    found = zh_client.get("/search", params={"q": "复议", "lang": "zh-CN"})
+    assert re.search(r"“复议”共 \d+ 条结果", found.text) and "<h1>搜索</h1>" in found.text
+    assert "404 · 未找到" in zh_client.get("/documents/999999").text
 
 
 def test_accept_language_q_values():
