@@ -97,3 +97,20 @@ def test_coverage_json_and_api_carry_compliance(client, db_url):
     assert cli.exit_code == 0, cli.output
     rows = json.loads(cli.output)["rows"]
     assert {r["portal"]: [d["compliance"] for d in r["cells"]["2024"]["documents"]] for r in rows} == labels
+
+
+def test_api_document_carries_its_reading(client, archive_ids):
+    reading = client.get(f"/api/documents/{archive_ids['jingan2024']}").json()["reading"]
+    assert reading["label"] == "missing parts 3, 5" and reading["missing"] == [3, 5]
+    assert [p["found"] for p in reading["parts"]] == [True, True, False, True, False]
+    assert reading["parts"][1]["evidence"] == {
+        "part": 2,
+        "kind": "heading",
+        "text": "二、存在的不足",
+        "start": reading["parts"][1]["evidence"]["start"],
+        "end": reading["parts"][1]["evidence"]["end"],
+    }
+    rate = next(f for f in reading["figures"] if f["name"] == "行政复议纠错率")
+    assert rate["value"] == 7.5 and rate["unit"] == "%" and "纠错率为7.5%" in rate["sentence"]
+    assert [h["marker"] for h in reading["headings"]][:2] == ["一、", "（一）"]
+    assert "ReadingOut" in client.get("/openapi.json").json()["components"]["schemas"]
