@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from archive.models import Document, Portal
-from archive.reading.records import report_readings
+from archive.reading.records import compliance_labels, report_readings
 
 STATES = ("on_time", "late", "undated", "missing", "not_due")
 
@@ -209,10 +209,11 @@ def coverage(
 
 
 def _label_compliance(session: Session, docs: list[CoverageDoc], store: bool) -> None:
-    labels = {
-        r.document.id: r.label
-        for r in report_readings(session, document_ids=[d.id for d in docs], store=store)
-    }
+    ids = [d.id for d in docs]
+    if store:  # full readings, computed once and cached (the CLI)
+        labels = {r.document.id: r.label for r in report_readings(session, document_ids=ids, store=True)}
+    else:  # parts only, nothing written (the read-only web UI and API)
+        labels = compliance_labels(session, ids)
     for d in docs:
         d.compliance = labels.get(d.id)
 

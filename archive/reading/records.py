@@ -12,8 +12,9 @@ from sqlalchemy import and_, select
 from sqlmodel import Session
 
 from archive.models import Document, Portal, Version
-from archive.reading.cache import readings
-from archive.reading.parts import compliance_label
+from archive.reading.analysis import ANALYZER
+from archive.reading.cache import READING, readings
+from archive.reading.parts import compliance_label, required_parts
 
 COMPLIANCE_KEYS = ("document", "url", "portal", "year", "parts", "evidence")
 FIGURE_KEYS = (
@@ -77,6 +78,36 @@ def report_readings(
         found = readings(session, [v for _, _, v in batch], {v: d.year for d, _, v in batch}, store=store)
         for document, p, version_id in batch:
             yield ReportReading(document, p, version_id, found[version_id])
+
+
+def compliance_labels(session: Session, document_ids: list[int]) -> dict[int, str]:
+    """Document id → compliance label of its latest version, cheaply: only ``parts`` is read from the cache,
+    and for versions not cached only the parts are computed (about 0.5 ms each), nothing is written.
+    What the coverage matrix needs for thousands of reports per page."""
+    out: dict[int, str] = {}
+    for i in range(0, len(document_ids), _BATCH):
+        chunk = document_ids[i : i + _BATCH]
+        latest = session.execute(
+            select(Document.id, Document.year, Version.id)
+            .join(Version, and_(Version.document_id == Document.id, Version.seq == Document.versions))
+            .where(Document.id.in_(chunk))
+        ).all()
+        version_ids = [v for _, _, v in latest]
+        cached = dict(
+            session.execute(
+                select(READING.c.version_id, READING.c.parts).where(
+                    READING.c.version_id.in_(version_ids), READING.c.analyzer == ANALYZER
+                )
+            ).all()
+        )
+        todo = [v for v in version_ids if v not in cached]
+        if todo:
+            years = {v: year for _, year, v in latest}
+            for vid, text in session.execute(select(Version.id, Version.text).where(Version.id.in_(todo))):
+                cached[vid] = sorted(required_parts(text, years.get(vid)))
+        for doc_id, _, vid in latest:
+            out[doc_id] = compliance_label(cached[vid])
+    return out
 
 
 def compliance_record(r: ReportReading) -> dict:

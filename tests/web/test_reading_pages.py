@@ -114,3 +114,17 @@ def test_api_document_carries_its_reading(client, archive_ids):
     assert rate["value"] == 7.5 and rate["unit"] == "%" and "纠错率为7.5%" in rate["sentence"]
     assert [h["marker"] for h in reading["headings"]][:2] == ["一、", "（一）"]
     assert "ReadingOut" in client.get("/openapi.json").json()["components"]["schemas"]
+
+
+def test_cheap_compliance_labels_agree_with_cached_readings(engine, archive_ids):
+    from sqlmodel import Session
+
+    from archive.reading.records import compliance_labels, report_readings
+
+    with Session(engine) as session:
+        ids = [r.document.id for r in report_readings(session, store=False)]
+        cold = compliance_labels(session, ids)  # nothing cached: parts computed from the text
+        full = {r.document.id: r.label for r in report_readings(session, store=True)}
+        warm = compliance_labels(session, ids)  # read from the cache
+    assert cold == full == warm
+    assert cold[archive_ids["jingan2024"]] == "missing parts 3, 5"
