@@ -6,8 +6,10 @@ import json
 import re
 from pathlib import Path
 
+from sqlmodel import Session
 from typer.testing import CliRunner
 
+from archive.reading.records import compliance_labels, report_readings
 from fazhi.cli import app
 from fazhi.web.i18n import ZH, _accept_language
 
@@ -117,10 +119,6 @@ def test_api_document_carries_its_reading(client, archive_ids):
 
 
 def test_cheap_compliance_labels_agree_with_cached_readings(engine, archive_ids):
-    from sqlmodel import Session
-
-    from archive.reading.records import compliance_labels, report_readings
-
     with Session(engine) as session:
         ids = [r.document.id for r in report_readings(session, store=False)]
         cold = compliance_labels(session, ids)  # nothing cached: parts computed from the text
