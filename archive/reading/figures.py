@@ -71,10 +71,11 @@ _UNITS = "个百分点|件次|人次|件|宗|起|份|项|名|人|位|条|次|个
 _CN_CHARS = "零〇一二两三四五六七八九十百千万"
 _MENTION = re.compile(
     rf"(?:百分之(?P<pcn>[{_CN_CHARS}]+(?:点[{_CN_CHARS}]+)?)"
-    rf"|(?P<num>\d+(?:\.\d+)?|[{_CN_CHARS}]{{2,}}|[二两三四五六七八九十])(?P<mul>万|亿)?(?P<approx>多|余)?"
+    rf"|(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN_CHARS}]{{2,}}|[二两三四五六七八九十])"
+    rf"(?P<mul>万|亿)?(?P<approx>多|余)?"
     rf"(?P<unit>{_UNITS}))"
 )
-_CLAUSE = re.compile(r"[,，;；:：]")
+_CLAUSE = re.compile(r"[，;；:：]|,(?!(?<=\d,)\d{3}(?!\d))")  # not the comma of 1,234
 _YOY = re.compile(
     r"(同比|较上年|比上年|较去年|比去年|较上一年)(增长|上升|提高|增加|下降|减少|降低|回落)了?(约)?$"
 )
@@ -162,8 +163,8 @@ class Figure:
 
 def parse_number(num: str, mul: str | None = None) -> float:
     """ "156" → 156, "12.3" → 12.3, "一百二十六" → 126 (cn2an), with 万/亿 applied."""
-    if re.fullmatch(r"\d+(?:\.\d+)?", num):
-        value = float(num)
+    if re.fullmatch(r"[\d,]+(?:\.\d+)?", num):
+        value = float(num.replace(",", ""))
     else:
         import cn2an  # imported on first use: 0.4 s
 
