@@ -7,7 +7,7 @@ from archive.reading.parts import required_parts
 from archive.reading.sections import structure
 
 #: Bump when an analyzer changes what it finds: cached readings with a lower number are recomputed.
-ANALYZER = 1
+ANALYZER = 2
 
 
 def analyze(text: str, year: int | None = None, html: str | None = None) -> dict:
