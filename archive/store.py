@@ -20,10 +20,12 @@ from sqlalchemy import Connection, bindparam, insert, select
 from sqlmodel import Session
 
 from archive.captures import FetchedPage, PageMissing, PageNotModified
+from archive.citation import citation_id
 from archive.diff import diff_texts
 from archive.fingerprint import text_hash
 from archive.groups import assign_group, leave_group
 from archive.models import Portal
+from archive.significance import significance
 from archive.tables import (
     CHANGE,
     DOCUMENT,
@@ -160,6 +162,7 @@ def _add_change(
     from_version: int | None = None,
     to_version: int | None = None,
     result: RecordResult | None = None,
+    details: dict | None = None,
 ) -> None:
     conn.execute(
         insert(CHANGE),
@@ -170,6 +173,8 @@ def _add_change(
             "summary": summary,
             "from_version": from_version,
             "to_version": to_version,
+            "significance": details,
+            "score": details["score"] if details else None,
         },
     )
     if result is not None:
@@ -326,7 +331,12 @@ def _add_version(
         "similarity": None,
         "chars_added": None,
         "chars_removed": None,
+        "citation": citation_id(document["url"], text),
+        "origin": "crawl",
+        "status": item.status,
+        "headers": dict(item.headers) if item.headers else None,
     }
+    details = None
     if previous is None:
         summary, kind = f"{len(text)} chars", "new"
     else:
@@ -336,7 +346,11 @@ def _add_version(
             chars_added=diff.chars_added,
             chars_removed=diff.chars_removed,
         )
-        summary = f"+{diff.chars_added} -{diff.chars_removed} chars, similarity {diff.similarity:.4f}"
+        details = significance(previous, text, diff)
+        summary = (
+            f"+{diff.chars_added} -{diff.chars_removed} chars, similarity {diff.similarity:.4f}; "
+            f"{details['summary']}"
+        )
         kind = "changed"
     conn.execute(insert(VERSION), version)
     _add_change(
@@ -348,6 +362,7 @@ def _add_version(
         from_version=seq - 1 if previous is not None else None,
         to_version=seq,
         result=result,
+        details=details,
     )
     result.outcome = "new_version"
     result.version = seq
@@ -394,3 +409,63 @@ def record_not_modified(
     document["missing_count"] = 0
     _save_document(conn, document, before)
     return result
+
+
+def record_reextraction(
+    session: Session,
+    *,
+    document_id: int,
+    text: str,
+    text_extracted: str | None,
+    title: str | None,
+    source_seq: int,
+) -> int | None:
+    """Store a re-extracted text of the document's latest capture; the seq of the new version, or None
+    when the text did not change.
+
+    The new version is flagged ``origin="reextract"``: it is the same capture read by a newer extractor,
+    not a government edit, so no change event is recorded (and no alert can follow). It becomes the
+    document's current text, so the next crawl compares new fetches with it and finds no edit either.
+    """
+    conn = session.connection()
+    document = dict(conn.execute(select(DOCUMENT).where(DOCUMENT.c.id == document_id)).mappings().one())
+    digest = text_hash(text)
+    if digest == document["text_hash"] or not text.strip():
+        return None
+    source = conn.execute(
+        select(VERSION.c.fetched_at, VERSION.c.content_type, VERSION.c.encoding, VERSION.c.status).where(
+            VERSION.c.document_id == document_id, VERSION.c.seq == source_seq
+        )
+    ).one()
+    previous = version_text(conn, document_id, document["versions"]) or ""
+    diff = diff_texts(previous, text)
+    seq = document["versions"] + 1
+    conn.execute(
+        insert(VERSION),
+        {
+            "document_id": document_id,
+            "seq": seq,
+            "fetched_at": source.fetched_at,
+            "title": title or document["title"],
+            "text": text,
+            "text_extracted": text_extracted,
+            "text_hash": digest,
+            "raw": None,  # the bytes are those of version ``source_seq``
+            "raw_codec": RAW_CODEC,
+            "raw_size": 0,
+            "content_type": source.content_type,
+            "encoding": source.encoding,
+            "similarity": round(diff.similarity, 6),
+            "chars_added": diff.chars_added,
+            "chars_removed": diff.chars_removed,
+            "citation": citation_id(document["url"], text),
+            "origin": "reextract",
+            "status": source.status,
+            "headers": None,
+        },
+    )
+    update_document(conn, document_id, versions=seq, text_hash=digest, text_len=len(text))
+    if document["kind"] == "report":  # the fingerprints follow the current text, as after a crawl
+        document.update(versions=seq, text_hash=digest, text_len=len(text))
+        assign_group(session, document=document, text=text)
+    return seq

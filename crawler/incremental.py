@@ -3,7 +3,8 @@
 Known documents are revalidated with conditional GETs (If-None-Match / If-Modified-Since) once they are due
 (``FAZHI_REVALIDATE_AFTER`` hours since we last saw them), never re-extracted when the server answers 304, and
 list paging stops at the first page that holds only known items, except in a full sweep (``--full``, or every
-``FAZHI_FULL_SWEEP_DAYS`` days per portal) which walks every list page again.
+``FAZHI_FULL_SWEEP_DAYS`` days per portal) which walks every list page again. A recheck (``--recheck``)
+revalidates every known document now, due or not: for an edit someone has just heard of.
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ class CrawlMemory:
             if now - d.last_seen >= revalidate_after * (1 if d.kind == "report" else OTHER_SLOWDOWN)
         ]
         return sorted(due, key=lambda d: d.last_seen)
+
+    def every(self, portal_id: str) -> list[KnownDocument]:
+        """Every known document of the portal, oldest first (a recheck: all of them are due now)."""
+        docs = {id(d): d for d in self.documents.get(portal_id, {}).values()}.values()  # moved: one entry
+        return sorted(docs, key=lambda d: d.last_seen)
 
     def needs_full_sweep(self, portal_id: str, now: datetime, every: timedelta) -> bool:
         last = self.last_full_sweep.get(portal_id)

@@ -54,6 +54,7 @@ DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 6
 FAZHI_MAX_PAGES_PER_PORTAL = 600  # requests per portal per crawl (the registry's max_pages overrides)
+FAZHI_RECHECK = False  # True (``fazhi crawl --recheck``): revalidate every known document now, due or not
 FAZHI_MAX_LIST_PAGES = 40  # list pages walked per start URL: stops calendar-style pagination traps
 FAZHI_EXTRACT_MAX_BYTES = 20_000_000  # bodies larger than this are not parsed (a problem row says so)
 
@@ -120,6 +121,8 @@ FAZHI_STORE_PROCESS = True  # write to the archive from a worker process (pipeli
 FAZHI_CLASSIFY_PUBLISHED_YEAR = True  # a report published January–June covers the year before
 FAZHI_RECORD_RUNS = True  # record the crawl as a CrawlRun row (crawler/extensions.py)
 FAZHI_RUN_ID = 0  # the scheduler's pre-created run row to fill in (0: open a new one)
+FAZHI_ALERTS = True  # send the subscriptions' digests when the crawl closes (archive/alerts.py)
+FAZHI_SUBSCRIPTIONS = None  # a YAML file of alert subscriptions, synced when the crawl opens
 
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False

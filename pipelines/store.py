@@ -90,6 +90,9 @@ class StorePipeline:
         self.engine = crawl_engine(self.crawler) if self.crawler else get_engine(self.db_url)
         if self.in_worker and self.worker is None:
             self.worker = WorkerProcess(_worker_start, (self.db_url,))
+        # Scrapy 2.13+ calls open_spider() without the spider: the registry's portals are on crawler.spider
+        if spider is None and self.crawler is not None:
+            spider = self.crawler.spider
         portals = getattr(spider, "portals", None) or {}
         if isinstance(portals, dict):
             portals = portals.values()

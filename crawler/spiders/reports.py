@@ -8,7 +8,8 @@ Re-crawls are incremental (crawler/incremental.py): known documents get conditio
 paging stops at the first page holding only known items unless the portal is due a full sweep.
 
 Settings: ``FAZHI_REGISTRY``, ``FAZHI_DB``, ``FAZHI_MAX_PAGES_PER_PORTAL``, ``FAZHI_MAX_LIST_PAGES``,
-``FAZHI_REVALIDATE_AFTER`` (hours), ``FAZHI_FULL_SWEEP_DAYS``, ``FAZHI_FULL_SWEEP`` (force one now).
+``FAZHI_REVALIDATE_AFTER`` (hours), ``FAZHI_FULL_SWEEP_DAYS``, ``FAZHI_FULL_SWEEP`` (force one now),
+``FAZHI_RECHECK`` (revalidate every known document now, not only those due).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class ReportsSpider(scrapy.Spider):
         self.budget: Counter[str] = Counter()
         self.memory = CrawlMemory()
         self.full_sweep: set[str] = set()
+        self.recheck = False
         self.lists_started = False
 
     # -- set-up --------------------------------------------------------------------------------------------
@@ -76,12 +78,13 @@ class ReportsSpider(scrapy.Spider):
         spider.revalidate_after = timedelta(hours=settings.getfloat("FAZHI_REVALIDATE_AFTER"))
         spider.full_sweep_every = timedelta(days=settings.getfloat("FAZHI_FULL_SWEEP_DAYS"))
         spider.force_full_sweep = settings.getbool("FAZHI_FULL_SWEEP")
+        spider.recheck = settings.getbool("FAZHI_RECHECK")
         portals = select_portals(load_registry(spider.registry_path), spider.portal_ids)
         spider.portals = {p.id: p for p in portals}
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        """Phase 1: revalidate known documents that are due. Lists follow once that is done (:meth:`on_idle`).
+        """Phase 1: revalidate known documents that are due (all of them with ``FAZHI_RECHECK``). Lists follow once that is done (:meth:`on_idle`).
 
         Revalidating first lets a moved document be recognized through its redirect before the list offers
         its new URL as if it were a new document.
@@ -94,7 +97,12 @@ class ReportsSpider(scrapy.Spider):
             if self.force_full_sweep or self.memory.needs_full_sweep(portal.id, now, self.full_sweep_every):
                 self.full_sweep.add(portal.id)
                 self.crawler.stats.set_value(portal_stat(portal.id, "full_sweep"), 1)
-            for doc in self.memory.due(portal.id, now, self.revalidate_after):
+            known = (
+                self.memory.every(portal.id)
+                if self.recheck
+                else self.memory.due(portal.id, now, self.revalidate_after)
+            )
+            for doc in known:
                 request = self._request(
                     portal,
                     doc.url,

@@ -33,6 +33,14 @@ FullOption = Annotated[
     bool,
     typer.Option("--full", help="Walk every list page again (a full sweep), not only up to known items."),
 ]
+RecheckOption = Annotated[
+    bool,
+    typer.Option(
+        "--recheck",
+        help="Revalidate every known document now (conditional GETs), not only those due after "
+        "FAZHI_REVALIDATE_AFTER hours.",
+    ),
+]
 PortalOption = Annotated[
     list[str] | None,
     typer.Option("--portal", help="Crawl only this portal id (repeatable).", show_default=False),
@@ -94,6 +102,7 @@ def _summary_json(result: CrawlResult) -> str:
             "finish_reason": result.finish_reason,
             "totals": result.totals(),
             "portals": result.portal_counters(),
+            "alerts": {name: result.stats.get(f"alerts/{name}", 0) for name in ("sent", "events", "failed")},
         },
         ensure_ascii=False,
         indent=2,
@@ -123,12 +132,27 @@ def _crawl(
             registry=registry, portals=portals, db_url=db_url, overrides=overrides, on_event=progress
         )
     console.print(summary_table(result))
+    _print_alerts(result)
     logged = result.totals()["errors_logged"]
     if logged:
         err_console.print(
             f"[yellow]{logged} error(s) were logged during the crawl; rerun with -s LOG_LEVEL=INFO for details[/]"
         )
     return result
+
+
+def _print_alerts(result: CrawlResult) -> None:
+    """One line on the digests sent at the end of the crawl (nothing when no subscription had news)."""
+    stats = result.stats
+    if stats.get("alerts/error"):
+        err_console.print(f"[red]alerts not sent:[/] {stats['alerts/error']}")
+    sent, failed = stats.get("alerts/sent", 0), stats.get("alerts/failed", 0)
+    if sent:
+        err_console.print(f"alerts: {sent} digest(s) sent, {stats.get('alerts/events', 0)} event(s)")
+    if failed:
+        err_console.print(
+            f"[red]alerts: {failed} digest(s) failed[/]; they are retried with the next crawl (fazhi runs)"
+        )
 
 
 def parse_overrides(pairs: list[str] | None) -> dict[str, str]:
@@ -149,11 +173,17 @@ def crawl(
     portal: PortalOption = None,
     db: DbOption = None,
     full: FullOption = False,
+    recheck: RecheckOption = False,
     settings: SetOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Crawl the registry's portals now and store what changed. Portal failures are reported, not fatal."""
-    overrides = {"LOG_LEVEL": "WARNING", "FAZHI_FULL_SWEEP": full, **parse_overrides(settings)}
+    overrides = {
+        "LOG_LEVEL": "WARNING",
+        "FAZHI_FULL_SWEEP": full,
+        "FAZHI_RECHECK": recheck,
+        **parse_overrides(settings),
+    }
     _crawl(registry=registry, portal_ids=portal, db=db, as_json=as_json, overrides=overrides)
 
 

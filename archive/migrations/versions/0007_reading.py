@@ -1,7 +1,7 @@
 """The ``reading`` cache: section structure, required parts and key figures of a version.
 
 Revision ID: 0007_reading
-Revises: 0002_scheduler
+Revises: 0006_alerts
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_reading"
-down_revision = "0002_scheduler"
+down_revision = "0006_alerts"
 branch_labels = None
 depends_on = None
 
