@@ -83,8 +83,10 @@ def _entry(url: str, p: Portal, a: Article | None, **kw) -> dict:
 def _edit_detail(sim: GovSim, a: Article, day: int) -> str:
     before, after = article_lines(sim.seed, a, day - 1), article_lines(sim.seed, a, day)
     for old, new in zip(before, after, strict=False):
-        if old != new:
-            return f"{old[:60]} → {new[:80]}"
+        if old != new:  # the edited line around its first difference (reports' lines run long)
+            at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(old))
+            start = max(0, at - 30)
+            return f"{old[start : at + 30]} → {new[start : at + 50]}"
     return "text edited"
 
 

@@ -618,7 +618,7 @@ def generate(seed: int, key: str, org: str, year: int, signed: str, old_style: b
     sat = f"{rng.randint(88, 98)}.{rng.randint(1, 9)}"
     lines = [
         f"{year}年,{org}坚持以习近平新时代中国特色社会主义思想为指导,深入贯彻党中央、国务院关于{word}的决策部署,"
-        f"全面推进依法行政,{word}各项工作取得新成效,群众对{word}工作的满意度达{sat}%。现将有关情况报告如下:"
+        f"全面推进依法行政,{word}各项工作取得新成效,群众对{word}工作的满意度达{sat}%。"
     ]
     inline = rng.random() < 0.5  # "1.标题。正文" on one line (江门) or heading line + body line (西区)
     for n, part in enumerate(parts):
