@@ -22,7 +22,7 @@ DOCUMENT_STATUSES = ("live", "missing", "gone")
 CHANGE_KINDS = ("new", "changed", "missing", "gone", "returned", "moved")
 ALERT_EVENTS = ("new", "changed", "missing", "gone", "returned")  # what a subscription can ask for
 VERSION_ORIGINS = ("crawl", "reextract")  # a fetch, or ``fazhi reextract`` over stored raw bytes
-RUN_OUTCOMES = ("running", "ok", "failed", "interrupted")
+RUN_OUTCOMES = ("running", "ok", "partial", "failed", "interrupted")
 
 # Deterministic constraint names, so later migrations (and SQLite batch mode) can refer to them.
 SQLModel.metadata.naming_convention = {
@@ -130,6 +130,10 @@ class Version(SQLModel, table=True):
     origin: str = Field(default="crawl", max_length=16)
     status: int | None = None  # the HTTP status and headers of the fetch (for WARC export)
     headers: dict[str, str] | None = Field(default=None, sa_type=JSON)
+    # how the text was read (html extractor, pdf, docx, doc, wps, ofd, ocr:<engine>) and OCR's mean score
+    text_method: str | None = Field(default=None, max_length=32)
+    text_confidence: float | None = None
+    page_urls: str | None = Field(default=None, sa_type=Text)  # JSON list: an article split over pages
 
 
 class Change(SQLModel, table=True):
@@ -162,7 +166,8 @@ class CrawlRun(SQLModel, table=True):
     portals: list[str] = Field(default_factory=list, sa_type=JSON)
     counters: dict[str, dict[str, int]] = Field(default_factory=dict, sa_type=JSON)
     registry_path: str | None = None
-    pid: int | None = None
+    pid: int | None = None  # the process that owns the run (the crawl, or the scheduler that started it)
+    host: str | None = Field(default=None, max_length=255)  # where that process runs
     alerts: dict | None = Field(default=None, sa_type=JSON)  # digests sent and failed at the end of the run
 
 

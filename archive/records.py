@@ -182,5 +182,6 @@ def run_record(run: CrawlRun) -> dict:
         "counters": run.counters,
         "registry": run.registry_path,
         "pid": run.pid,
+        "host": run.host,
         "alerts": run.alerts,  # digests sent and failed at the end of the run (archive/alerts.py)
     }

@@ -11,6 +11,7 @@ written back. The ORM's unit of work cost about three times the SQL itself here 
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -241,8 +242,10 @@ def _apply_metadata(document: DocumentRow, item: FetchedPage, now: datetime) -> 
     document["published"] = item.published or document["published"]
     # A rendered page's validators describe the HTML shell, not the text that scripts filled in: a 304 for
     # the shell would hide an edit, so such documents are always revalidated with a full fetch.
-    document["etag"] = None if item.rendered else item.headers.get("etag")
-    document["last_modified"] = None if item.rendered else item.headers.get("last-modified")
+    # No validators without text (a scan left for a later crawl's OCR): the next visit fetches it in full.
+    keep = not item.rendered and bool((item.text or "").strip())
+    document["etag"] = item.headers.get("etag") if keep else None
+    document["last_modified"] = item.headers.get("last-modified") if keep else None
     document["last_seen"] = now
     document["missing_count"] = 0
 
@@ -297,7 +300,7 @@ def record_page(session: Session, item: FetchedPage, *, now: datetime | None = N
             or not was_report
             or old_year != document["year"]
         ):
-            assign_group(session, document=document, text=text)
+            assign_group(session, document=document, text=text, parent_url=getattr(item, "parent_url", None))
     elif was_report or document["report_group_id"] is not None:
         leave_group(session, document=document)
     return result
@@ -335,6 +338,9 @@ def _add_version(
         "origin": "crawl",
         "status": item.status,
         "headers": dict(item.headers) if item.headers else None,
+        "text_method": getattr(item, "text_method", None),
+        "text_confidence": getattr(item, "text_confidence", None),
+        "page_urls": json.dumps(item.page_urls) if getattr(item, "page_urls", None) else None,
     }
     details = None
     if previous is None:
@@ -419,6 +425,8 @@ def record_reextraction(
     text_extracted: str | None,
     title: str | None,
     source_seq: int,
+    text_method: str | None = None,
+    text_confidence: float | None = None,
 ) -> int | None:
     """Store a re-extracted text of the document's latest capture; the seq of the new version, or None
     when the text did not change.
@@ -462,6 +470,8 @@ def record_reextraction(
             "origin": "reextract",
             "status": source.status,
             "headers": None,
+            "text_method": text_method,
+            "text_confidence": text_confidence,
         },
     )
     update_document(conn, document_id, versions=seq, text_hash=digest, text_len=len(text))

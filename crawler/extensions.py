@@ -21,7 +21,6 @@ from crawler.runner import CrawlResult
 from pipelines.database import crawl_engine
 
 logger = logging.getLogger(__name__)
-_OUTCOME = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted"}
 
 
 class RunRecorder:
@@ -58,6 +57,9 @@ class RunRecorder:
         return ext
 
     def spider_opened(self, spider) -> None:
+        with session_scope(crawl_engine(self.crawler)) as session:
+            for run_id in runs.close_abandoned(session):
+                logger.warning("run %d was left running by a process that is gone: interrupted", run_id)
         if self.send_alerts and self.subscriptions_file:
             self.sync_subscriptions()
         if not self.owns_run:
@@ -78,7 +80,7 @@ class RunRecorder:
         result = CrawlResult.from_stats(stats, list(getattr(spider, "portals", {})))
         counters = result.portal_counters()
         with session_scope(crawl_engine(self.crawler)) as session:
-            runs.finish_run(session, self.run_id, outcome=_OUTCOME.get(reason, "failed"), counters=counters)
+            runs.finish_run(session, self.run_id, outcome=result.run_outcome(reason), counters=counters)
         if self.send_alerts:
             self.deliver_alerts()
 

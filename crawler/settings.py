@@ -16,6 +16,7 @@ from crawler.registry import DEFAULT_REGISTRY
 BOT_NAME = "fazhi"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # ``scrapy crawl`` with fazhi's exit codes (crawler/exitcodes.py)
 
 # -- identity and politeness ------------------------------------------------------------------------------
 FAZHI_CONTACT_URL = "https://github.com/fazhi-archive/fazhi"
@@ -73,6 +74,9 @@ DOWNLOAD_HANDLERS = {
     "https": "crawler.browser.BrowserDownloadHandler",
 }
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's offsite filter, per portal: every redirect hop and response stays in the portal's scope
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.scope.PortalScopeMiddleware": 50,
     # 540: after decompression (590) and redirects (600) on the way back, before cookies (700) on the way out.
     "crawler.render.middleware.RenderMiddleware": 540,
     # the same middleware, but it never downloads the Public Suffix List mid-crawl (crawler/cookies.py)
@@ -112,6 +116,11 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.RunRecorder": 500,
 }
+# OCR of scanned reports (pipelines/ocrpool.py): worker processes beside the crawl, a page budget per crawl
+FAZHI_OCR = True
+FAZHI_OCR_BUDGET = 200  # scanned pages per crawl; scans beyond it are stored without text and read later
+FAZHI_OCR_WORKERS = 1
+FAZHI_OCR_THREADS = 1  # ONNX Runtime threads in each worker
 
 # -- archive ------------------------------------------------------------------------------------------------
 FAZHI_DB = None  # None: $FAZHI_DB, else sqlite:///fazhi.db (archive.db.resolve_db_url)

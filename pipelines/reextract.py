@@ -15,7 +15,8 @@ from pipelines.extract import ExtractPipeline
 from pipelines.items import PageItem
 from pipelines.normalize import NormalizePipeline
 
-_CHAIN = (ExtractPipeline(), NormalizePipeline(), ClassifyPipeline(), DedupPipeline())
+# Scans are OCR'd inline: there is no crawl to keep responsive, and the command waits for each text anyway.
+_CHAIN = (ExtractPipeline(inline_ocr=True), NormalizePipeline(), ClassifyPipeline(), DedupPipeline())
 
 
 def reextract(

@@ -121,7 +121,7 @@ def _close_stale(engine: Engine, leases: list[Acquired]) -> None:
     """Runs whose scheduler died holding the lease we just took over: they did not finish."""
     for lease in leases:
         if lease.stale_run_id is not None and close_run(
-            engine, lease.stale_run_id, "interrupted", unless=("ok", "failed", "interrupted")
+            engine, lease.stale_run_id, "interrupted", unless=("ok", "partial", "failed", "interrupted")
         ):
             log.warning(
                 "run %d: its scheduler or worker vanished; recorded as interrupted", lease.stale_run_id

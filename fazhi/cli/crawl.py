@@ -13,10 +13,11 @@ import typer
 from rich.live import Live
 from rich.table import Table
 
-from archive.db import resolve_db_url
+from archive.db import DatabaseSetupError, check_writable, get_engine, resolve_db_url
+from crawler.exitcodes import EXIT_SETUP
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry, select_portals
 from crawler.render.summary import browser_cell
-from crawler.runner import SUMMARY_COLUMNS, CrawlResult, run_crawl
+from crawler.runner import SUMMARY_COLUMNS, CrawlResult, check_overrides, run_crawl
 from crawler.settings import LOOPBACK_SETTINGS
 from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
 
@@ -53,6 +54,7 @@ class _Progress:
     def __init__(self) -> None:
         self.responses: Counter[str] = Counter()
         self.items: Counter[str] = Counter()
+        self.ocr = ""
         self.live = Live(self.render(), console=err_console, refresh_per_second=4, transient=True)
 
     def render(self) -> str:
@@ -60,10 +62,14 @@ class _Progress:
         return (
             f"[bold]crawling[/] {sum(self.responses.values())} pages fetched, "
             f"{sum(self.items.values())} documents processed  [dim]{busiest}[/]"
+            + (f"  {self.ocr}" if self.ocr else "")
         )
 
     def __call__(self, kind: str, portal_id: str) -> None:
-        (self.responses if kind == "response" else self.items)[portal_id] += 1
+        if kind == "ocr":
+            self.ocr = portal_id  # the OCR status line
+        else:
+            (self.responses if kind == "response" else self.items)[portal_id] += 1
         self.live.update(self.render())
 
 
@@ -116,11 +122,21 @@ def _crawl(
         portals = select_portals(load_registry(registry), portal_ids)
     except RegistryError as exc:
         err_console.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from None
+        raise typer.Exit(EXIT_SETUP) from None
     if not portals:
         err_console.print(f"[red]error:[/] {registry}: the registry lists no portals")
-        raise typer.Exit(2)
-    db_url = resolve_db_url(db)
+        raise typer.Exit(EXIT_SETUP)
+    try:
+        db_url = resolve_db_url(db)
+        check_overrides(overrides)
+        engine = get_engine(db_url)  # a broken archive is a set-up error, before any request is sent
+        try:
+            check_writable(engine, db_url)
+        finally:
+            engine.dispose()
+    except (ValueError, DatabaseSetupError) as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_SETUP) from None
     if as_json:
         result = run_crawl(registry=registry, portals=portals, db_url=db_url, overrides=overrides)
         console.print_json(_summary_json(result))
@@ -177,14 +193,19 @@ def crawl(
     settings: SetOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Crawl the registry's portals now and store what changed. Portal failures are reported, not fatal."""
+    """Crawl the registry's portals now and store what changed. Portal failures are reported, not fatal.
+
+    Exit codes: 0 every portal crawled and stored, 1 partial, 2 set-up or usage error, 3 failed (nothing
+    crawled and stored), 130 interrupted.
+    """
     overrides = {
         "LOG_LEVEL": "WARNING",
         "FAZHI_FULL_SWEEP": full,
         "FAZHI_RECHECK": recheck,
         **parse_overrides(settings),
     }
-    _crawl(registry=registry, portal_ids=portal, db=db, as_json=as_json, overrides=overrides)
+    result = _crawl(registry=registry, portal_ids=portal, db=db, as_json=as_json, overrides=overrides)
+    raise typer.Exit(result.exit_code())
 
 
 DEMO_BASE_PORT = 18700
@@ -222,7 +243,7 @@ def demo(
         registry.write_text(sim.registry_yaml(), encoding="utf-8")
         if not as_json:
             err_console.print(f"govsim day {day}: serving {len(sim.portals)} portals on 127.0.0.1")
-        _crawl(
+        result = _crawl(
             registry=str(registry),
             portal_ids=None,
             db=db,
@@ -233,3 +254,4 @@ def demo(
         console.print(
             "next: [bold]fazhi export[/] (reports as JSONL), [bold]fazhi search 法治政府[/], [bold]fazhi show 1[/]"
         )
+    raise typer.Exit(result.exit_code())

@@ -24,6 +24,7 @@ from archive.export import export as export_records
 from archive.models import Document
 from archive.queries import CHANGE_RANKS, change_feed, find_document, recent_runs, version_of
 from archive.records import document_record, feed_record, history_record, iso, parse_iso, run_record
+from archive.runs import close_abandoned
 from archive.search import search as search_archive
 from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
 
@@ -364,8 +365,13 @@ def runs(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Recent crawl runs with their outcome and per-portal counters."""
+    """Recent crawl runs with their outcome and per-portal counters.
+
+    A run left ``running`` by a process of this machine that is gone is recorded as ``interrupted`` first.
+    """
     with open_session(db) as session:
+        if close_abandoned(session):
+            session.commit()
         rows = [run_record(r) for r in recent_runs(session, limit=limit)]
     if as_json:
         emit_json(rows)

@@ -32,12 +32,15 @@ def reextract_command(
     as_json: JsonOption = False,
 ) -> None:
     """Re-extract stored captures with the current extractor; changed texts become re-extractions."""
-    checked, changed = 0, []
+    checked, changed, skipped = 0, [], []
     with open_session(db) as session:
         for document_id, seq in latest_captures(session, portal or ()):
             checked += 1
             document = session.get(Document, document_id)
             version = version_of(session, document_id, seq)
+            if version.page_urls:  # raw holds the first page only: re-extraction would lose the others
+                skipped.append(document.url)
+                continue
             headers = dict(version.headers or {})
             if version.content_type and "content-type" not in headers:
                 headers["content-type"] = version.content_type
@@ -67,12 +70,14 @@ def reextract_command(
                     text_extracted=item.text_extracted,
                     title=item.title,
                     source_seq=version.seq,
+                    text_method=item.text_method,
+                    text_confidence=item.text_confidence,
                 )
             changed.append(row)
         if not dry_run:
             session.commit()
     if as_json:
-        emit_json({"checked": checked, "changed": changed, "dry_run": dry_run})
+        emit_json({"checked": checked, "changed": changed, "skipped": skipped, "dry_run": dry_run})
         return
     if changed:
         table = Table(title="re-extracted texts" + (" (dry run: nothing stored)" if dry_run else ""))
@@ -89,3 +94,7 @@ def reextract_command(
         console.print(table)
     verb = "would change" if dry_run else "changed"
     err_console.print(f"{checked} capture(s) re-extracted, {len(changed)} text(s) {verb}", highlight=False)
+    if skipped:  # the archive keeps the first page's bytes of an article split over pages
+        err_console.print(
+            f"{len(skipped)} paginated article(s) skipped: only their first page's bytes are kept"
+        )

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from crawler.exitcodes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry
 from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
 from fazhi.cli.crawl import RegistryOption, SetOption, parse_overrides
@@ -27,7 +28,13 @@ QueueOption = Annotated[
     ),
 ]
 
-_OUTCOME_STYLE = {"ok": "green", "failed": "red", "interrupted": "yellow", "running": "cyan"}
+_OUTCOME_STYLE = {
+    "ok": "green",
+    "partial": "yellow",
+    "failed": "red",
+    "interrupted": "yellow",
+    "running": "cyan",
+}
 
 
 def _config(**values) -> ScheduleConfig:
@@ -185,6 +192,19 @@ def schedule(
         console.print_json(json.dumps(report.to_json(), ensure_ascii=False))
     else:
         _print_report(report)
+    raise typer.Exit(once_exit_code(report.stopped, [c.outcome for c in report.crawls]))
+
+
+def once_exit_code(stopped: bool, outcomes: list[str]) -> int:
+    """``--once`` exits like a crawl (README: Exit codes): 0 when every crawl it ran was ok (or none was due),
+    3 when all failed, 1 in between, 130 when it was stopped."""
+    if stopped:
+        return EXIT_INTERRUPTED
+    if all(o == "ok" for o in outcomes):
+        return EXIT_OK
+    if all(o == "failed" for o in outcomes):
+        return EXIT_FAILED
+    return EXIT_PARTIAL
 
 
 @app.command()

@@ -1,7 +1,7 @@
 """The ``reading`` cache: section structure, required parts and key figures of a version.
 
-Revision ID: 0007_reading
-Revises: 0006_alerts
+Revision ID: 0014_reading
+Revises: 0013_text_method
 Create Date: 2026-12-01
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_reading"
-down_revision = "0006_alerts"
+revision = "0014_reading"
+down_revision = "0013_text_method"
 branch_labels = None
 depends_on = None
 
