@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from archive.models import Document, Portal
+from archive.reading.records import compliance_labels, report_readings
 
 STATES = ("on_time", "late", "undated", "missing", "not_due")
 
@@ -50,6 +51,7 @@ class CoverageDoc:
     first_seen: date
     status: str
     report_group: int | None
+    compliance: str | None = None  # "complete" / "missing part 3" (督察工作规定 Art. 25), when asked for
 
 
 @dataclass
@@ -150,8 +152,14 @@ def coverage(
     years: Iterable[int] | None = None,
     today: date | None = None,
     include_mirrors: bool = False,
+    compliance: bool = False,
+    store_readings: bool = False,
 ) -> Coverage:
-    """The portal × year matrix; ``years`` defaults to every year some report in the archive covers."""
+    """The portal × year matrix; ``years`` defaults to every year some report in the archive covers.
+
+    ``compliance`` labels every report with the parts it contains (:mod:`archive.reading`); readings missing
+    from the cache are computed, and stored when ``store_readings``.
+    """
     today = today or date.today()
     wanted = sorted(set(years)) if years else report_years(session)
     portal_stmt = select(Portal).order_by(Portal.adcode.nulls_last(), Portal.region, Portal.id)
@@ -195,7 +203,19 @@ def coverage(
             cell.also_on = sorted(also - {p.id})
             cells[y] = cell
         rows.append(Row(p.id, p.name, p.region, p.level, p.adcode, cells))
+    if compliance:
+        _label_compliance(session, [d for docs in by_cell.values() for d in docs], store_readings)
     return Coverage(years=wanted, rows=rows, today=today)
+
+
+def _label_compliance(session: Session, docs: list[CoverageDoc], store: bool) -> None:
+    ids = [d.id for d in docs]
+    if store:  # full readings, computed once and cached (the CLI)
+        labels = {r.document.id: r.label for r in report_readings(session, document_ids=ids, store=True)}
+    else:  # parts only, nothing written (the read-only web UI and API)
+        labels = compliance_labels(session, ids)
+    for d in docs:
+        d.compliance = labels.get(d.id)
 
 
 def _group_portals(session: Session, groups: set[int]) -> dict[int, set[str]]:

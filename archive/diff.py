@@ -104,6 +104,30 @@ def diff_texts(old: str, new: str) -> TextDiff:
     return TextDiff(blocks=blocks, chars_added=added, chars_removed=removed, similarity=similarity)
 
 
+def similarity(old: str, new: str, cutoff: float = 0.0) -> float:
+    """Indel similarity of two texts computed sentences first; 0.0 when it is below ``cutoff``.
+
+    Equal sentences cost nothing; characters are compared only inside the changed stretches, and not at
+    all when even identical changed stretches could not reach ``cutoff``. For near-duplicates of 10,000
+    characters that is a fraction of a millisecond against ~10 ms for ``Indel`` over the whole texts
+    (PERF.md). Aligning by sentences can only overestimate the distance, so the result is ≤ the
+    whole-text Indel similarity: a pair reported above ``cutoff`` is above it.
+    """
+    total = len(old) + len(new)
+    if total == 0:
+        return 1.0
+    a, b = split_sentences(old), split_sentences(new)
+    opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    changed = [("".join(a[i1:i2]), "".join(b[j1:j2])) for tag, i1, i2, j1, j2 in opcodes if tag != "equal"]
+    # best case: the shorter side of each changed stretch is common to both
+    best = sum(abs(len(x) - len(y)) for x, y in changed)
+    if 1.0 - best / total < cutoff:
+        return 0.0
+    distance = sum(Indel.distance(x, y) for x, y in changed)
+    score = 1.0 - distance / total
+    return score if score >= cutoff else 0.0
+
+
 def _inline(segments: list[Segment], *, keep: str) -> str:
     """One side of a changed block with wdiff-style markers: ``[-removed-]`` and ``{+added+}``."""
     out = []

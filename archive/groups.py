@@ -5,7 +5,8 @@ A report is matched to an existing group by, in order:
 1. the exact SHA-256 of its normalized text, among reports of the same year;
 2. a near-duplicate check: candidates are reports of the same year whose MinHash LSH band keys overlap
    (an indexed lookup, see :mod:`archive.fingerprint`) and whose length lies in the band any match must
-   lie in; each candidate's latest text is then compared with ``rapidfuzz`` Indel similarity.
+   lie in; each candidate's latest text is then compared by Indel similarity, sentences first
+   (:func:`archive.diff.similarity`: characters only inside the sentences that differ).
    **Threshold: similarity ≥ 0.90** (``NEAR_DUP_SIMILARITY``). Normalized copies of one report (mirrors,
    traditional copies after OpenCC, HTML vs attachment) score ≥ 0.97 in practice, while different
    jurisdictions' reports, even from one template, stay well below 0.9. Candidates whose publishers are
@@ -21,10 +22,10 @@ connection (:mod:`archive.tables`) and takes the document as a dict of its row.
 
 from __future__ import annotations
 
-from rapidfuzz.distance import Indel
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlmodel import Session
 
+from archive.diff import similarity
 from archive.fingerprint import text_band_keys
 from archive.models import Document, Portal
 from archive.tables import BAND, DOCUMENT, GROUP, PORTAL, DocumentRow, update_document, version_text
@@ -141,7 +142,7 @@ def find_near(conn: Connection, *, document: DocumentRow, text: str, keys: list[
         other = version_text(conn, cand_id, seq)
         if other is None:
             continue
-        score = Indel.normalized_similarity(text, other, score_cutoff=NEAR_DUP_SIMILARITY)
+        score = similarity(text, other, cutoff=NEAR_DUP_SIMILARITY)
         if score and (best is None or score > best[0]):
             best = (score, group_id)
     return best[1] if best else None

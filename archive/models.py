@@ -183,6 +183,25 @@ class MinHashBand(SQLModel, table=True):
     key: int = Field(sa_type=BigInteger, index=True)
 
 
+class Reading(SQLModel, table=True):
+    """What :mod:`archive.reading` found in one version: section structure, required parts, key figures.
+
+    A cache filled on first use (``fazhi figures``/``compliance``, the web UI), not by the crawl: the store
+    stays as fast as before, and a better analyzer (a higher ``analyzer``) simply recomputes stale rows.
+    """
+
+    __tablename__ = "reading"
+
+    version_id: int = Field(
+        sa_column=Column(ForeignKey("version.id", ondelete="CASCADE"), primary_key=True, nullable=False)
+    )
+    analyzer: int
+    parts: list[int] = Field(default_factory=list, sa_type=JSON)
+    evidence: dict[str, dict] = Field(default_factory=dict, sa_type=JSON)
+    sections: dict[str, list] = Field(default_factory=dict, sa_type=JSON)
+    figures: list[dict] = Field(default_factory=list, sa_type=JSON)
+
+
 class Problem(SQLModel, table=True):
     """A fetch the archive could not turn into a version (e.g. a report with empty text), kept for audit."""
 

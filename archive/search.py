@@ -1,14 +1,16 @@
 """Full-text search over the latest version of every document, Chinese-aware, same answers on both backends.
 
-SQLite: an FTS5 ``trigram`` index (``version_fts``) answers terms of ≥ 3 characters; trigram cannot match
-anything shorter (and a short LIKE on the FTS table silently returns nothing), so 1–2-character terms
-are a LIKE on the content table. PostgreSQL: ``ILIKE`` backed by pg_trgm GIN indexes. Multi-term queries
-AND their (whitespace-separated) terms.
+SQLite: the bigram FTS5 index of :mod:`archive.search_index` answers terms of every length exactly (one
+character by prefix, two by one token, more by a phrase of bigrams); terms the index answers only
+approximately (punctuation, several runs of letters and digits) are verified with ``LIKE``, and a term with no
+letter or digit at all falls back to the scan. PostgreSQL: ``ILIKE`` backed by pg_trgm GIN indexes.
+Multi-term queries AND their (whitespace-separated) terms.
 
 Ranking happens in two steps so a common term costs no more than a rare one: the database returns the
-:data:`RANK_POOL` best matches by (reports first, newest year, id) — an index walk that stops early — and
-those are ordered reports first, then by number of occurrences of the terms (title + text), then year
-(newest first), then id. Both steps are deterministic, so both backends give the same order.
+:data:`RANK_POOL` best matches by (reports first, newest year, id) — on SQLite a walk of the index in key
+order, elsewhere an index walk of documents, both stopping early — and those are ordered reports first, then
+by number of occurrences of the terms (title + text), then year (newest first), then id. Both steps are
+deterministic, so both backends give the same order.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from sqlalchemy import ColumnElement, or_, select, text
 from sqlmodel import Session
 
 from archive.models import Document, Portal, Version
+from archive.search_index import TABLE as INDEX_TABLE
+from archive.search_index import document_id, key_range
+from archive.segment import term_query
 
 SNIPPET_CHARS = 80
-MIN_FTS_CHARS = 3
 RANK_POOL = 200
 
 
@@ -76,39 +80,80 @@ def _count(body: str | None, terms: list[str]) -> int:
     return sum((body or "").count(t) for t in terms)
 
 
-def _term_filters(session: Session, terms: list[str], dialect: str) -> list[ColumnElement[bool]]:
-    """WHERE clauses that keep the versions containing every term.
+def _term_filters(terms: list[str], dialect: str) -> list[ColumnElement[bool]]:
+    """WHERE clauses that keep the versions containing every term (title or text)."""
+    ilike = dialect != "sqlite"
+    return [
+        or_(_contains(Version.text, t, ilike=ilike), _contains(Version.title, t, ilike=ilike)) for t in terms
+    ]
 
-    On SQLite a rare ≥3-character term is looked up in the trigram index (a few rowids); a common one is
-    cheaper as a LIKE checked while walking documents in rank order, which stops after :data:`RANK_POOL`
-    matches — the FTS route would first have to list every one of its many hits.
+
+def _ranked(stmt, dialect: str):
+    """Rank order that an index walk can follow and stop early: "report" sorts after "other", so kind DESC
+    puts reports first; (kind, year) is indexed and SQLite's index entries end with the rowid (id).
+    SQLite's DESC already puts NULL years last; PostgreSQL is told to, so both give the same order."""
+    year_order = Document.year.desc() if dialect == "sqlite" else Document.year.desc().nulls_last()
+    return stmt.order_by(Document.kind.desc(), year_order, Document.id.desc())
+
+
+def _index_match(terms: list[str]) -> tuple[str | None, list[str]]:
+    """The FTS5 expression for all terms and the terms whose index hits must be verified on the text."""
+    exprs, verify = [], []
+    for term in terms:
+        expr, approximate = term_query(term)
+        if expr:
+            exprs.append(f"({expr})")
+        if approximate:
+            verify.append(term)
+    return (" AND ".join(exprs) or None), verify
+
+
+def _ranges(kind: str | None, year: int | None) -> list[tuple[int, int]]:
+    """Key ranges to walk, best first: reports before other pages; one year or all."""
+    kinds = [k for k in ("report", "other") if kind is None or kind == k]
+    return [key_range(k, year) for k in kinds]
+
+
+def _indexed_pool(session: Session, base, match: str, verify: list[str], n: int, *, year, kind):
+    """The first ``n`` documents in rank order that the index matches and ``base`` (filters) keeps.
+
+    The index is walked in key order (rank order) in batches; each batch is checked against the filters
+    and the verified terms in one query, and the walk stops as soon as ``n`` documents are found.
     """
-    if dialect != "sqlite":
-        return [
-            or_(_contains(Version.text, t, ilike=True), _contains(Version.title, t, ilike=True))
-            for t in terms
-        ]
-    filters: list[ColumnElement[bool]] = []
-    long_terms = [t for t in terms if len(t) >= MIN_FTS_CHARS]
-    if long_terms:
-        match = " AND ".join(_fts_phrase(t) for t in long_terms)
-        rowids = (
-            session.execute(
-                text("SELECT rowid FROM version_fts WHERE version_fts MATCH :q LIMIT :n"),
-                {"q": match, "n": RANK_POOL + 1},
-            )
-            .scalars()
-            .all()
-        )
-        if len(rowids) <= RANK_POOL:
-            filters.append(Version.id.in_(rowids))
-            long_terms = []
-    for t in terms:
-        if len(t) < MIN_FTS_CHARS or t in long_terms:
-            filters.append(
-                or_(_contains(Version.text, t, ilike=False), _contains(Version.title, t, ilike=False))
-            )
-    return filters
+    batch = n
+    pool: list = []
+    for lo, hi in _ranges(kind, year):
+        cursor = session.execute(_WALK, {"q": match, "lo": lo, "hi": hi})
+        while len(pool) < n:
+            keys = [k for (k,) in cursor.fetchmany(batch)]
+            if not keys:
+                break
+            ids = [document_id(k) for k in keys]
+            stmt = base.where(Document.id.in_(ids), *_term_filters(verify, "sqlite"))
+            found = {row.id: row for row in session.execute(stmt)}
+            pool.extend(found[i] for i in ids if i in found)
+        cursor.close()
+        if len(pool) >= n:
+            break
+    return pool[:n]
+
+
+# Core columns, not ORM objects: building 200 Document instances cost more than the query (bench.search)
+_HIT_COLUMNS = [
+    Document.id,
+    Document.url,
+    Document.title,
+    Document.portal_id,
+    Document.kind,
+    Document.year,
+    Document.status,
+    Document.published,
+    Document.report_group_id,
+]
+_WALK = text(
+    f"SELECT rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :q AND rowid BETWEEN :lo AND :hi "
+    "ORDER BY rowid DESC"
+)
 
 
 def _snippet(body: str, terms: list[str], width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
@@ -160,10 +205,9 @@ def search(
         return []
     dialect = session.get_bind().dialect.name
     stmt = (
-        select(Document, Version.title, Version.text)
+        select(*_HIT_COLUMNS, Version.title.label("version_title"), Version.text)
         .join(Version, (Version.document_id == Document.id) & (Version.seq == Document.versions))
         .join(Portal, Portal.id == Document.portal_id)
-        .where(*_term_filters(session, terms, dialect))
     )
     if year is not None:
         stmt = stmt.where(Document.year == year)
@@ -177,39 +221,29 @@ def search(
         stmt = stmt.where(Document.status == status)
     if kind:
         stmt = stmt.where(Document.kind == kind)
-    # Rank order that an index walk can follow and stop early: "report" sorts after "other", so kind DESC
-    # puts reports first; (kind, year) is indexed and SQLite's index entries end with the rowid (id).
-    # SQLite's DESC already puts NULL years last; PostgreSQL is told to, so both give the same order.
-    year_order = Document.year.desc() if dialect == "sqlite" else Document.year.desc().nulls_last()
-    stmt = stmt.order_by(Document.kind.desc(), year_order, Document.id.desc()).limit(max(RANK_POOL, limit))
-    pool = [
-        (document, body, _count(body, terms) + _count(title, terms))
-        for document, title, body in session.execute(stmt)
-    ]
-    pool.sort(
-        key=lambda row: (
-            row[0].kind != "report",
-            -row[2],
-            -(row[0].year or 0),
-            row[0].year is None,
-            row[0].id,
-        )
-    )
+    n = max(RANK_POOL, limit)
+    match, verify = _index_match(terms) if dialect == "sqlite" else (None, terms)
+    if match is not None:
+        rows = _indexed_pool(session, stmt, match, verify, n, year=year, kind=kind)
+    else:
+        rows = session.execute(_ranked(stmt.where(*_term_filters(terms, dialect)), dialect).limit(n)).all()
+    pool = [(row, _count(row.text, terms) + _count(row.version_title, terms)) for row in rows]
+    pool.sort(key=lambda p: (p[0].kind != "report", -p[1], -(p[0].year or 0), p[0].year is None, p[0].id))
     hits = []
-    for document, body, count in pool[:limit]:
-        snippet, spans = _snippet(body or "", terms)
+    for row, count in pool[:limit]:
+        snippet, spans = _snippet(row.text or "", terms)
         hits.append(
             Hit(
-                id=document.id,
-                url=document.url,
-                title=document.title,
-                portal=document.portal_id,
-                kind=document.kind,
-                year=document.year,
-                status=document.status,
-                published=document.published,
-                report_group=document.report_group_id,
-                matches=int(count or 0),
+                id=row.id,
+                url=row.url,
+                title=row.title,
+                portal=row.portal_id,
+                kind=row.kind,
+                year=row.year,
+                status=row.status,
+                published=row.published,
+                report_group=row.report_group_id,
+                matches=count,
                 snippet=snippet,
                 highlights=spans,
             )

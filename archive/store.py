@@ -26,6 +26,8 @@ from archive.diff import diff_texts
 from archive.fingerprint import text_hash
 from archive.groups import assign_group, leave_group
 from archive.models import Portal
+from archive.search_index import rank_key
+from archive.search_index import replace as reindex
 from archive.significance import significance
 from archive.tables import (
     CHANGE,
@@ -35,7 +37,7 @@ from archive.tables import (
     VERSION,
     DocumentRow,
     update_document,
-    version_text,
+    version_entry,
 )
 from archive.types import utcnow
 
@@ -263,6 +265,10 @@ def record_page(session: Session, item: FetchedPage, *, now: datetime | None = N
         before = dict(document)
         _mark_live(conn, document, now=now, result=result)
     was_report, old_year = document["kind"] == "report", document["year"]
+    # the search index's row of the latest version is keyed by rank (kind, year): it moves with them
+    old_key = (
+        rank_key(before["kind"], before["year"], before["id"]) if before and before["versions"] else None
+    )
     _apply_metadata(document, item, now)
 
     text = item.text or ""
@@ -280,18 +286,24 @@ def record_page(session: Session, item: FetchedPage, *, now: datetime | None = N
             },
         )
         result.outcome = "problem"
+        _rekey(conn, document, old_key)
         return result
 
     digest = item.text_hash or text_hash(text)
     text_changed = digest != document["text_hash"] or document["versions"] == 0
-    previous = None
+    previous_title, previous = None, None
     if text_changed and document["versions"]:
-        previous = version_text(conn, document["id"], document["versions"])
+        previous_title, previous = version_entry(conn, document["id"], document["versions"])
     if text_changed:
         document.update(versions=document["versions"] + 1, text_hash=digest, text_len=len(text))
     result.document_id = _save_document(conn, document, before)
     if text_changed:
         _add_version(conn, document=document, item=item, text=text, previous=previous, now=now, result=result)
+        new_key = rank_key(document["kind"], document["year"], document["id"])
+        old = (old_key, previous_title, previous) if old_key is not None and previous is not None else None
+        reindex(conn, old, (new_key, item.title or item.list_title, text))
+    else:
+        _rekey(conn, document, old_key)
 
     if document["kind"] == "report":
         if (
@@ -304,6 +316,15 @@ def record_page(session: Session, item: FetchedPage, *, now: datetime | None = N
     elif was_report or document["report_group_id"] is not None:
         leave_group(session, document=document)
     return result
+
+
+def _rekey(conn: Connection, document: DocumentRow, old_key: int | None) -> None:
+    """Move the latest version's index row when the document's kind or year changed without a new text."""
+    new_key = rank_key(document["kind"], document["year"], document["id"])
+    if old_key is None or old_key == new_key or conn.dialect.name != "sqlite":
+        return
+    title, body = version_entry(conn, document["id"], document["versions"])
+    reindex(conn, (old_key, title, body), (new_key, title, body))
 
 
 def _add_version(
@@ -445,9 +466,11 @@ def record_reextraction(
             VERSION.c.document_id == document_id, VERSION.c.seq == source_seq
         )
     ).one()
-    previous = version_text(conn, document_id, document["versions"]) or ""
+    previous_title, previous = version_entry(conn, document_id, document["versions"])
     diff = diff_texts(previous, text)
     seq = document["versions"] + 1
+    key = rank_key(document["kind"], document["year"], document_id)  # the search index follows it too
+    reindex(conn, (key, previous_title, previous), (key, title or document["title"], text))
     conn.execute(
         insert(VERSION),
         {

@@ -29,6 +29,10 @@ _VERSION_TEXT = select(VERSION.c.text).where(
     VERSION.c.document_id == bindparam("document_id"), VERSION.c.seq == bindparam("seq")
 )
 
+_VERSION_ENTRY = select(VERSION.c.title, VERSION.c.text).where(
+    VERSION.c.document_id == bindparam("document_id"), VERSION.c.seq == bindparam("seq")
+)
+
 
 def update_document(conn: Connection, document_id: int, **values: Any) -> None:
     """Write some columns of one document."""
@@ -38,3 +42,9 @@ def update_document(conn: Connection, document_id: int, **values: Any) -> None:
 def version_text(conn: Connection, document_id: int, seq: int) -> str | None:
     """The normalized text of one version of a document."""
     return conn.execute(_VERSION_TEXT, {"document_id": document_id, "seq": seq}).scalar()
+
+
+def version_entry(conn: Connection, document_id: int, seq: int) -> tuple[str | None, str]:
+    """The title and normalized text of one version of a document (what the search index holds)."""
+    title, body = conn.execute(_VERSION_ENTRY, {"document_id": document_id, "seq": seq}).one()
+    return title, body

@@ -14,6 +14,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from . import reports
+
 _PINYIN_RE = re.compile(r"\(([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+)\)")
 _SPACES = re.compile(r"[ \t\u3000]+")
 
@@ -182,106 +184,6 @@ def mirror_lines(lines: list[str], key: str) -> list[str]:
 
 # --- generated reports -------------------------------------------------------------------------------
 
-_CN_NUM = "一二三四五六七八九十"
-
-_MEASURES = [
-    (
-        "加强党对法治政府建设的领导",
-        [
-            "将法治政府建设纳入经济社会发展总体规划，全年召开常务会议专题研究法治政府建设工作{n1}次",
-            "严格落实党政主要负责人履行推进法治建设第一责任人职责，签订法治建设目标责任书{n2}份",
-            "组织开展政府常务会议会前学法{n1}次，领导干部法治培训覆盖率达100%",
-        ],
-    ),
-    (
-        "依法全面履行政府职能",
-        [
-            "持续深化“放管服”改革，取消和下放行政许可事项{n1}项，政务服务事项网上可办率达{p1}%",
-            "全面推行权责清单制度，动态调整权责事项{n3}项",
-            "优化营商环境，新增市场主体{n4}户，同比增长{p2}%",
-        ],
-    ),
-    (
-        "完善依法行政制度体系",
-        [
-            "严格规范性文件合法性审核，全年审核规范性文件{n2}件，提出修改意见{n1}条",
-            "开展规范性文件清理，废止和修改规范性文件{n1}件",
-            "建立行政规范性文件备案审查台账，按时报备率达100%",
-        ],
-    ),
-    (
-        "推进行政决策科学化民主化法治化",
-        [
-            "严格执行重大行政决策程序，全年作出重大行政决策{n1}项，均经合法性审查",
-            "落实政府法律顾问制度，法律顾问参与审查合同和重要文件{n3}件",
-            "重大决策事项公开征求意见，收到意见建议{n2}条，采纳率为{p2}%",
-        ],
-    ),
-    (
-        "深入推进严格规范公正文明执法",
-        [
-            "全面推行行政执法公示、执法全过程记录、重大执法决定法制审核三项制度，组织行政执法人员培训{n4}人次",
-            "开展行政执法案卷评查，评查案卷{n3}宗，案卷优良率达{p1}%",
-            "推行包容审慎监管，对轻微违法行为依法不予处罚{n2}宗",
-        ],
-    ),
-    (
-        "强化对行政权力的制约和监督",
-        [
-            "自觉接受人大监督和政协民主监督，办理人大代表建议和政协提案{n3}件，办结率100%",
-            "全面推进政务公开，主动公开政府信息{n4}条",
-            "办理政务服务热线工单{n4}件，群众满意率为{p1}%",
-        ],
-    ),
-    (
-        "依法有效化解社会矛盾纠纷",
-        [
-            "全年共收到行政复议申请{n2}件，审结{n3}件，综合纠错率为{p3}%",
-            "行政机关负责人出庭应诉率达{p1}%，行政诉讼案件败诉率同比下降{p3}个百分点",
-            "发挥人民调解作用，调解各类矛盾纠纷{n4}宗，调解成功率{p1}%",
-        ],
-    ),
-]
-
-_SHORTCOMINGS = [
-    "一是部分单位对法治政府建设重要性认识不足，推进工作的主动性有待增强。",
-    "二是行政执法规范化水平仍需提升，个别执法人员法治意识和业务能力有待提高。",
-    "三是基层法治力量相对薄弱，法治队伍建设与工作任务要求还有差距。",
-    "主要原因是法治宣传教育的针对性不够，考核督促机制还需完善。",
-]
-
-_PLANS = [
-    "深入学习贯彻习近平法治思想，把法治政府建设摆在工作全局的重要位置。",
-    "持续深化“放管服”改革，进一步优化法治化营商环境。",
-    "严格落实重大行政决策程序，提高依法决策水平。",
-    "全面提升行政执法质量，加强行政执法协调监督工作体系建设。",
-    "加强法治宣传教育，推动全社会尊法学法守法用法。",
-]
-
-_OLD_MEASURES = [
-    (
-        "加强依法行政组织领导",
-        [
-            "调整依法行政工作领导小组，明确各部门依法行政工作职责",
-            "组织领导干部学法{n1}次，参加人员{n4}人次",
-        ],
-    ),
-    (
-        "推进行政执法规范化",
-        [
-            "清理行政执法主体{n1}个，核发行政执法证件{n3}本",
-            "开展行政执法案卷评查，评查案卷{n2}宗，合格率达{p1}%",
-        ],
-    ),
-    (
-        "加强行政复议和应诉工作",
-        [
-            "全年受理行政复议案件{n2}件，依法审结{n2}件，纠错率{p3}%",
-            "行政机关负责人出庭应诉{n1}次",
-        ],
-    ),
-]
-
 
 class _Numbers(dict):
     """A fresh plausible number for every ``{n1}``…``{p3}`` placeholder (used with ``str.format_map``)."""
@@ -313,45 +215,26 @@ def sign_date_line(d) -> str:
 
 
 @lru_cache(maxsize=4096)
+def _report(seed: int, key: str, org: str, year: int, signed: str, old_style: bool, extra: str = ""):
+    return reports.generate(seed, key, org, year, signed, old_style, extra)
+
+
 def report_lines(
     seed: int, key: str, org: str, year: int, signed: str, old_style: bool, extra: str = ""
 ) -> list[str]:
-    """A deterministic annual report covering ``year``; starts "<year>年，", ends with signature and date.
+    """A deterministic annual report covering ``year`` (see :mod:`govsim.reports`); starts "<year>年,",
+    ends with the issuing body and the signature date.
 
     ``extra`` is an additional sentence placed in the first section (used for GBK-only characters).
     """
-    rng = random.Random(f"{seed}:report:{key}:{year}")
-    nums = _numbers(rng)
-    word = "依法行政" if old_style else "法治政府建设"
-    lines = [
-        f"{year}年，{org}坚持以习近平新时代中国特色社会主义思想为指导，深入贯彻党中央、国务院关于{word}的决策部署，"
-        f"全面推进依法行政，{word}各项工作取得新成效。现将有关情况报告如下："
-    ]
-    pool = _OLD_MEASURES if old_style else _MEASURES
-    chosen = rng.sample(pool, k=min(len(pool), rng.randint(3, 5)))
-    lines.append(f"一、{year}年{word}主要举措和成效" if not old_style else "一、依法行政工作情况")
-    for i, (head, items) in enumerate(chosen):
-        lines.append(f"（{_CN_NUM[i]}）{head}。")
-        for j, item in enumerate(rng.sample(items, k=len(items))):
-            lines.append(f"{j + 1}.{item.format_map(nums)}。")
-        if i == 0 and extra:
-            lines.append(extra)
-    # at least one percentage with a decimal point: the day-2 edit changes it
-    lines.append(f"全年{word}考核优良率为{nums['p1']}%，较上年提高{nums['p3']}个百分点。")
-    lines.append("二、存在的不足和原因")
-    lines.append("".join(_SHORTCOMINGS[: rng.randint(2, 4)]))
-    if not old_style:
-        lines.append("三、党政主要负责人履行推进法治建设第一责任人职责情况")
-        lines.append(
-            f"{org}主要负责人认真履行推进法治建设第一责任人职责，主持召开专题会议{nums['n1']}次，"
-            "研究解决法治政府建设中的重大问题，带头尊法学法守法用法。"
-        )
-    lines.append(f"{'四' if not old_style else '三'}、{year + 1}年工作安排")
-    for i, plan in enumerate(rng.sample(_PLANS, k=3)):
-        lines.append(f"（{_CN_NUM[i]}）{plan}")
-    lines.append(org)
-    lines.append(signed)
-    return [unicodedata.normalize("NFKC", ln) for ln in lines]
+    return _report(seed, key, org, year, signed, old_style, extra)[0]
+
+
+def report_truth(
+    seed: int, key: str, org: str, year: int, signed: str, old_style: bool, extra: str = ""
+) -> reports.Truth:
+    """The parts and key figures written into :func:`report_lines` (the manifest's ground truth)."""
+    return _report(seed, key, org, year, signed, old_style, extra)[1]
 
 
 _OTHER_TEMPLATES = {

@@ -9,7 +9,7 @@ import yaml
 from . import nav
 from .content import corpus_dir
 from .portals import Article, Portal, day_date
-from .site import ATTACHMENT_ONLY_LINES, article_lines, from_corpus
+from .site import ATTACHMENT_ONLY_LINES, article_lines, article_truth, from_corpus
 
 if TYPE_CHECKING:
     from .sim import GovSim
@@ -73,6 +73,7 @@ def _entry(url: str, p: Portal, a: Article | None, **kw) -> dict:
         "text": None,
         "report_group": None,
         "change": None,
+        "truth": None,
     }
     if a is not None:
         e.update(
@@ -90,8 +91,10 @@ def _entry(url: str, p: Portal, a: Article | None, **kw) -> dict:
 def _edit_detail(sim: GovSim, a: Article, day: int) -> str:
     before, after = article_lines(sim.seed, a, day - 1), article_lines(sim.seed, a, day)
     for old, new in zip(before, after, strict=False):
-        if old != new:
-            return f"{old[:60]} → {new[:80]}"
+        if old != new:  # the edited line around its first difference (reports' lines run long)
+            at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(old))
+            start = max(0, at - 30)
+            return f"{old[start : at + 30]} → {new[start : at + 50]}"
     return "text edited"
 
 
@@ -136,13 +139,19 @@ def build(sim: GovSim, day: int) -> dict:
             text = "\n".join(article_lines(sim.seed, a, day))
             extra = {"moved_from": original} if a.moved(day) else {}
             extra["format"] = a.standalone or "html"
+            if a.kind == "report":
+                extra["truth"] = article_truth(sim.seed, a)
             if a.pages > 1:  # one document over several pages: the first page's URL is its identity
                 extra["page_urls"] = [current] + [
                     base + fam.page_path(view.url_of[a.aid], i) for i in range(1, a.pages)
                 ]
             page_text = text
-            if a.attachment_only:  # the page only points to the file, which carries the report
+            truth = extra.get("truth")
+            if (
+                a.attachment_only
+            ):  # the page only points to the file, which carries the report (and its truth)
                 page_text, extra["attachment_only"] = "\n".join(ATTACHMENT_ONLY_LINES), True
+                extra["truth"] = None
             pages.append(_entry(current, p, a, text=page_text, change=change, source=source, **extra))
             urls = [current]
             if a.moved(day):
@@ -171,6 +180,7 @@ def build(sim: GovSim, day: int) -> dict:
                         change=change,
                         source=source,
                         report_group=a.group,
+                        truth=truth,
                         format=a.attachment_format,
                     )
                 )

@@ -77,6 +77,19 @@ def article_lines(seed: int, art: Article, day: int) -> list[str]:
     return list(lines)
 
 
+def article_truth(seed: int, art: Article) -> dict | None:
+    """Ground truth of a generated report (parts present, key figures); None for corpus texts and others."""
+    kind = art.body[0]
+    if kind == "report":
+        args = art.body[1:]
+    elif kind == "corpus" and not from_corpus(art):
+        args = art.body[2]
+    else:
+        return None
+    truth = content.report_truth(seed, *args)
+    return {"parts": list(truth.parts), "figures": [dict(f) for f in truth.figures]}
+
+
 def split_pages(lines: list[str], n: int) -> list[list[str]]:
     """``lines`` cut into ``n`` pages of about equal length at paragraph ends (as TRS's page-break tool)."""
     total = sum(len(line) for line in lines)

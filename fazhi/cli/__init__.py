@@ -31,6 +31,7 @@ try:
     from fazhi.cli import crawl as _crawl  # noqa: F401
     from fazhi.cli import discover as _discover  # noqa: F401
     from fazhi.cli import query as _query  # noqa: F401
+    from fazhi.cli import reading as _reading  # noqa: F401
     from fazhi.cli import reextract as _reextract  # noqa: F401
     from fazhi.cli import registry as _registry  # noqa: F401
     from fazhi.cli import schedule as _schedule  # noqa: F401

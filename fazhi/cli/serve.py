@@ -65,6 +65,11 @@ def _cell_text(cell: Cell) -> Text:
     text = Text(label, style=style)
     if cell.date:
         text.append(f"\n{cell.date.isoformat()}" + (" (seen)" if cell.date_source == "first_seen" else ""))
+    for doc in cell.documents:
+        if doc.compliance:
+            text.append(
+                f"\n#{doc.id} {doc.compliance}", style="green" if doc.compliance == "complete" else "red"
+            )
     if cell.also_on:
         text.append(f"\nalso on {', '.join(cell.also_on)}", style="dim")
     return text
@@ -100,7 +105,9 @@ def coverage(
         print_region(region, year=(year or [None])[-1], today=today, db=db, as_json=as_json)
         return
     with open_session(db) as session:
-        matrix = coverage_matrix(session, years=year, include_mirrors=mirrors, today=today)
+        matrix = coverage_matrix(
+            session, years=year, include_mirrors=mirrors, today=today, compliance=True, store_readings=True
+        )
     if as_json:
         emit_json(matrix.to_dict())
         return

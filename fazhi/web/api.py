@@ -141,7 +141,9 @@ def api_coverage(
     today: Annotated[date | None, Query(description="Judge deadlines as of this day")] = None,
 ) -> dict:
     """Portal × year matrix: on time (by 31 March of the next year), late, undated, missing, not due."""
-    return coverage_matrix(session, years=year, include_mirrors=mirrors, today=today).to_dict()
+    return coverage_matrix(
+        session, years=year, include_mirrors=mirrors, today=today, compliance=True
+    ).to_dict()
 
 
 @router.get("/portals", response_model=list[PortalOut])

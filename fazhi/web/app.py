@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from archive.db import get_engine, resolve_db_url
 from fazhi.web import api, pages
+from fazhi.web.i18n import COOKIE, LANGUAGES
 from fazhi.web.templating import make_templates
 from fazhi.web.views import NotFound
 
@@ -64,6 +65,10 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None) -> Fa
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:
         response = await call_next(request)
+        chosen = request.query_params.get("lang")
+        if chosen in LANGUAGES:  # ?lang= switches the UI language for later pages too
+            response.set_cookie(COOKIE, chosen, max_age=365 * 86400, samesite="lax")
+        response.headers.setdefault("Vary", "Accept-Language, Cookie")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         if not request.url.path.startswith(API_DOCS):  # Swagger UI needs its own scripts

@@ -11,8 +11,9 @@ from archive.alerts import subscription_feed
 from archive.coverage import coverage as coverage_matrix
 from archive.models import CHANGE_KINDS, DOCUMENT_STATUSES, Subscription
 from archive.queries import CHANGE_RANKS
+from archive.reading.figures import VOCABULARY
 from archive.search import search as search_archive
-from fazhi.web import views
+from fazhi.web import reading, views
 from fazhi.web.deps import SessionDep, TemplatesDep
 from fazhi.web.params import BadValue, opt_datetime, opt_int, opt_str
 
@@ -195,7 +196,9 @@ def coverage_page(
         return _render(
             templates, request, "coverage_region.html", {"cov": cov, "error": error, "region": region}
         )
-    matrix = coverage_matrix(session, years=years or None, include_mirrors=bool(opt_str(mirrors)))
+    matrix = coverage_matrix(
+        session, years=years or None, include_mirrors=bool(opt_str(mirrors)), compliance=True
+    )
     return _render(
         templates,
         request,
@@ -207,3 +210,17 @@ def coverage_page(
             "mirrors": bool(opt_str(mirrors)),
         },
     )
+
+
+@router.get("/figures", name="figures")
+def figures_page(
+    request: Request,
+    session: SessionDep,
+    templates: TemplatesDep,
+    name: str = reading.DEFAULT_FIGURE,
+    portal: Annotated[list[str] | None, Query()] = None,
+) -> Response:
+    """A figure over the years for chosen jurisdictions (server-rendered SVG line chart) and its sources."""
+    if name not in VOCABULARY:
+        raise views.NotFound(f"There is no figure named {name!r}; see the list on this page.")
+    return _render(templates, request, "figures.html", reading.figure_chart(session, name, portal or []))

@@ -120,12 +120,67 @@ class GroupOut(BaseModel):
     documents: list[GroupMember]
 
 
+class EvidenceOut(BaseModel):
+    part: int
+    kind: str = Field(description="heading | sentence")
+    text: str
+    start: int
+    end: int
+
+
+class PartOut(BaseModel):
+    part: int = Field(description="1–5, as numbered in 督察工作规定 Art. 25")
+    name: str
+    found: bool
+    evidence: EvidenceOut | None
+
+
+class HeadingOut(BaseModel):
+    level: int = Field(description="1: 一、  2: (一)  3: 1.  4: (1)")
+    marker: str
+    title: str
+    start: int
+    end: int
+    section_end: int
+
+
+class BoldOut(BaseModel):
+    start: int
+    end: int
+    text: str
+
+
+class FigureOut(BaseModel):
+    name: str = Field(description="From the figure vocabulary (README)")
+    value: int | float
+    unit: str
+    sentence: str
+    start: int = Field(description="Offset of the number in the version's text")
+    end: int
+    yoy: int | float | None = Field(description="同比 change written after the figure")
+    yoy_unit: str | None = Field(description='"%" (relative) or "pp" (percentage points)')
+
+
+class ReadingOut(BaseModel):
+    report: bool
+    label: str = Field(description='"complete" or "missing part N[, M]"')
+    complete: bool
+    missing: list[int]
+    parts: list[PartOut]
+    headings: list[HeadingOut]
+    bold: list[BoldOut]
+    figures: list[FigureOut]
+
+
 class DocumentDetail(BaseModel):
     document: DocumentOut
     version: VersionOut | None = Field(description="The latest version, with its text")
     versions: list[VersionOut]
     changes: list[ChangeOut]
     group: GroupOut | None
+    reading: ReadingOut | None = Field(
+        description="What the shown version contains: headings, required parts with evidence, key figures"
+    )
 
 
 class Segment(BaseModel):
@@ -172,6 +227,9 @@ class CoverageDocOut(BaseModel):
     first_seen: str
     status: str
     report_group: int | None
+    compliance: str | None = Field(
+        default=None, description='"complete" or "missing part N[, M]" (督察工作规定 Art. 25)'
+    )
 
 
 class CoverageCell(BaseModel):

@@ -13,16 +13,9 @@ from markupsafe import Markup, escape
 from starlette.templating import Jinja2Templates
 
 from archive.coverage import deadline
+from fazhi.web.i18n import STATE_LABELS, template_context
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-
-STATE_LABELS = {
-    "on_time": "on time",
-    "late": "late",
-    "undated": "date unknown",
-    "missing": "missing",
-    "not_due": "not due yet",
-}
 
 
 def highlight(snippet: str, spans: list[tuple[int, int]] | list[list[int]]) -> Markup:
@@ -67,4 +60,4 @@ def make_templates() -> Jinja2Templates:
     env.globals["state_labels"] = STATE_LABELS
     env.globals["deadline"] = deadline
     env.globals["q"] = ""  # the header's search box; the search page passes the current query
-    return Jinja2Templates(env=env)
+    return Jinja2Templates(env=env, context_processors=[template_context])

@@ -22,6 +22,7 @@ from archive.records import (
     group_record,
     version_record,
 )
+from fazhi.web.reading import document_reading
 
 
 class NotFound(LookupError):
@@ -71,6 +72,7 @@ def document_page(session: Session, document_id: int, seq: int | None = None) ->
         "versions": [version_record(v) for v in versions],
         "changes": [change_record(c) for c in changes_of(session, document.id)],
         "group": group_record(session, document.report_group_id),
+        "reading": document_reading(document, shown.id if shown else None, session),
     }
 
 

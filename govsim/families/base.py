@@ -52,13 +52,20 @@ def signature_start(lines: list[str]) -> int:
     return len(lines)
 
 
+_SECTION_HEADING = re.compile(r"[一二三四五六七八九十]{1,2}、")
+
+
 def paras_p(lines: list[str], indent: str = "text-indent:2em;") -> str:
-    """<p> per paragraph (TRS_Editor, UCAP-CONTENT, zoom); full-width punctuation as real pages print it."""
+    """<p> per paragraph (TRS_Editor, UCAP-CONTENT, zoom); full-width punctuation as real pages print it.
+    Section headings (一、…) are set in <strong>, as editors do."""
     sig = signature_start(lines)
     out = []
     for i, line in enumerate(lines):
         style = "text-align:right;" if i >= sig else indent
-        out.append(f'<p style="{style}">{escape(to_page(line), quote=False)}</p>')
+        body = escape(to_page(line), quote=False)
+        if _SECTION_HEADING.match(line) and len(line) <= 40:
+            body = f"<strong>{body}</strong>"
+        out.append(f'<p style="{style}">{body}</p>')
     return "\n".join(out)
 
 

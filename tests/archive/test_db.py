@@ -55,8 +55,8 @@ def test_migrations_match_the_models(engine):
 def test_search_index_exists(engine):
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
-            sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'version_fts'")).scalar()
-            assert "tokenize='trigram'" in sql
+            sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'search_index'")).scalar()
+            assert "unicode61" in sql and "detail=full" in sql
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000

@@ -18,5 +18,12 @@ def archive_ids(engine) -> dict[str, int]:
 
 @pytest.fixture
 def client(engine, archive_ids) -> Iterator[TestClient]:
+    with TestClient(create_app(engine=engine), headers={"Accept-Language": "en"}) as c:
+        yield c
+
+
+@pytest.fixture
+def zh_client(engine, archive_ids) -> Iterator[TestClient]:
+    """A client without Accept-Language: the UI's default language, Chinese."""
     with TestClient(create_app(engine=engine)) as c:
         yield c

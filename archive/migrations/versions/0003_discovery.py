@@ -1,7 +1,7 @@
 """Discovered report columns (with the evidence path from the home page) and discovery attempts.
 
 Revision ID: 0003_discovery
-Revises: 0013_text_method (those landed first; the chain stays linear)
+Revises: 0015_reading (those landed first; the chain stays linear)
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_discovery"
-down_revision = "0013_text_method"
+down_revision = "0015_reading"
 branch_labels = None
 depends_on = None
 

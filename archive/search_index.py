@@ -1,0 +1,101 @@
+"""The SQLite search index: one FTS5 row per document (its latest version), keyed in rank order.
+
+``search_index`` is a contentless FTS5 table over :func:`archive.segment.segment` bigrams (``unicode61``,
+``detail=full`` for phrase queries, a one-character prefix index for one-character queries). Its rowid is
+:func:`rank_key` — reports first, then newer years, then higher document ids — so ``ORDER BY rowid DESC``
+walks matches in the order search ranks them and stops after the pool it needs, however common the term.
+
+Only each document's latest version is indexed (search never looks at older ones), and the store keeps it
+in step in the version's transaction: :func:`replace` drops the previous row (a contentless table needs the
+exact tokens it was given, recomputed from the previous text) and inserts the new one. Measured against
+trigram, bigram ``detail=none`` + verification, Tantivy and PostgreSQL variants in ``bench/search_backends.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, text
+
+from archive.segment import segment
+
+TABLE = "search_index"
+ID_BITS = 40
+ID_MASK = (1 << ID_BITS) - 1
+CREATE = (
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5(title, body, content='', detail=full, prefix='1', "
+    "tokenize='unicode61 remove_diacritics 0')"
+)
+
+#: (rank key, title, text) of an indexed version
+Entry = tuple[int, str | None, str]
+
+_INSERT = text(f"INSERT INTO {TABLE}(rowid, title, body) VALUES (:key, :title, :body)")
+_DELETE = text(f"INSERT INTO {TABLE}({TABLE}, rowid, title, body) VALUES ('delete', :key, :title, :body)")
+
+
+def rank_key(kind: str | None, year: int | None, document_id: int) -> int:
+    """Search order as one integer: reports above other pages, then year (none lowest), then id."""
+    year = min(max(year or 0, 0), 0xFFF)
+    return ((int(kind == "report") << 12 | year) << ID_BITS) | document_id
+
+
+def key_range(kind: str, year: int | None) -> tuple[int, int]:
+    """The keys of one (kind, year) block, or of every year of ``kind`` when ``year`` is None."""
+    high = int(kind == "report") << 12
+    if year is None:
+        return high << ID_BITS, ((high | 0xFFF) << ID_BITS) | ID_MASK
+    return (high | year) << ID_BITS, ((high | year) << ID_BITS) | ID_MASK
+
+
+def document_id(key: int) -> int:
+    return key & ID_MASK
+
+
+def row(entry: Entry) -> dict:
+    """The index row of a version: its key and segmented title and text (pure: bulk loads may compute
+    rows in other processes and pass them to :func:`add_rows`)."""
+    key, title, body = entry
+    return {"key": key, "title": segment(title), "body": segment(body)}
+
+
+def add(conn: Connection, entries: Iterable[Entry]) -> None:
+    """Index versions (bulk loads pass many)."""
+    add_rows(conn, [row(e) for e in entries])
+
+
+def add_rows(conn: Connection, rows: list[dict]) -> None:
+    if rows:
+        conn.execute(_INSERT, rows)
+
+
+def replace(conn: Connection, old: Entry | None, new: Entry | None) -> None:
+    """Swap a document's row: ``old`` exactly as it was indexed, ``new`` as it is now (either may be None)."""
+    if conn.dialect.name != "sqlite" or old == new:
+        return
+    if old is not None:
+        conn.execute(_DELETE, row(old))
+    if new is not None:
+        conn.execute(_INSERT, row(new))
+
+
+_LATEST = text(
+    "SELECT d.id, d.kind, d.year, v.title, v.text FROM document d "
+    "JOIN version v ON v.document_id = d.id AND v.seq = d.versions WHERE d.id > :after ORDER BY d.id LIMIT :n"
+)
+
+
+def rebuild(conn: Connection, *, batch: int = 1_000) -> int:
+    """Fill the index afresh from every document's latest version (the migration); returns the rows."""
+    conn.execute(text(f"INSERT INTO {TABLE}({TABLE}) VALUES ('delete-all')"))
+    after, total = 0, 0
+    while rows := conn.execute(_LATEST, {"after": after, "n": batch}).all():
+        add(conn, [(rank_key(kind, year, doc_id), title, body) for doc_id, kind, year, title, body in rows])
+        after, total = rows[-1][0], total + len(rows)
+    optimize(conn)
+    return total
+
+
+def optimize(conn: Connection) -> None:
+    """Merge the index's segments into one (after a bulk load: fewer b-trees for every query to visit)."""
+    conn.execute(text(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')"))

@@ -1,0 +1,182 @@
+"""The bigram search index: exact answers for terms of any length, kept in step with the latest version.
+
+The first test checks :mod:`archive.segment`'s queries against plain substring search on the real FTS5
+table; the others go through the store and :func:`archive.search.search` on both backends, and through the
+migration that builds the index from versions stored before it existed.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlmodel import Session
+
+from archive import search_index
+from archive.db import _alembic_config, create_db_engine, session_scope, upgrade
+from archive.search import search
+from archive.segment import segment, term_query
+from archive.store import record_page
+from tests.factories import REPORT_2024, REPORT_OTHER_COUNTY, page
+
+TEXTS = [
+    REPORT_2024,
+    REPORT_OTHER_COUNTY,
+    "纠错率为7.5%，出庭应诉率100%。县长ABC出席；乡镇",
+    "法\n治 政府 abc-7 县。萬",
+    "7.52%，县县，Abc",
+]
+
+
+def _ascii_lower(s: str) -> str:
+    return s.translate({c: c + 32 for c in range(ord("A"), ord("Z") + 1)})
+
+
+def test_index_queries_equal_substring_search_for_every_length():
+    conn = sqlite3.connect(":memory:")
+    conn.execute(search_index.CREATE)
+    conn.execute("CREATE TABLE doc (id INTEGER PRIMARY KEY, body TEXT)")
+    for i, body in enumerate(TEXTS, 1):
+        conn.execute("INSERT INTO search_index(rowid, title, body) VALUES (?, '', ?)", (i, segment(body)))
+        conn.execute("INSERT INTO doc VALUES (?, ?)", (i, body))
+    rng = random.Random(0)
+    terms = {"萬", "县", "乡镇", "7.5%", "abc", "ABC", "法治", "政府建设", "%", "不存在", "7.52"}
+    for _ in range(300):
+        body = rng.choice(TEXTS)
+        at = rng.randrange(len(body))
+        terms.add(body[at : at + rng.randint(1, 7)].strip())
+    for term in sorted(t for t in terms if t and not any(c.isspace() for c in t)):
+        expected = {i for i, body in enumerate(TEXTS, 1) if _ascii_lower(term) in _ascii_lower(body)}
+        expr, verify = term_query(term)
+        if expr is None:  # nothing indexable (punctuation only): search scans instead
+            assert verify
+            continue
+        found = {
+            r[0] for r in conn.execute("SELECT rowid FROM search_index WHERE search_index MATCH ?", (expr,))
+        }
+        assert expected <= found, term  # the index never misses
+        if verify:
+            pattern = "%" + term.replace("%", "\\%").replace("_", "\\_") + "%"
+            rows = conn.execute("SELECT id FROM doc WHERE body LIKE ? ESCAPE '\\'", (pattern,))
+            found &= {r[0] for r in rows}
+        assert found == expected, term
+
+
+def ids(engine, query, **filters):
+    with Session(engine) as s:
+        return [h.id for h in search(s, query, **filters)]
+
+
+def test_store_keeps_the_index_on_the_latest_version(engine):
+    url = "https://www.example.gov.cn/fzzfjs/index-test.html"
+    with session_scope(engine) as s:
+        doc = record_page(s, page(url=url, year=2023, text=REPORT_2024 + "\n独有词甲")).document_id
+    assert ids(engine, "独有词甲") == [doc]
+    with session_scope(engine) as s:  # same text, new year: the row moves with its rank key
+        record_page(s, page(url=url, year=2024, text=REPORT_2024 + "\n独有词甲"))
+    assert ids(engine, "独有词甲", year=2024) == [doc]
+    assert ids(engine, "独有词甲", year=2023) == []
+    with session_scope(engine) as s:  # a new text replaces the old one in the index
+        record_page(s, page(url=url, year=2024, text=REPORT_2024 + "\n独有词乙"))
+    assert ids(engine, "独有词甲") == []
+    assert ids(engine, "独有词乙") == [doc]
+    with session_scope(engine) as s:  # classified "other" now, text unchanged: still found, after reports
+        record_page(s, page(url=url, year=2024, kind="other", text=REPORT_2024 + "\n独有词乙"))
+    assert ids(engine, "独有词乙", kind="other") == [doc]
+    assert ids(engine, "独有词乙", kind="report") == []
+    with session_scope(engine) as s:  # an empty fetch stores no version, but its new year still counts
+        record_page(s, page(url=url, year=2022, kind="other", text=""))
+    assert ids(engine, "独有词乙", year=2022) == [doc]
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT count(*) FROM search_index")).scalar()
+            assert rows == 1
+
+
+def test_migration_builds_the_index_from_existing_versions(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_db_engine(url)
+    with engine.begin() as conn:
+        cfg = _alembic_config()
+        cfg.attributes["connection"] = conn
+        before = ScriptDirectory.from_config(cfg).get_revision("0014_search_index").down_revision
+        command.upgrade(cfg, before)
+        conn.execute(
+            text(
+                "INSERT INTO portal (id, name, official, start_urls, render) VALUES ('p', 'p', 1, '[]', 'auto')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO document (id, portal_id, url, kind, year, status, first_seen, last_seen, missing_count,"
+                " versions, text_len) VALUES (7, 'p', 'https://x.gov.cn/1', 'report', 2024, 'live',"
+                " '2025-01-01', '2025-01-01', 0, 2, 10)"
+            )
+        )
+        for seq, body in ((1, "旧版本独有的话"), (2, "新版本的法治督察")):
+            conn.execute(
+                text(
+                    "INSERT INTO version (document_id, seq, fetched_at, title, text, text_hash, raw_codec, raw_size)"
+                    " VALUES (7, :seq, '2025-01-01', '标题', :body, 'h', 'zlib', 0)"
+                ),
+                {"seq": seq, "body": body},
+            )
+    upgrade(engine)
+    assert ids(engine, "法治督察") == [7]
+    assert ids(engine, "督") == [7]
+    assert ids(engine, "旧版本") == []
+    engine.dispose()
+
+
+def test_report_length_texts_give_the_oracle_answer_on_each_backend(engine):
+    """Reports of 8–12k characters: every backend returns what a plain substring scan and the ranking
+    rule give (so the backends agree with each other at realistic lengths)."""
+    rng = random.Random(7)
+    sentences = [s + "。" for s in (REPORT_2024 + REPORT_OTHER_COUNTY).replace("\n", "。").split("。") if s]
+    docs = {}
+    with session_scope(engine) as s:
+        for k in range(24):
+            lines, size = [], 0
+            while size < rng.randint(8_000, 12_000):
+                line = "".join(rng.sample(sentences, 4)) + f"办理{rng.randint(100, 999)}件。"
+                lines.append(line)
+                size += len(line) + 1
+            body, year = "\n".join(lines), rng.choice([2022, 2023, 2024, None])
+            kind = "report" if k % 4 else "other"
+            item = page(url=f"https://x.gov.cn/r{k}.html", text=body, year=year, kind=kind, title=f"报告{k}")
+            docs[record_page(s, item).document_id] = (body, year, kind)
+    probes = [
+        "法",
+        "县",
+        "复议",
+        "乡镇",
+        "法治督察",
+        "7.2%",
+        "出庭应诉率100%",
+        "办理" + str(rng.randint(100, 999)) + "件",
+    ]
+    for term in probes:
+        hits = [d for d, (body, _, _) in docs.items() if term in body]
+        hits.sort(key=lambda d: (docs[d][2] != "report", -docs[d][0].count(term), -(docs[d][1] or 0), d))
+        assert ids(engine, term) == hits[:20], term
+
+
+def test_a_reextracted_text_replaces_the_indexed_one(engine):
+    from archive.store import record_reextraction
+
+    with session_scope(engine) as s:
+        doc = record_page(s, page(text=REPORT_2024 + "\n旧抽取的尾巴")).document_id
+    with session_scope(engine) as s:
+        record_reextraction(
+            s,
+            document_id=doc,
+            text=REPORT_2024 + "\n新抽取的段落",
+            text_extracted=None,
+            title=None,
+            source_seq=1,
+        )
+    assert ids(engine, "旧抽取") == []
+    assert ids(engine, "新抽取") == [doc]
