@@ -22,11 +22,17 @@ def known_documents(engine: Engine, portal_id: str) -> dict[str, tuple[str | Non
         return {url: (etag, modified, status) for url, etag, modified, status in rows}
 
 
+#: The largest id or version number: they are INTEGER columns, and PostgreSQL's is 4 bytes (SQLite's 8).
+ID_MAX = 2**31 - 1
+#: The years a report may cover, for filters: a typo's year 99999 is an error, not an empty answer.
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
 def find_document(session: Session, ref: str | int) -> Document | None:
     """A document by id (digits), by current URL, or by a URL it was moved away from."""
     ref = str(ref).strip()
-    if ref.isdigit():
-        return session.get(Document, int(ref))
+    if ref.isdigit() and ref.isascii():
+        return session.get(Document, int(ref)) if int(ref) <= ID_MAX else None
     document = session.scalars(select(Document).where(Document.url == ref)).first()
     if document is None:
         document = session.scalars(

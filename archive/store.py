@@ -20,7 +20,7 @@ from sqlalchemy import Connection, bindparam, insert, select
 from sqlmodel import Session
 
 from archive.captures import FetchedPage, MissingPage, UnchangedPage
-from archive.diff import diff_texts
+from archive.diff import TextDiff, diff_texts
 from archive.fingerprint import text_hash
 from archive.groups import assign_group, leave_group
 from archive.models import Portal
@@ -39,6 +39,12 @@ from archive.types import utcnow
 
 RAW_CODEC = "zlib"
 GONE_AFTER = 2
+#: A known report's new text less similar than this to the latest version is held (a suspected outage).
+OUTAGE_SIMILARITY = 0.2
+#: ... and so is one shorter than this share of the latest version's length.
+OUTAGE_LENGTH_RATIO = 0.3
+#: The start of the problem message of a held text.
+HELD_PREFIX = "suspected outage, held"
 
 _DOCUMENT_BY_URL = select(DOCUMENT).where(DOCUMENT.c.url == bindparam("url"))
 _PORTAL_EXISTS = select(PORTAL.c.id).where(PORTAL.c.id == bindparam("id"))
@@ -62,7 +68,7 @@ class RecordResult:
     """What storing one item did, for stats and logs."""
 
     document_id: int | None
-    outcome: str  # new_version | unchanged | problem | missing | not_modified | unknown
+    outcome: str  # new_version | unchanged | held | problem | missing | not_modified | unknown
     changes: list[str] = field(default_factory=list)  # change kinds recorded, in order
     version: int | None = None  # seq of the version created, if any
 
@@ -192,6 +198,15 @@ def _add_change(
         result.changes.append(kind)
 
 
+def _add_problem(
+    conn: Connection, document_id: int | None, portal_id: str, url: str, at: datetime, message: str
+) -> None:
+    conn.execute(
+        insert(PROBLEM),
+        {"document_id": document_id, "portal_id": portal_id, "url": url, "at": at, "message": message},
+    )
+
+
 def _mark_live(conn: Connection, document: DocumentRow, *, now: datetime, result: RecordResult) -> None:
     """The document answered again: a missing or gone one has ``returned``."""
     if document["status"] != "live":
@@ -258,6 +273,51 @@ def _apply_metadata(document: DocumentRow, item: FetchedPage, now: datetime) -> 
     document["missing_count"] = 0
 
 
+@dataclass
+class _Plausibility:
+    """A known report's new text judged against its latest version."""
+
+    previous: str
+    diff: TextDiff
+    held: bool
+
+
+def _plausibility(
+    conn: Connection, document: DocumentRow, item: FetchedPage, text: str, digest: str | None, now: datetime
+) -> _Plausibility | None:
+    """Hold an implausible replacement of a known report as a suspected outage (a problem row, no version).
+
+    A maintenance page served with 200 (系统维护), an error page or a stub would otherwise become the
+    report's latest version, flip its kind and leave exports and coverage. It is implausible when the kind
+    flips from report, the similarity falls below :data:`OUTAGE_SIMILARITY`, or the text shrinks below
+    :data:`OUTAGE_LENGTH_RATIO` of the old one. The same text at a later crawl confirms it: a real
+    replacement is then stored as a version. None when there is nothing to compare.
+    """
+    if document["kind"] != "report" or not document["versions"] or digest in (None, document["text_hash"]):
+        return None
+    previous = version_text(conn, document["id"], document["versions"])
+    diff = diff_texts(previous, text)
+    doubts = []
+    if item.kind != "report":
+        doubts.append(f"kind report -> {item.kind or 'other'}")
+    if diff.similarity < OUTAGE_SIMILARITY:
+        doubts.append(f"similarity {diff.similarity:.3f}")
+    if len(text) < OUTAGE_LENGTH_RATIO * len(previous):
+        doubts.append(f"{len(previous)} -> {len(text)} chars")
+    if not doubts:
+        return _Plausibility(previous, diff, held=False)
+    mark = f"{HELD_PREFIX} (text {digest[:16]})"
+    held_before = conn.execute(
+        select(PROBLEM.c.id).where(
+            PROBLEM.c.document_id == document["id"], PROBLEM.c.message.startswith(mark, autoescape=True)
+        )
+    ).first()
+    if held_before is not None:  # seen at an earlier crawl: a real replacement, not an outage
+        return _Plausibility(previous, diff, held=False)
+    _add_problem(conn, document["id"], item.portal_id, item.url, now, f"{mark}: {', '.join(doubts)}")
+    return _Plausibility(previous, diff, held=True)
+
+
 def record_page(session: Session, item: FetchedPage, *, now: datetime | None = None) -> RecordResult:
     """Store one fetched page: document upsert, move, version (only if the text changed), events, group."""
     now = now or item.fetched_at or utcnow()
@@ -265,41 +325,43 @@ def record_page(session: Session, item: FetchedPage, *, now: datetime | None = N
     result = RecordResult(document_id=None, outcome="unchanged")
     ensure_portal(conn, portal_id=item.portal_id, official=item.official)
     document = _resolve_move(conn, item, now, result)
+    text = item.text or ""
+    digest = (item.text_hash or text_hash(text)) if text.strip() else None
+    check = _plausibility(conn, document, item, text, digest, now) if document is not None else None
+    if check is not None and check.held:
+        result.document_id, result.outcome = document["id"], "held"
+        return result
     if document is None:
         before, document = None, _new_document(item, now)
     else:
         before = dict(document)
         _mark_live(conn, document, now=now, result=result)
     was_report, old_year = document["kind"] == "report", document["year"]
-    _apply_metadata(document, item, now)
+    if before is None or digest is not None:  # an empty answer tells nothing about a known document
+        _apply_metadata(document, item, now)
 
-    text = item.text or ""
-    if not text.strip():
+    if digest is None:
         result.document_id = _save_document(conn, document, before)
         notes = "; ".join(item.problems) or "no text extracted"
-        conn.execute(
-            insert(PROBLEM),
-            {
-                "document_id": document["id"],
-                "portal_id": item.portal_id,
-                "url": item.url,
-                "at": now,
-                "message": f"empty text, no version stored: {notes}",
-            },
+        _add_problem(
+            conn, document["id"], item.portal_id, item.url, now, f"empty text, no version stored: {notes}"
         )
         result.outcome = "problem"
         return result
 
-    digest = item.text_hash or text_hash(text)
     text_changed = digest != document["text_hash"] or document["versions"] == 0
-    previous = None
+    previous = diff = None
     if text_changed and document["versions"]:
-        previous = version_text(conn, document["id"], document["versions"])
+        if check is not None:
+            previous, diff = check.previous, check.diff
+        else:
+            previous = version_text(conn, document["id"], document["versions"])
+            diff = diff_texts(previous, text)
     if text_changed:
         document.update(versions=document["versions"] + 1, text_hash=digest, text_len=len(text))
     result.document_id = _save_document(conn, document, before)
     if text_changed:
-        _add_version(conn, document=document, item=item, text=text, previous=previous, now=now, result=result)
+        _add_version(conn, document=document, item=item, text=text, diff=diff, now=now, result=result)
 
     if document["kind"] == "report":
         if (
@@ -320,7 +382,7 @@ def _add_version(
     document: DocumentRow,
     item: FetchedPage,
     text: str,
-    previous: str | None,
+    diff: TextDiff | None,
     now: datetime,
     result: RecordResult,
 ) -> None:
@@ -343,10 +405,9 @@ def _add_version(
         "chars_added": None,
         "chars_removed": None,
     }
-    if previous is None:
+    if diff is None:
         summary, kind = f"{len(text)} chars", "new"
     else:
-        diff = diff_texts(previous, text)
         version.update(
             similarity=round(diff.similarity, 6),
             chars_added=diff.chars_added,
@@ -361,7 +422,7 @@ def _add_version(
         kind=kind,
         at=now,
         summary=summary,
-        from_version=seq - 1 if previous is not None else None,
+        from_version=seq - 1 if diff is not None else None,
         to_version=seq,
         result=result,
     )
@@ -377,6 +438,8 @@ def record_missing(
     conn = session.connection()
     document = _document_row(conn, item.url)
     if document is None:
+        if item.reason:  # a new URL judged a soft 404: not stored, but not without a trace either
+            _add_problem(conn, None, item.portal_id, item.url, now, f"not stored: {item.reason}")
         return RecordResult(document_id=None, outcome="unknown")
     before = dict(document)
     result = RecordResult(document_id=document["id"], outcome="missing")

@@ -31,6 +31,11 @@ SUMMARY_COLUMNS: list[tuple[str, str]] = [
     ("unchanged", "unchanged"),
     ("not_modified", "304"),
     ("missing", "missing"),
+    ("soft_404", "soft 404"),
+    ("held", "held"),
+    ("list_limit_reached", "list cap"),
+    ("column_limit_reached", "column cap"),
+    ("budget_exhausted", "budget cap"),
     ("browser", "browser"),
     ("errors", "errors"),
 ]

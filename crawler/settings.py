@@ -49,9 +49,12 @@ HTTPCACHE_DIR = str(Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024  # a report page is < 1 MB; 20 MB also fits PDF attachments
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
-DEPTH_LIMIT = 6
+# No Scrapy DEPTH_LIMIT: it dropped deep list pages' articles without a word. The spider's own caps below
+# are counted per portal and shown in the crawl summary.
+DEPTH_LIMIT = 0
 FAZHI_MAX_PAGES_PER_PORTAL = 600  # requests per portal per crawl (the registry's max_pages overrides)
 FAZHI_MAX_LIST_PAGES = 40  # list pages walked per start URL: stops calendar-style pagination traps
+FAZHI_MAX_COLUMN_DEPTH = 3  # topic sub-columns followed from a column, nested at most this deep
 
 # -- the browser, only where needed (crawler/render/, crawler/browser.py) ---------------------------------------
 # Every request goes through scrapy-playwright's handler, which sends it plainly unless meta["playwright"] is

@@ -27,7 +27,7 @@ from pipelines import govrules as rules
 from pipelines import metadata as md
 from pipelines.chrome import strip_chrome_lines
 from pipelines.encoding import decode_body
-from pipelines.htmltext import block_lines, squash, tidy_lines
+from pipelines.htmltext import block_lines, clean_controls, squash, tidy_lines
 from pipelines.items import PageItem
 
 if TYPE_CHECKING:
@@ -262,7 +262,7 @@ def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
     if not _LOOKS_HTML.search(decoded.text[:4096]):
         result.problems.append(f"not HTML (content-type {headers.get('content-type', 'unknown')!r})")
         return result
-    tree = _parse(decoded.text)
+    tree = _parse(clean_controls(decoded.text))
     if tree is None:
         result.problems.append("HTML could not be parsed")
         return result
@@ -341,11 +341,13 @@ def extract_pdf(body: bytes) -> Extraction:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         result.problems.append(f"PDF could not be read: {exc}")
         return result
-    raw_lines = [line for page in pages for line in tidy_lines(page) if not _PAGE_NUMBER.match(line)]
+    raw_lines = [
+        line for page in pages for line in tidy_lines(clean_controls(page)) if not _PAGE_NUMBER.match(line)
+    ]
     if not raw_lines:
         result.problems.append("PDF has no text layer (scanned?)")
         return result
-    title = ((info.title if info is not None else None) or "").strip()
+    title = clean_controls((info.title if info is not None else None) or "").strip()
     if len(squash(title)) >= 4 and re.search(r"[\u4e00-\u9fff]", title):
         result.title = title
     elif len(raw_lines[0]) <= 60 and not _PARA_END.search(raw_lines[0]):

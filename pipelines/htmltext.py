@@ -16,6 +16,19 @@ from pipelines.govrules import BLOCK_TAGS
 
 _T2S = opencc.OpenCC("t2s")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
+#: C0 controls other than tab, newline and carriage return, and DEL. libxml2 drops a document's text at
+#: the first one on trafilatura's path, so one ``\x0b`` pasted from Word would cost a page its whole body.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]+")
+_ANY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Word's manual line break (VT) and the form feed are line breaks in the text they come from.
+_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+
+
+def clean_controls(text: str) -> str:
+    """``text`` without control characters: VT and FF become newlines, the others are removed."""
+    if _ANY_CONTROL.search(text) is None:  # nearly every page: no copy made
+        return text
+    return _CONTROLS.sub("", text.translate(_BREAKS))
 
 
 def tidy_lines(text: str) -> list[str]:

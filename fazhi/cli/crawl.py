@@ -18,7 +18,7 @@ from crawler.registry import RegistryError, load_registry, select_portals
 from crawler.render.summary import browser_cell
 from crawler.runner import SUMMARY_COLUMNS, CrawlResult, run_crawl
 from crawler.settings import LOOPBACK_SETTINGS
-from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
+from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, markup_safe, plain
 
 RegistryOption = Annotated[
     str, typer.Option("--registry", help="Registry file or folder of *.yaml files.", show_default=True)
@@ -48,7 +48,7 @@ class _Progress:
         self.live = Live(self.render(), console=err_console, refresh_per_second=4, transient=True)
 
     def render(self) -> str:
-        busiest = ", ".join(f"{pid} {n}" for pid, n in self.responses.most_common(3))
+        busiest = markup_safe(", ".join(f"{pid} {n}" for pid, n in self.responses.most_common(3)))
         return (
             f"[bold]crawling[/] {sum(self.responses.values())} pages fetched, "
             f"{sum(self.items.values())} documents processed  [dim]{busiest}[/]"
@@ -81,7 +81,7 @@ def summary_table(result: CrawlResult) -> Table:
         counts = result.per_portal.get(portal_id, {})
         outcome = result.portal_outcome(portal_id)
         table.add_row(
-            portal_id,
+            plain(portal_id),
             *[browser_cell(counts) if name == "browser" else str(counts.get(name, 0)) for name, _ in columns],
             f"[{styles[outcome]}]{outcome}[/]",
         )
@@ -106,17 +106,19 @@ def _crawl(
     try:
         portals = select_portals(load_registry(registry), portal_ids)
     except RegistryError as exc:
-        err_console.print(f"[red]error:[/] {exc}")
+        err_console.print(f"[red]error:[/] {markup_safe(exc)}")
         raise typer.Exit(2) from None
     if not portals:
-        err_console.print(f"[red]error:[/] {registry}: the registry lists no portals")
+        err_console.print(f"[red]error:[/] {markup_safe(registry)}: the registry lists no portals")
         raise typer.Exit(2)
     db_url = resolve_db_url(db)
     if as_json:
         result = run_crawl(registry=registry, portals=portals, db_url=db_url, overrides=overrides)
         console.print_json(_summary_json(result))
         return result
-    err_console.print(f"crawling {len(portals)} portal(s) from {registry} into {db_url}")
+    err_console.print(
+        f"crawling {len(portals)} portal(s) from {markup_safe(registry)} into {markup_safe(db_url)}"
+    )
     progress = _Progress()
     with progress.live:
         result = run_crawl(
@@ -137,7 +139,7 @@ def parse_overrides(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or []:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            err_console.print(f"[red]error:[/] --set expects NAME=VALUE, got {pair!r}")
+            err_console.print(f"[red]error:[/] --set expects NAME=VALUE, got {markup_safe(repr(pair))}")
             raise typer.Exit(2)
         overrides[name.strip()] = value
     return overrides

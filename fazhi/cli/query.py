@@ -23,14 +23,24 @@ from archive.diff import diff_texts, side_by_side, unified
 from archive.export import document_record
 from archive.export import export as export_records
 from archive.models import Document
-from archive.queries import change_feed, changes_of, find_document, recent_runs, version_of, versions_of
+from archive.queries import (
+    ID_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+    change_feed,
+    changes_of,
+    find_document,
+    recent_runs,
+    version_of,
+    versions_of,
+)
 from archive.search import search as search_archive
-from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
+from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, markup_safe, plain, terminal_safe
 
 
 def fail(message: str) -> NoReturn:
     """One line on stderr, exit code 1, no traceback."""
-    err_console.print(f"error: {message}", markup=False, highlight=False)
+    err_console.print(f"error: {terminal_safe(message)}", markup=False, highlight=False)
     raise typer.Exit(1)
 
 
@@ -53,6 +63,9 @@ def open_session(db: str | None) -> Iterator[Session]:
 
 
 def _document(session: Session, ref: str) -> Document:
+    digits = ref.strip()
+    if digits.isascii() and digits.isdigit() and int(digits) > ID_MAX:
+        raise typer.BadParameter(f"{digits} is not a document id (ids go up to {ID_MAX})")
     document = find_document(session, ref)
     if document is None:
         fail(f"no document with id or URL {ref!r}")
@@ -76,14 +89,16 @@ def _parse_since(value: str | None) -> datetime | None:
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words to find; several words must all occur.")],
-    year: Annotated[int | None, typer.Option(help="Year the report covers.")] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Year the report covers.", min=YEAR_MIN, max=YEAR_MAX)
+    ] = None,
     region: Annotated[
         str | None, typer.Option(help="Portal region, by prefix (上海市 finds 上海市静安区).")
     ] = None,
     level: Annotated[str | None, typer.Option(help="Portal level: province, city, county, ...")] = None,
     portal: Annotated[str | None, typer.Option(help="Portal id.")] = None,
     status: Annotated[str | None, typer.Option(help="live, missing or gone.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+    limit: Annotated[int, typer.Option(help="At most this many results.", min=1, max=ID_MAX)] = 20,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -102,13 +117,28 @@ def search(
     for column in ("id", "year", "portal", "title", "status", "hits", "snippet"):
         table.add_column(column)
     for h in hits:
-        snippet = Text(h.snippet)
-        for start, end in h.highlights:
-            snippet.stylize("bold yellow", start, end)
         table.add_row(
-            str(h.id), str(h.year or ""), h.portal, h.title or "", h.status, str(h.matches), snippet
+            str(h.id),
+            str(h.year or ""),
+            plain(h.portal),
+            plain(h.title or ""),
+            h.status,
+            str(h.matches),
+            _highlighted(h.snippet, h.highlights),
         )
     console.print(table)
+
+
+def _highlighted(snippet: str, highlights: list[tuple[int, int]]) -> Text:
+    """The snippet with its matches in bold, each piece made terminal-safe on its own (offsets hold)."""
+    text, pos = Text(), 0
+    for start, end in sorted(highlights):
+        start = max(start, pos)
+        text.append(terminal_safe(snippet[pos:start]))
+        text.append(terminal_safe(snippet[start:end]), style="bold yellow")
+        pos = max(pos, end)
+    text.append(terminal_safe(snippet[pos:]))
+    return text
 
 
 @app.command()
@@ -142,9 +172,9 @@ def show(
         "moved_to",
     ):
         if record.get(key) is not None:
-            meta.add_row(Text(key, style="bold"), Text(str(record[key])))
-    console.print(Panel(meta, title=record["title"] or "(untitled)"))
-    console.print(Text(record["text"] or "(no stored text)"))
+            meta.add_row(Text(key, style="bold"), plain(record[key]))
+    console.print(Panel(meta, title=plain(record["title"] or "(untitled)")))
+    console.print(plain(record["text"] or "(no stored text)"))
 
 
 def _record(session: Session, document: Document) -> dict:
@@ -190,7 +220,7 @@ def history(
         emit_json({"id": document.id, "url": document.url, "versions": versions, "changes": changes})
         return
     console.print(
-        f"[bold]{document.title or document.url}[/bold]  (document {document.id}, {document.status})"
+        f"[bold]{markup_safe(document.title or document.url)}[/bold]  (document {document.id}, {document.status})"
     )
     vt = Table(title="versions")
     for column in ("seq", "fetched_at", "chars", "+", "-", "similarity", "hash"):
@@ -211,7 +241,7 @@ def history(
         ct.add_column(column)
     for c in changes:
         span = "" if c["to_version"] is None else f"{c['from_version'] or ''}→{c['to_version']}"
-        ct.add_row(c["at"], c["kind"], span, Text(c["summary"]))
+        ct.add_row(c["at"], c["kind"], span, plain(c["summary"]))
     console.print(ct)
 
 
@@ -219,9 +249,12 @@ def history(
 def diff(
     ref: Annotated[str, typer.Argument(metavar="ID|URL", help="Document id or URL.")],
     from_seq: Annotated[
-        int | None, typer.Option("--from", help="Old version (default: the one before --to).")
+        int | None,
+        typer.Option("--from", help="Old version (default: the one before --to).", min=0, max=ID_MAX),
     ] = None,
-    to_seq: Annotated[int | None, typer.Option("--to", help="New version (default: the latest).")] = None,
+    to_seq: Annotated[
+        int | None, typer.Option("--to", help="New version (default: the latest).", min=1, max=ID_MAX)
+    ] = None,
     side: Annotated[
         bool, typer.Option("--side-by-side", help="Show changed passages in two columns.")
     ] = False,
@@ -262,13 +295,10 @@ def diff(
     if side:
         console.print(side_by_side(result, from_label=f"v{from_n}", to_label=f"v{to_n}"))
     else:
-        sys.stdout.write(
-            unified(
-                result,
-                from_label=f"v{from_n} {_iso(old.fetched_at)}",
-                to_label=f"v{to_n} {_iso(new.fetched_at)}",
-            )
+        text = unified(
+            result, from_label=f"v{from_n} {_iso(old.fetched_at)}", to_label=f"v{to_n} {_iso(new.fetched_at)}"
         )
+        sys.stdout.write(terminal_safe(text) if sys.stdout.isatty() else text)
 
 
 @app.command()
@@ -278,7 +308,7 @@ def changes(
         list[str] | None,
         typer.Option(help="Only these kinds (new, changed, missing, gone, returned, moved); repeatable."),
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many events (0: all).")] = 200,
+    limit: Annotated[int, typer.Option(help="At most this many events (0: all).", min=0, max=ID_MAX)] = 200,
     atom: Annotated[
         Path | None, typer.Option("--atom", help="Also write the events as an Atom feed to this file.")
     ] = None,
@@ -307,7 +337,7 @@ def changes(
             atom.write_bytes(atom_feed(rows))
         except OSError as exc:
             fail(f"cannot write {atom}: {exc.strerror}")
-        err_console.print(f"wrote {len(rows)} events to {atom}", highlight=False)
+        err_console.print(plain(f"wrote {len(rows)} events to {atom}"), highlight=False)
     if as_json:
         emit_json(rows)
         return
@@ -319,9 +349,9 @@ def changes(
             r["at"],
             r["kind"],
             str(r["document"]),
-            r["portal"],
-            Text(r["title"] or r["url"]),
-            Text(r["summary"]),
+            plain(r["portal"]),
+            plain(r["title"] or r["url"]),
+            plain(r["summary"]),
         )
     console.print(table if rows else "no changes")
 
@@ -347,12 +377,12 @@ def export(
                 count = export_records(session, out, format=fmt, all=include_all)
         except OSError as exc:
             fail(f"cannot write {output}: {exc.strerror}")
-    err_console.print(f"exported {count} records to {output}", highlight=False)
+    err_console.print(plain(f"exported {count} records to {output}"), highlight=False)
 
 
 @app.command()
 def runs(
-    limit: Annotated[int, typer.Option(help="At most this many runs.")] = 20,
+    limit: Annotated[int, typer.Option(help="At most this many runs.", min=1, max=ID_MAX)] = 20,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -387,8 +417,8 @@ def runs(
             str(r["id"]),
             r["started_at"],
             r["finished_at"] or "",
-            r["outcome"],
+            plain(r["outcome"]),
             str(len(r["portals"] or [])),
-            ", ".join(f"{k}={v}" for k, v in sorted(totals.items())),
+            plain(", ".join(f"{k}={v}" for k, v in sorted(totals.items()))),
         )
     console.print(table if rows else "no crawl runs")
