@@ -32,16 +32,27 @@ def serve(
         str, typer.Option(help="Interface to bind (127.0.0.1: this machine only).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8765,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Also answer requests for this Host name (repeatable; '*' for any). 127.0.0.1, localhost "
+            "and the --host address are always answered; other names get 400 (DNS rebinding).",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """The web UI and JSON API: search, reports, diffs, the change feed and coverage."""
     import uvicorn
 
     from fazhi.web import create_app
+    from fazhi.web.app import LOCAL_HOSTS
 
     url = resolve_db_url(db)
+    hosts = list(dict.fromkeys([*LOCAL_HOSTS, f"[{host}]" if ":" in host else host, *(allow_host or [])]))
     try:
-        web = create_app(url)
+        web = create_app(url, allowed_hosts=hosts)
     except (SQLAlchemyError, OSError, ValueError) as exc:
         fail(f"cannot open database {url}: {str(exc).splitlines()[0]}")
     shown = "localhost" if host in ("127.0.0.1", "::1") else host

@@ -18,6 +18,8 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from archive.db import get_engine, resolve_db_url
 from fazhi.web import api, pages
@@ -34,8 +36,19 @@ PAGE_CSP = (
 )
 
 
-def create_app(db_url: str | None = None, *, engine: Engine | None = None) -> FastAPI:
-    """The web app over the archive at ``db_url`` (resolved like ``--db``), or over a given engine."""
+#: Host names the app answers to unless told otherwise. Checking the Host header defeats DNS rebinding: a
+#: hostile site whose name re-resolves to 127.0.0.1 cannot read the archive through a visitor's browser.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def create_app(
+    db_url: str | None = None, *, engine: Engine | None = None, allowed_hosts: list[str] | None = None
+) -> FastAPI:
+    """The web app over the archive at ``db_url`` (resolved like ``--db``), or over a given engine.
+
+    ``allowed_hosts``: the Host header values answered (default :data:`LOCAL_HOSTS`; ``*`` for any, and
+    ``*.example.org`` for subdomains); any other host gets a 400.
+    """
     owned = engine is None
     engine = engine or get_engine(resolve_db_url(db_url))
 
@@ -71,7 +84,30 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None) -> Fa
             response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts or LOCAL_HOSTS))
+    app.add_middleware(HeadAsGet)
     return app
+
+
+class HeadAsGet:
+    """Answer HEAD like GET without the body (RFC 9110 §9.3.2): FastAPI's GET routes alone answer 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def _wants_json(request: Request) -> bool:

@@ -18,5 +18,5 @@ def archive_ids(engine) -> dict[str, int]:
 
 @pytest.fixture
 def client(engine, archive_ids) -> Iterator[TestClient]:
-    with TestClient(create_app(engine=engine)) as c:
+    with TestClient(create_app(engine=engine), base_url="http://127.0.0.1") as c:
         yield c
