@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from archive.models import Change, CrawlRun, Document, Version
+from archive.models import Change, CrawlRun, Document, Problem, Version
 
 
 def known_documents(engine: Engine, portal_id: str) -> dict[str, tuple[str | None, str | None, str]]:
@@ -57,6 +57,13 @@ def version_of(session: Session, document_id: int, seq: int) -> Version | None:
 def changes_of(session: Session, document_id: int) -> Sequence[Change]:
     return session.scalars(
         select(Change).where(Change.document_id == document_id).order_by(Change.at, Change.id)
+    ).all()
+
+
+def problems_of(session: Session, document_id: int) -> Sequence[Problem]:
+    """Fetches of a document that made no version (empty text, a held suspected outage), oldest first."""
+    return session.scalars(
+        select(Problem).where(Problem.document_id == document_id).order_by(Problem.at, Problem.id)
     ).all()
 
 

@@ -43,6 +43,9 @@ GONE_AFTER = 2
 OUTAGE_SIMILARITY = 0.2
 #: ... and so is one shorter than this share of the latest version's length.
 OUTAGE_LENGTH_RATIO = 0.3
+#: Titles are stored cut to this many characters (with "…"): a real one is under 100, and a hostile page's
+#: 2,000,000-character <title> must not be copied into every listing, search hit and export.
+TITLE_MAX_CHARS = 300
 #: The start of the problem message of a held text.
 HELD_PREFIX = "suspected outage, held"
 
@@ -259,8 +262,15 @@ def _resolve_move(
     return document
 
 
+def capped_title(title: str | None) -> str | None:
+    """``title`` cut to :data:`TITLE_MAX_CHARS` characters."""
+    if title is None or len(title) <= TITLE_MAX_CHARS:
+        return title
+    return title[: TITLE_MAX_CHARS - 1] + "…"
+
+
 def _apply_metadata(document: DocumentRow, item: FetchedPage, now: datetime) -> None:
-    document["title"] = item.title or item.list_title or document["title"]
+    document["title"] = capped_title(item.title or item.list_title) or document["title"]
     document["kind"] = item.kind or "other"
     document["year"] = item.year
     document["publisher"] = item.publisher or document["publisher"]
@@ -392,7 +402,7 @@ def _add_version(
         "document_id": document["id"],
         "seq": seq,
         "fetched_at": item.fetched_at or now,
-        "title": item.title or item.list_title,
+        "title": capped_title(item.title or item.list_title),
         "text": text,
         "text_extracted": item.text_extracted,
         "text_hash": document["text_hash"],

@@ -30,6 +30,7 @@ from archive.queries import (
     change_feed,
     changes_of,
     find_document,
+    problems_of,
     recent_runs,
     version_of,
     versions_of,
@@ -216,8 +217,17 @@ def history(
             }
             for c in changes_of(session, document.id)
         ]
+        problems = [{"at": _iso(p.at), "message": p.message} for p in problems_of(session, document.id)]
     if as_json:
-        emit_json({"id": document.id, "url": document.url, "versions": versions, "changes": changes})
+        emit_json(
+            {
+                "id": document.id,
+                "url": document.url,
+                "versions": versions,
+                "changes": changes,
+                "problems": problems,
+            }
+        )
         return
     console.print(
         f"[bold]{markup_safe(document.title or document.url)}[/bold]  (document {document.id}, {document.status})"
@@ -243,6 +253,13 @@ def history(
         span = "" if c["to_version"] is None else f"{c['from_version'] or ''}→{c['to_version']}"
         ct.add_row(c["at"], c["kind"], span, plain(c["summary"]))
     console.print(ct)
+    if problems:  # fetches that made no version: empty text, suspected outages held
+        pt = Table(title="problems")
+        for column in ("at", "message"):
+            pt.add_column(column)
+        for p in problems:
+            pt.add_row(p["at"], plain(p["message"]))
+        console.print(pt)
 
 
 @app.command()
