@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.text import Text
 
 app = typer.Typer(
@@ -48,9 +47,18 @@ def plain(value: object, style: str = "") -> Text:
     return Text(terminal_safe(value), style=style)
 
 
-def markup_safe(value: object) -> str:
-    """The same text for an f-string that also holds our own markup (``f"[red]error:[/] {…}"``)."""
-    return escape(terminal_safe(value))
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line mixing our words and crawled or user text, e.g. ``styled(("error:", "red"), " ", message)``:
+    every part is text, never markup (a message ending in a backslash, or holding ``[/]``, prints as is),
+    and made terminal-safe; ``(text, style)`` pairs carry a style."""
+    return Text.assemble(
+        *((terminal_safe(p), "") if isinstance(p, str) else (terminal_safe(p[0]), p[1]) for p in parts)
+    )
+
+
+def error_line(message: object) -> Text:
+    """``error: <message>`` with the label in red."""
+    return styled(("error:", "red"), " ", str(message))
 
 
 console = make_console()

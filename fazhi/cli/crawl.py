@@ -12,13 +12,14 @@ from typing import Annotated
 import typer
 from rich.live import Live
 from rich.table import Table
+from rich.text import Text
 
 from archive.db import resolve_db_url
 from crawler.registry import RegistryError, load_registry, select_portals
 from crawler.render.summary import browser_cell
 from crawler.runner import SUMMARY_COLUMNS, CrawlResult, run_crawl
 from crawler.settings import LOOPBACK_SETTINGS
-from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, markup_safe, plain
+from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, error_line, plain, styled
 
 RegistryOption = Annotated[
     str, typer.Option("--registry", help="Registry file or folder of *.yaml files.", show_default=True)
@@ -47,11 +48,12 @@ class _Progress:
         self.items: Counter[str] = Counter()
         self.live = Live(self.render(), console=err_console, refresh_per_second=4, transient=True)
 
-    def render(self) -> str:
-        busiest = markup_safe(", ".join(f"{pid} {n}" for pid, n in self.responses.most_common(3)))
-        return (
-            f"[bold]crawling[/] {sum(self.responses.values())} pages fetched, "
-            f"{sum(self.items.values())} documents processed  [dim]{busiest}[/]"
+    def render(self) -> Text:
+        busiest = ", ".join(f"{pid} {n}" for pid, n in self.responses.most_common(3))
+        return styled(
+            ("crawling", "bold"),
+            f" {sum(self.responses.values())} pages fetched, {sum(self.items.values())} documents processed  ",
+            (busiest, "dim"),
         )
 
     def __call__(self, kind: str, portal_id: str) -> None:
@@ -106,19 +108,17 @@ def _crawl(
     try:
         portals = select_portals(load_registry(registry), portal_ids)
     except RegistryError as exc:
-        err_console.print(f"[red]error:[/] {markup_safe(exc)}")
+        err_console.print(error_line(exc))
         raise typer.Exit(2) from None
     if not portals:
-        err_console.print(f"[red]error:[/] {markup_safe(registry)}: the registry lists no portals")
+        err_console.print(error_line(f"{registry}: the registry lists no portals"))
         raise typer.Exit(2)
     db_url = resolve_db_url(db)
     if as_json:
         result = run_crawl(registry=registry, portals=portals, db_url=db_url, overrides=overrides)
         console.print_json(_summary_json(result))
         return result
-    err_console.print(
-        f"crawling {len(portals)} portal(s) from {markup_safe(registry)} into {markup_safe(db_url)}"
-    )
+    err_console.print(plain(f"crawling {len(portals)} portal(s) from {registry} into {db_url}"))
     progress = _Progress()
     with progress.live:
         result = run_crawl(
@@ -139,7 +139,7 @@ def parse_overrides(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or []:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            err_console.print(f"[red]error:[/] --set expects NAME=VALUE, got {markup_safe(repr(pair))}")
+            err_console.print(error_line(f"--set expects NAME=VALUE, got {pair!r}"))
             raise typer.Exit(2)
         overrides[name.strip()] = value
     return overrides

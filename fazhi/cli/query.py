@@ -36,7 +36,7 @@ from archive.queries import (
     versions_of,
 )
 from archive.search import search as search_archive
-from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, markup_safe, plain, terminal_safe
+from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, plain, styled, terminal_safe
 
 
 def fail(message: str) -> NoReturn:
@@ -230,7 +230,7 @@ def history(
         )
         return
     console.print(
-        f"[bold]{markup_safe(document.title or document.url)}[/bold]  (document {document.id}, {document.status})"
+        styled((document.title or document.url, "bold"), f"  (document {document.id}, {document.status})")
     )
     vt = Table(title="versions")
     for column in ("seq", "fetched_at", "chars", "+", "-", "similarity", "hash"):

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from crawler.registry import RegistryError, load_registry
-from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, markup_safe, plain
+from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, error_line, plain, styled
 from fazhi.cli.crawl import RegistryOption, SetOption, parse_overrides
 from scheduler.config import ConfigError, ScheduleConfig, load_config
 from scheduler.jobs import DueReport
@@ -24,7 +24,7 @@ def _config(**values) -> ScheduleConfig:
         config = load_config(**values)
         load_registry(config.registry)
     except (ConfigError, RegistryError) as exc:
-        err_console.print(f"[red]error:[/] {markup_safe(exc)}")
+        err_console.print(error_line(exc))
         raise typer.Exit(2) from None
     return config
 
@@ -46,11 +46,11 @@ def _print_report(report: DueReport) -> None:
     if report.crawls:
         console.print(table)
     if report.held_elsewhere:
-        console.print(f"being crawled by another scheduler: {markup_safe(', '.join(report.held_elsewhere))}")
+        console.print(plain(f"being crawled by another scheduler: {', '.join(report.held_elsewhere)}"))
     if report.no_longer_due:
-        console.print(f"already crawled by another scheduler: {markup_safe(', '.join(report.no_longer_due))}")
+        console.print(plain(f"already crawled by another scheduler: {', '.join(report.no_longer_due)}"))
     if report.flagged:
-        console.print(f"[red]flagged after repeated failures:[/] {markup_safe(', '.join(report.flagged))}")
+        console.print(styled(("flagged after repeated failures:", "red"), " ", ", ".join(report.flagged)))
     if report.stopped:
         console.print("[yellow]stopped by a signal: interrupted portals stay due for the next run[/]")
 
@@ -169,7 +169,7 @@ def schedule(
         return
     report = run_once(config)
     if report.error:
-        err_console.print(f"[red]error:[/] {markup_safe(report.error)}")
+        err_console.print(error_line(report.error))
         raise typer.Exit(2)
     if as_json:
         console.print_json(json.dumps(report.to_json(), ensure_ascii=False))
