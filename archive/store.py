@@ -287,7 +287,6 @@ def _apply_metadata(document: DocumentRow, item: FetchedPage, now: datetime) -> 
 class _Plausibility:
     """A known report's new text judged against its latest version."""
 
-    previous: str
     diff: TextDiff
     held: bool
 
@@ -315,7 +314,7 @@ def _plausibility(
     if len(text) < OUTAGE_LENGTH_RATIO * len(previous):
         doubts.append(f"{len(previous)} -> {len(text)} chars")
     if not doubts:
-        return _Plausibility(previous, diff, held=False)
+        return _Plausibility(diff, held=False)
     mark = f"{HELD_PREFIX} (text {digest[:16]})"
     held_before = conn.execute(
         select(PROBLEM.c.id).where(
@@ -323,9 +322,9 @@ def _plausibility(
         )
     ).first()
     if held_before is not None:  # seen at an earlier crawl: a real replacement, not an outage
-        return _Plausibility(previous, diff, held=False)
+        return _Plausibility(diff, held=False)
     _add_problem(conn, document["id"], item.portal_id, item.url, now, f"{mark}: {', '.join(doubts)}")
-    return _Plausibility(previous, diff, held=True)
+    return _Plausibility(diff, held=True)
 
 
 def record_page(session: Session, item: FetchedPage, *, now: datetime | None = None) -> RecordResult:
@@ -347,8 +346,10 @@ def record_page(session: Session, item: FetchedPage, *, now: datetime | None = N
         before = dict(document)
         _mark_live(conn, document, now=now, result=result)
     was_report, old_year = document["kind"] == "report", document["year"]
-    if before is None or digest is not None:  # an empty answer tells nothing about a known document
+    if before is None or digest is not None:
         _apply_metadata(document, item, now)
+    else:  # an empty answer: the page is there, but its title and kind say nothing about the document
+        document.update(last_seen=now, missing_count=0)
 
     if digest is None:
         result.document_id = _save_document(conn, document, before)
@@ -360,13 +361,12 @@ def record_page(session: Session, item: FetchedPage, *, now: datetime | None = N
         return result
 
     text_changed = digest != document["text_hash"] or document["versions"] == 0
-    previous = diff = None
+    diff = None  # against the latest version, computed once (the plausibility check may have done it)
     if text_changed and document["versions"]:
         if check is not None:
-            previous, diff = check.previous, check.diff
+            diff = check.diff
         else:
-            previous = version_text(conn, document["id"], document["versions"])
-            diff = diff_texts(previous, text)
+            diff = diff_texts(version_text(conn, document["id"], document["versions"]), text)
     if text_changed:
         document.update(versions=document["versions"] + 1, text_hash=digest, text_len=len(text))
     result.document_id = _save_document(conn, document, before)
