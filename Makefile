@@ -19,7 +19,7 @@ test: setup
 	$(PYTHON) -m pytest -q
 
 lint:
-	ruff check . && ruff format --check .
+	ruff check . && ruff format --check . && lint-imports
 
 bench: setup
 	$(PYTHON) -m bench

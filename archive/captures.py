@@ -1,11 +1,11 @@
-"""What the store needs to know about a fetch: the shapes it reads, as typing protocols.
-
-The archive is the bottom layer, so it cannot import the crawl's item classes; the pipelines' items
-(:mod:`pipelines.items`) satisfy these protocols structurally.
+"""What a crawl tells the store: a fetched page (the shape the store reads, as a typing protocol that the
+pipelines' :class:`pipelines.items.PageItem` satisfies: the archive cannot import the layers above it), a
+known URL that went missing, and one that did not change.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
@@ -35,18 +35,20 @@ class FetchedPage(Protocol):
     problems: list[str]
 
 
-class MissingPage(Protocol):
-    """A known URL that answered 404/410 or a soft 404."""
+@dataclass
+class PageMissing:
+    """A known document URL answered 404/410 or a soft 404 (never timeouts or 5xx)."""
 
     portal_id: str
     url: str
     status: int
     fetched_at: datetime
-    reason: str
+    reason: str = ""
 
 
-class UnchangedPage(Protocol):
-    """A known URL that answered 304 (or needs no fetch)."""
+@dataclass
+class PageNotModified:
+    """A known document URL answered 304, or was skipped because nothing can have changed."""
 
     portal_id: str
     url: str

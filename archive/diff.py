@@ -104,11 +104,6 @@ def diff_texts(old: str, new: str) -> TextDiff:
     return TextDiff(blocks=blocks, chars_added=added, chars_removed=removed, similarity=similarity)
 
 
-def summarize(old: str, new: str) -> dict[str, float | int]:
-    """``{"chars_added", "chars_removed", "similarity"}`` for two texts."""
-    return diff_texts(old, new).summary()
-
-
 def _inline(segments: list[Segment], *, keep: str) -> str:
     """One side of a changed block with wdiff-style markers: ``[-removed-]`` and ``{+added+}``."""
     out = []

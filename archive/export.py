@@ -6,57 +6,19 @@ The JSONL keys are part of the public contract (ARCHITECTURE.md); keep them stab
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Iterator
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from archive.markdown import iter_markdown
 from archive.models import Document, Version
+from archive.records import EXPORT_KEYS, export_record
 
-EXPORT_KEYS = (
-    "id",
-    "url",
-    "portal",
-    "kind",
-    "title",
-    "year",
-    "published",
-    "publisher",
-    "text",
-    "report_group",
-    "status",
-    "versions",
-    "first_seen",
-    "last_seen",
-)
 BATCH = 500
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def document_record(document: Document, text: str | None) -> dict:
-    """The export record of a document (the contract's keys, in order) with its latest text."""
-    return {
-        "id": document.id,
-        "url": document.url,
-        "portal": document.portal_id,
-        "kind": document.kind,
-        "title": document.title,
-        "year": document.year,
-        "published": _iso(document.published),
-        "publisher": document.publisher,
-        "text": text,
-        "report_group": document.report_group_id,
-        "status": document.status,
-        "versions": document.versions,
-        "first_seen": _iso(document.first_seen),
-        "last_seen": _iso(document.last_seen),
-    }
 
 
 def iter_records(session: Session, *, all: bool = False) -> Iterator[dict]:  # noqa: A002 - mirrors --all
@@ -76,39 +38,49 @@ def iter_records(session: Session, *, all: bool = False) -> Iterator[dict]:  # n
         if not rows:
             return
         for document, text in rows:
-            yield document_record(document, text)
+            yield export_record(document, text)
         last_id = rows[-1][0].id
         session.expunge_all()  # batches are read once; do not let the identity map grow
 
 
-def write_jsonl(session: Session, out: TextIO, *, all: bool = False) -> int:  # noqa: A002
-    """Write one JSON object per line (UTF-8, not ASCII-escaped); returns the number of records."""
-    count = 0
-    for record in iter_records(session, all=all):
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        count += 1
-    return count
+def jsonl_chunks(records: Iterable[dict]) -> Iterator[str]:
+    """One JSON object per line (UTF-8, not ASCII-escaped)."""
+    for record in records:
+        yield json.dumps(record, ensure_ascii=False) + "\n"
 
 
-def write_csv(session: Session, out: TextIO, *, all: bool = False) -> int:  # noqa: A002
-    """Write a CSV with a header row of the export keys; returns the number of records."""
-    writer = csv.DictWriter(out, fieldnames=EXPORT_KEYS, lineterminator="\n")
+def csv_chunks(records: Iterable[dict]) -> Iterator[str]:
+    """A header row of the export keys, then one row per record (None as an empty cell)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_KEYS, lineterminator="\n")
     writer.writeheader()
-    count = 0
-    for record in iter_records(session, all=all):
+    for record in records:
         writer.writerow({k: "" if v is None else v for k, v in record.items()})
-        count += 1
-    return count
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+FORMATS: dict[str, Callable[[Iterable[dict]], Iterator[str]]] = {
+    "jsonl": jsonl_chunks,
+    "csv": csv_chunks,
+    "markdown": iter_markdown,
+}
 
 
 def export(session: Session, out: TextIO, *, format: str = "jsonl", all: bool = False) -> int:  # noqa: A002
-    """Export in ``jsonl``, ``csv`` or ``markdown``."""
-    if format == "jsonl":
-        return write_jsonl(session, out, all=all)
-    if format == "markdown":
-        from archive.markdown import write_markdown  # markdown builds on this module's records
+    """Write the export in ``jsonl``, ``csv`` or ``markdown``; returns the number of records."""
+    if format not in FORMATS:
+        raise ValueError(f"unknown export format {format!r}; use {', '.join(FORMATS)}")
+    count = 0
 
-        return write_markdown(session, out, all=all)
-    if format == "csv":
-        return write_csv(session, out, all=all)
-    raise ValueError(f"unknown export format {format!r}; use jsonl, csv or markdown")
+    def counted() -> Iterator[dict]:
+        nonlocal count
+        for record in iter_records(session, all=all):
+            count += 1
+            yield record
+
+    for chunk in FORMATS[format](counted()):
+        out.write(chunk)
+    return count

@@ -127,15 +127,3 @@ def band_keys(signature: bytes, bands: int = BANDS) -> list[int]:
 def text_band_keys(text: str) -> list[int]:
     """Band keys of a text's character-5-gram MinHash (:func:`minhash_signature`)."""
     return band_keys(minhash_signature(text))
-
-
-__all__ = [
-    "BANDS",
-    "NUM_PERM",
-    "ROWS",
-    "band_keys",
-    "minhash_signature",
-    "signature_similarity",
-    "text_band_keys",
-    "text_hash",
-]

@@ -10,11 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import TextIO
-
-from sqlmodel import Session
-
-from archive.export import iter_records
 
 # Characters escaped anywhere: backslash first so escapes are not doubled.
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&!])")
@@ -83,18 +78,3 @@ def iter_markdown(records: Iterable[dict], *, heading: str | None = "fazhi expor
     for record in records:
         yield render_record(record)
         yield "\n"
-
-
-def write_markdown(session: Session, out: TextIO, *, all: bool = False) -> int:  # noqa: A002 - mirrors --all
-    """Write every report (every document with ``all``) as Markdown; returns the number of sections."""
-    count = 0
-
-    def counted() -> Iterator[dict]:
-        nonlocal count
-        for record in iter_records(session, all=all):
-            count += 1
-            yield record
-
-    for chunk in iter_markdown(counted()):
-        out.write(chunk)
-    return count

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from archive.types import UTCDateTime, utcnow
+from archive.types import UTCDateTime
 
 # Enumerations are plain strings (portable, migratable); these tuples document the allowed values.
 DOCUMENT_KINDS = ("report", "other")
@@ -177,20 +177,3 @@ class Problem(SQLModel, table=True):
     url: str
     at: datetime = Field(sa_type=UTCDateTime)
     message: str = Field(sa_type=Text)
-
-
-__all__ = [
-    "CHANGE_KINDS",
-    "DOCUMENT_KINDS",
-    "DOCUMENT_STATUSES",
-    "RUN_OUTCOMES",
-    "Change",
-    "CrawlRun",
-    "Document",
-    "MinHashBand",
-    "Portal",
-    "Problem",
-    "ReportGroup",
-    "Version",
-    "utcnow",
-]

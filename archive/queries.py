@@ -5,22 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from archive.models import Change, CrawlRun, Document, Problem, Version
-
-
-def known_documents(engine: Engine, portal_id: str) -> dict[str, tuple[str | None, str | None, str]]:
-    """``{url: (etag, last_modified, status)}`` for a portal's documents, for If-None-Match/-Modified-Since."""
-    with Session(engine) as session:
-        rows = session.execute(
-            select(Document.url, Document.etag, Document.last_modified, Document.status).where(
-                Document.portal_id == portal_id
-            )
-        )
-        return {url: (etag, modified, status) for url, etag, modified, status in rows}
-
 
 #: The largest id or version number: they are INTEGER columns, and PostgreSQL's is 4 bytes (SQLite's 8).
 ID_MAX = 2**31 - 1

@@ -58,5 +58,3 @@ apscheduler_jobs = Table(
     Column("job_state", LargeBinary, nullable=False),
     Index("ix_apscheduler_jobs_next_run_time", "next_run_time"),
 )
-
-__all__ = ["JOBS_TABLE", "PortalHealth", "SchedulerLease", "apscheduler_jobs"]

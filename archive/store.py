@@ -19,12 +19,11 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select
 from sqlmodel import Session
 
-from archive.captures import FetchedPage, MissingPage, UnchangedPage
+from archive.captures import FetchedPage, PageMissing, PageNotModified
 from archive.diff import TextDiff, diff_texts
 from archive.fingerprint import text_hash
 from archive.groups import assign_group, leave_group
 from archive.models import Portal
-from archive.runs import finish_run, start_run
 from archive.tables import (
     CHANGE,
     DOCUMENT,
@@ -51,19 +50,6 @@ HELD_PREFIX = "suspected outage, held"
 
 _DOCUMENT_BY_URL = select(DOCUMENT).where(DOCUMENT.c.url == bindparam("url"))
 _PORTAL_EXISTS = select(PORTAL.c.id).where(PORTAL.c.id == bindparam("id"))
-
-__all__ = [
-    "GONE_AFTER",
-    "RecordResult",
-    "ensure_portal",
-    "finish_run",
-    "record_missing",
-    "record_not_modified",
-    "record_page",
-    "start_run",
-    "text_hash",
-    "upsert_portal",
-]
 
 
 @dataclass
@@ -154,17 +140,15 @@ def upsert_portal(
     return portal
 
 
-_seen_portals: set[tuple[str, str]] = set()
-
-
 def ensure_portal(conn: Connection, *, portal_id: str, official: bool = True) -> None:
     """Make sure the portal row exists; a stub when the registry was never synced into this database.
 
-    Portal rows are never deleted, so once seen in this process a portal needs no query again: this runs
-    for every stored item.
+    Portal rows are never deleted, so once seen on a database connection a portal needs no query again on
+    it: this runs for every stored item. (The memory lives in the connection's ``info``, so it ends with the
+    connection and can never outlive the database it describes.)
     """
-    key = (str(conn.engine.url), portal_id)
-    if key in _seen_portals:
+    seen = conn.info.setdefault("fazhi_seen_portals", set())
+    if portal_id in seen:
         return
     if conn.execute(_PORTAL_EXISTS, {"id": portal_id}).first() is None:
         # not remembered yet: this transaction may still roll back
@@ -172,7 +156,7 @@ def ensure_portal(conn: Connection, *, portal_id: str, official: bool = True) ->
             insert(PORTAL), {"id": portal_id, "name": portal_id, "official": official, "start_urls": []}
         )
     else:
-        _seen_portals.add(key)
+        seen.add(portal_id)
 
 
 def _add_change(
@@ -441,7 +425,7 @@ def _add_version(
 
 
 def record_missing(
-    session: Session, item: MissingPage, *, gone_after: int = GONE_AFTER, now: datetime | None = None
+    session: Session, item: PageMissing, *, gone_after: int = GONE_AFTER, now: datetime | None = None
 ) -> RecordResult:
     """A known URL answered 404/410/soft-404: ``missing``, then ``gone`` after ``gone_after`` crawls in a row."""
     now = now or item.fetched_at or utcnow()
@@ -468,7 +452,7 @@ def record_missing(
 
 
 def record_not_modified(
-    session: Session, item: UnchangedPage, *, now: datetime | None = None
+    session: Session, item: PageNotModified, *, now: datetime | None = None
 ) -> RecordResult:
     """A known URL answered 304 (or was skipped as unchanged): it is alive; touch ``last_seen``."""
     now = now or item.fetched_at or utcnow()

@@ -13,8 +13,18 @@ from __future__ import annotations
 import scrapy.downloadermiddlewares.cookies as scrapy_cookies
 from tldextract import TLDExtract
 
-scrapy_cookies._split_domain = TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
+_BUNDLED = TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
+
+
+def use_bundled_suffix_list() -> None:
+    """Point Scrapy's cookie-domain check at tldextract's bundled suffix list (idempotent)."""
+    scrapy_cookies._split_domain = _BUNDLED
 
 
 class CookiesMiddleware(scrapy_cookies.CookiesMiddleware):
-    """Scrapy's own, unchanged: importing this module is what switches it to the bundled suffix list."""
+    """Scrapy's own, unchanged, except that building it switches Scrapy to the bundled suffix list."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        use_bundled_suffix_list()
+        return super().from_crawler(crawler)

@@ -13,8 +13,9 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from archive import runs
-from archive.db import get_engine, resolve_db_url, session_scope
+from archive.db import session_scope
 from crawler.runner import CrawlResult
+from pipelines.database import crawl_engine
 
 _OUTCOME = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupted"}
 
@@ -22,18 +23,18 @@ _OUTCOME = {"finished": "ok", "shutdown": "interrupted", "cancelled": "interrupt
 class RunRecorder:
     """Opens a CrawlRun when the spider opens and closes it with per-portal counters when it closes."""
 
-    def __init__(self, db_url: str, stats, run_id: int | None = None) -> None:
-        self.db_url = db_url
-        self.stats = stats
+    def __init__(self, crawler, run_id: int | None = None) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
         self.run_id = run_id
         self.owns_run = run_id is None
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("FAZHI_RECORD_RUNS", True):
+        if not crawler.settings.getbool("FAZHI_RECORD_RUNS"):
             raise NotConfigured
-        run_id = crawler.settings.getint("FAZHI_RUN_ID", 0) or None
-        ext = cls(resolve_db_url(crawler.settings.get("FAZHI_DB")), crawler.stats, run_id)
+        run_id = crawler.settings.getint("FAZHI_RUN_ID") or None
+        ext = cls(crawler, run_id)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
@@ -41,7 +42,7 @@ class RunRecorder:
     def spider_opened(self, spider) -> None:
         if not self.owns_run:
             return
-        with session_scope(get_engine(self.db_url)) as session:
+        with session_scope(crawl_engine(self.crawler)) as session:
             run = runs.start_run(
                 session,
                 portals=list(getattr(spider, "portals", {})),
@@ -56,5 +57,5 @@ class RunRecorder:
         stats: dict[str, Any] = self.stats.get_stats()
         result = CrawlResult.from_stats(stats, list(getattr(spider, "portals", {})))
         counters = result.portal_counters()
-        with session_scope(get_engine(self.db_url)) as session:
+        with session_scope(crawl_engine(self.crawler)) as session:
             runs.finish_run(session, self.run_id, outcome=_OUTCOME.get(reason, "failed"), counters=counters)

@@ -18,6 +18,7 @@ from scrapy.settings import Settings
 from crawler.registry import PortalConfig
 from crawler.settings import LOOPBACK_SETTINGS
 from crawler.spiders.reports import ReportsSpider
+from pipelines.stats import split_portal_stat
 
 # Per-portal counters shown in the crawl summary, in column order: (stats name, column title).
 SUMMARY_COLUMNS: list[tuple[str, str]] = [
@@ -54,8 +55,9 @@ class CrawlResult:
     def from_stats(cls, stats: dict[str, Any], portals: Iterable[str]) -> CrawlResult:
         per_portal: dict[str, dict[str, int]] = defaultdict(dict)
         for key, value in stats.items():
-            if key.startswith("portal/") and isinstance(value, int):
-                _, portal_id, name = key.split("/", 2)
+            split = split_portal_stat(key)
+            if split is not None and isinstance(value, int):
+                portal_id, name = split
                 per_portal[portal_id][name] = value
         return cls(
             stats=stats,

@@ -10,6 +10,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from archive.store import GONE_AFTER
+from crawler.registry import DEFAULT_REGISTRY
+
 BOT_NAME = "fazhi"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -55,6 +58,12 @@ DEPTH_LIMIT = 0
 FAZHI_MAX_PAGES_PER_PORTAL = 600  # requests per portal per crawl (the registry's max_pages overrides)
 FAZHI_MAX_LIST_PAGES = 40  # list pages walked per start URL: stops calendar-style pagination traps
 FAZHI_MAX_COLUMN_DEPTH = 3  # topic sub-columns followed from a column, nested at most this deep
+FAZHI_EXTRACT_MAX_BYTES = 20_000_000  # bodies larger than this are not parsed (a problem row says so)
+
+# -- re-crawls (crawler/incremental.py) ---------------------------------------------------------------------
+FAZHI_REVALIDATE_AFTER = 20.0  # hours before a known report is revalidated (non-reports 7x less often)
+FAZHI_FULL_SWEEP_DAYS = 7.0  # days between full sweeps of a portal's list pages
+FAZHI_FULL_SWEEP = False  # True (``fazhi crawl --full``): walk every list page now
 
 # -- the browser, only where needed (crawler/render/, crawler/browser.py) ---------------------------------------
 # Every request goes through scrapy-playwright's handler, which sends it plainly unless meta["playwright"] is
@@ -108,7 +117,12 @@ EXTENSIONS = {
 
 # -- archive ------------------------------------------------------------------------------------------------
 FAZHI_DB = None  # None: $FAZHI_DB, else sqlite:///fazhi.db (archive.db.resolve_db_url)
-FAZHI_REGISTRY = "seeds"
+FAZHI_REGISTRY = str(DEFAULT_REGISTRY)
+FAZHI_GONE_AFTER = GONE_AFTER  # consecutive missing crawls before a document is ``gone``
+FAZHI_STORE_PROCESS = True  # write to the archive from a worker process (pipelines/worker.py)
+FAZHI_CLASSIFY_PUBLISHED_YEAR = True  # a report published January–June covers the year before
+FAZHI_RECORD_RUNS = True  # record the crawl as a CrawlRun row (crawler/extensions.py)
+FAZHI_RUN_ID = 0  # the scheduler's pre-created run row to fill in (0: open a new one)
 
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False

@@ -8,7 +8,7 @@ sentence that mentions 打印 or 版权所有 is never dropped.
 from __future__ import annotations
 
 from pipelines import govrules as rules
-from pipelines.htmltext import simplified, squash, tidy_lines
+from pipelines.htmltext import simplified, squash
 
 #: Lines longer than this end the leading header zone (title, 来源/发布时间 line, metadata table).
 _BODY_LINE = 60
@@ -116,8 +116,3 @@ def strip_chrome_lines(lines: list[str], title: str | None = None) -> list[str]:
     last_long = max((i for i, line in enumerate(rest) if len(line) > _BODY_LINE), default=-1)
     tail = [line for line in rest[last_long + 1 :] if not is_header_line(line)]
     return head + rest[: last_long + 1] + tail
-
-
-def strip_chrome(text: str, title: str | None = None) -> str:
-    """:func:`strip_chrome_lines` over a text, one paragraph per line."""
-    return "\n".join(strip_chrome_lines(tidy_lines(text), title))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from pipelines.items import PageItem
 from pipelines.metadata import signature
+from pipelines.stats import portal_stat
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -106,11 +107,9 @@ def year_from_body(text: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def issuer(
-    title: str | None, text: str | None, source: str | None = None, portal_name: str | None = None
-) -> str | None:
+def issuer(title: str | None, text: str | None, source: str | None = None) -> str | None:
     """Who issued the report: the closing signature, else the subject of the opening sentence
-    ("2019年，江门市人民政府坚持…"), else the source, else ``XX关于…`` in the title, else the portal's name."""
+    ("2019年，江门市人民政府坚持…"), else the source, else ``XX关于…`` in the title."""
     lines = (text or "").splitlines()
     found = signature(lines)
     if found:
@@ -121,9 +120,7 @@ def issuer(
     if source:
         return source
     match = _ISSUER_IN_TITLE.match(re.sub(r"\s+", "", title or ""))
-    if match:
-        return match.group(1)
-    return portal_name
+    return match.group(1) if match else None
 
 
 def classify(
@@ -133,7 +130,6 @@ def classify(
     published: date | None = None,
     *,
     source: str | None = None,
-    portal_name: str | None = None,
     use_published_year: bool = True,
 ) -> Classification:
     """Classify one page; ``source`` is the extracted publisher (ContentSource/来源)."""
@@ -157,7 +153,7 @@ def classify(
     if year is not None and not _plausible(year, published):
         year = None
     reason = f"{reason}; year from {year_source}" if year is not None else f"{reason}; year unknown"
-    return Classification(True, year, issuer(used_title, text, source, portal_name), reason)
+    return Classification(True, year, issuer(used_title, text, source), reason)
 
 
 class ClassifyPipeline:
@@ -165,9 +161,7 @@ class ClassifyPipeline:
 
     Settings
     --------
-    FAZHI_PORTAL_NAMES : dict[str, str], default {}
-        Portal id → name, the issuer of last resort when a report names none.
-    FAZHI_CLASSIFY_PUBLISHED_YEAR : bool, default True
+    FAZHI_CLASSIFY_PUBLISHED_YEAR : bool
         Allow the published-minus-one year heuristic for reports published January–June.
 
     Stats: ``classify/report``, ``classify/other``, ``classify/year_unknown``, ``portal/<id>/reports``.
@@ -176,21 +170,15 @@ class ClassifyPipeline:
     def __init__(
         self,
         stats: StatsCollector | None = None,
-        portal_names: dict[str, str] | None = None,
         use_published_year: bool = True,
     ) -> None:
         self.stats = stats
-        self.portal_names = dict(portal_names or {})
         self.use_published_year = use_published_year
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClassifyPipeline:
         settings = crawler.settings
-        return cls(
-            crawler.stats,
-            settings.getdict("FAZHI_PORTAL_NAMES"),
-            settings.getbool("FAZHI_CLASSIFY_PUBLISHED_YEAR", True),
-        )
+        return cls(crawler.stats, settings.getbool("FAZHI_CLASSIFY_PUBLISHED_YEAR"))
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:
@@ -205,7 +193,6 @@ class ClassifyPipeline:
             item.list_title,
             item.published,
             source=item.publisher,
-            portal_name=self.portal_names.get(item.portal_id),
             use_published_year=self.use_published_year,
         )
         if result.is_report and item.text:
@@ -213,7 +200,7 @@ class ClassifyPipeline:
             item.year = result.year
             item.publisher = result.publisher or item.publisher
             self._inc("classify/report")
-            self._inc(f"portal/{item.portal_id}/reports")
+            self._inc(portal_stat(item.portal_id, "reports"))
             if result.year is None:
                 self._inc("classify/year_unknown")
         else:

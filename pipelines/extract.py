@@ -29,6 +29,7 @@ from pipelines.chrome import strip_chrome_lines
 from pipelines.encoding import decode_body
 from pipelines.htmltext import block_lines, clean_controls, squash, tidy_lines
 from pipelines.items import PageItem
+from pipelines.stats import portal_stat
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -388,7 +389,7 @@ class ExtractPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler.stats, crawler.settings.getint("FAZHI_EXTRACT_MAX_BYTES", 20_000_000))
+        return cls(crawler.stats, crawler.settings.getint("FAZHI_EXTRACT_MAX_BYTES"))
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:
@@ -398,7 +399,7 @@ class ExtractPipeline:
         if not isinstance(item, PageItem):
             return item
         self._inc("extract/pages")
-        self._inc(f"portal/{item.portal_id}/extracted")
+        self._inc(portal_stat(item.portal_id, "extracted"))
         if len(item.body) > self.max_bytes:
             result = Extraction(problems=[f"body of {len(item.body)} bytes exceeds {self.max_bytes}"])
         elif _looks_like_pdf(item.body, item.headers):
@@ -420,6 +421,6 @@ class ExtractPipeline:
             self._inc("extract/problems")
         if not result.text:
             self._inc("extract/empty")
-            self._inc(f"portal/{item.portal_id}/extract_empty")
+            self._inc(portal_stat(item.portal_id, "extract_empty"))
             logger.info("no text extracted from %s: %s", item.url, "; ".join(result.problems))
         return item

@@ -14,8 +14,10 @@ from lxml import etree
 
 from pipelines.govrules import BLOCK_TAGS
 
-_T2S = opencc.OpenCC("t2s")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
+#: OpenCC traditional → simplified, shared by extraction (rule matching) and normalization.
+T2S = opencc.OpenCC("t2s")
+#: Horizontal whitespace of gov pages (never a newline): ASCII, no-break, en/em/thin, ideographic, zero-width.
+SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
 #: C0 controls other than tab, newline and carriage return, and DEL. libxml2 drops a document's text at
 #: the first one on trafilatura's path, so one ``\x0b`` pasted from Word would cost a page its whole body.
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]+")
@@ -33,8 +35,8 @@ def clean_controls(text: str) -> str:
 
 def tidy_lines(text: str) -> list[str]:
     """Split on newlines, collapse runs of spaces, strip each line, drop empty ones. (Spaces are collapsed
-    in one pass over the whole text: ``_SPACES`` never matches a newline, and one call beats one per line.)"""
-    lines = (line.strip() for line in _SPACES.sub(" ", text).split("\n"))
+    in one pass over the whole text: ``SPACES`` never matches a newline, and one call beats one per line.)"""
+    lines = (line.strip() for line in SPACES.sub(" ", text).split("\n"))
     return [line for line in lines if line]
 
 
@@ -67,4 +69,4 @@ def squash(text: str) -> str:
 def simplified(line: str) -> str:
     """t2s form of a short line: the rules are written in simplified characters, but traditional pages
     (繁体 versions, mirrors) print 發佈時間 / 閱讀 / 分享到."""
-    return _T2S.convert(line)
+    return T2S.convert(line)

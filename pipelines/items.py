@@ -1,14 +1,16 @@
 """Items that travel from the ``reports`` spider through the pipelines into the archive.
 
 The spider fills the fetch fields of :class:`PageItem`; each pipeline fills its own block of fields
-(see ``docs/internals.md``). :class:`PageMissing` and :class:`PageNotModified` carry what a re-crawl
-learns about known documents without a new body; pipelines other than ``store`` pass them through.
+(see ``docs/internals.md``). :class:`PageMissing` and :class:`PageNotModified` (defined by the archive, which records them) carry what a
+re-crawl learns about known documents without a new body; pipelines other than ``store`` pass them through.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from archive.captures import PageMissing, PageNotModified
 
 
 @dataclass
@@ -51,21 +53,4 @@ class PageItem:
     problems: list[str] = field(default_factory=list)  # human-readable notes (empty page, bad bytes, ...)
 
 
-@dataclass
-class PageMissing:
-    """A known document URL answered 404/410 or a soft 404 (never timeouts or 5xx)."""
-
-    portal_id: str
-    url: str
-    status: int
-    fetched_at: datetime
-    reason: str = ""
-
-
-@dataclass
-class PageNotModified:
-    """A known document URL answered 304, or was skipped because nothing can have changed."""
-
-    portal_id: str
-    url: str
-    fetched_at: datetime
+__all__ = ["PageItem", "PageMissing", "PageNotModified"]

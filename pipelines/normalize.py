@@ -15,9 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import opencc
-
+from pipelines.htmltext import SPACES, T2S
 from pipelines.items import PageItem
+from pipelines.stats import portal_stat
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -34,9 +34,6 @@ _SYLLABLE = re.compile(
     r"(?:iang|iong|uang|ueng|iao|ian|uai|uan|van|ang|eng|ing|ong|ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ui|ue|ve"
     r"|er|a|o|e|i|u|v)$"
 )
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000\u200b\ufeff]+")
-
-_T2S = opencc.OpenCC("t2s")
 
 
 @dataclass
@@ -73,7 +70,7 @@ def to_simplified(text: str) -> tuple[str, bool]:
     han = len(_HAN_CHAR.findall(text))
     if not han:
         return text, False
-    converted = _T2S.convert(text)
+    converted = T2S.convert(text)
     changed = abs(len(converted) - len(text)) + sum(
         1 for a, b in zip(text, converted, strict=False) if a != b
     )
@@ -84,7 +81,7 @@ def to_simplified(text: str) -> tuple[str, bool]:
 
 def tidy_whitespace(text: str) -> str:
     """One paragraph per line: lines stripped, runs of spaces collapsed, empty lines dropped."""
-    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    lines = (SPACES.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 
 
@@ -94,7 +91,7 @@ def normalize_title(title: str | None) -> str | None:
         return title
     text, _ = remove_pinyin(unicodedata.normalize("NFKC", title))
     text, _ = to_simplified(text)
-    return _SPACES.sub(" ", " ".join(text.split())).strip() or title
+    return SPACES.sub(" ", " ".join(text.split())).strip() or title
 
 
 def normalize_text(text: str | None) -> Normalized:
@@ -136,7 +133,7 @@ class NormalizePipeline:
             self.stats.inc_value("normalize/pages")
             if result.was_traditional:
                 self.stats.inc_value("normalize/traditional")
-                self.stats.inc_value(f"portal/{item.portal_id}/traditional")
+                self.stats.inc_value(portal_stat(item.portal_id, "traditional"))
             if result.pinyin_removed:
                 self.stats.inc_value("normalize/pinyin_removed")
                 self.stats.inc_value("normalize/pinyin_syllables", result.pinyin_removed)

@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from archive import store
 from archive.db import create_db_engine, get_engine, resolve_db_url, session_scope
+from pipelines.database import crawl_engine
 from pipelines.items import PageItem, PageMissing, PageNotModified
+from pipelines.stats import portal_stat
 from pipelines.worker import WorkerProcess
 
 if TYPE_CHECKING:
@@ -64,11 +66,13 @@ class StorePipeline:
         gone_after: int = store.GONE_AFTER,
         stats: StatsCollector | None = None,
         in_worker: bool = False,
+        crawler: Crawler | None = None,
     ):
         self.db_url = db_url
         self.gone_after = gone_after
         self.stats = stats
         self.in_worker = in_worker
+        self.crawler = crawler  # given: the crawl's shared engine (pipelines/database.py) is used
         self.engine: Engine | None = None
         self.worker: WorkerProcess | None = None
 
@@ -77,13 +81,14 @@ class StorePipeline:
         settings = crawler.settings
         return cls(
             resolve_db_url(settings.get("FAZHI_DB")),
-            gone_after=settings.getint("FAZHI_GONE_AFTER", store.GONE_AFTER),
+            gone_after=settings.getint("FAZHI_GONE_AFTER"),
             stats=crawler.stats,
-            in_worker=settings.getbool("FAZHI_STORE_PROCESS", True),
+            in_worker=settings.getbool("FAZHI_STORE_PROCESS"),
+            crawler=crawler,
         )
 
     def open_spider(self, spider: Any = None) -> None:
-        self.engine = get_engine(self.db_url)
+        self.engine = crawl_engine(self.crawler) if self.crawler else get_engine(self.db_url)
         if self.in_worker and self.worker is None:
             self.worker = WorkerProcess(_worker_start, (self.db_url,))
         portals = getattr(spider, "portals", None) or {}
@@ -110,9 +115,9 @@ class StorePipeline:
         if self.worker is not None:
             self.worker.close()  # drains queued writes
             self.worker = None
-        if self.engine is not None:
+        if self.engine is not None and self.crawler is None:  # the crawl's engine is disposed with the crawl
             self.engine.dispose()
-            self.engine = None
+        self.engine = None
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, PageItem | PageMissing | PageNotModified):
@@ -151,7 +156,7 @@ class StorePipeline:
         if key:
             self.stats.inc_value(key)
         if portal_key:
-            self.stats.inc_value(f"portal/{portal_id}/{portal_key}")
+            self.stats.inc_value(portal_stat(portal_id, portal_key))
 
 
 def record(session, item: Any, *, gone_after: int) -> store.RecordResult:

@@ -11,13 +11,15 @@ import re
 import shlex
 import sys
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
-from archive.db import resolve_db_url
+from archive.db import DEFAULT_DB_URL, resolve_db_url
+from crawler.registry import DEFAULT_REGISTRY
+from scheduler.cadence import SEASON_MONTHS
 
 DEFAULT_CRAWL_COMMAND = (sys.executable, "-m", "scrapy", "crawl", "reports")
 
@@ -47,8 +49,8 @@ class ConfigError(ValueError):
 class ScheduleConfig:
     """Everything the service needs; times are seconds."""
 
-    registry: str = "seeds"
-    db_url: str = "sqlite:///fazhi.db"
+    registry: str = str(DEFAULT_REGISTRY)
+    db_url: str = DEFAULT_DB_URL
     cron: str = "0 2 * * *"  # minute hour day month weekday, in ``timezone``
     timezone: str = "Asia/Shanghai"
     jitter: int = 900  # random delay added to each nightly fire time
@@ -56,7 +58,7 @@ class ScheduleConfig:
     retry_interval: int = 1800  # how often the service looks for failed portals whose backoff has passed
     backoff_base: int = 3600  # first retry after a failure; doubles per consecutive failure
     flag_after: int = 4  # consecutive failures after which a portal is flagged (no more early retries)
-    season_months: tuple[int, ...] = (1, 2, 3, 4)  # publication season: reports are due before 1 April
+    season_months: tuple[int, ...] = SEASON_MONTHS  # publication season: reports are due before 1 April
     batch_size: int = 50  # portals per crawl subprocess (failing portals always get their own)
     crawl_timeout: int = 6 * 3600  # a crawl running longer is stopped and recorded as failed
     stop_timeout: int = 90  # after forwarding SIGTERM, wait this long before killing the crawl
@@ -108,10 +110,6 @@ class ScheduleConfig:
             if name in values:
                 values[name] = tuple(values[name])
         return cls(**values)
-
-    def with_overrides(self, **overrides: Any) -> ScheduleConfig:
-        """A copy with the given (non-None) values replaced."""
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
 def _parse_env(name: str, raw: str) -> Any:

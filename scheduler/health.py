@@ -84,9 +84,3 @@ def record_run(session: Session, run: CrawlRun, *, now: datetime, flag_after: in
         session.add(row)
     session.flush()
     return newly_flagged
-
-
-def flagged_portals(session: Session) -> list[PortalHealth]:
-    return list(
-        session.exec(select(PortalHealth).where(PortalHealth.flagged).order_by(PortalHealth.portal_id))
-    )

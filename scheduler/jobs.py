@@ -29,7 +29,7 @@ from scheduler.cadence import Due, Policy, PortalState, due_portals, due_reason
 from scheduler.config import ScheduleConfig
 from scheduler.health import load_states, record_run
 from scheduler.lock import Acquired, Heartbeat, LeaseManager, portal_lease
-from scheduler.runcrawl import CrawlOutcome, close_run, create_run, run_crawl
+from scheduler.runcrawl import CrawlOutcome, close_run, create_run, run_crawl_subprocess
 from scheduler.stop import STOP, StopSignal
 
 log = logging.getLogger("fazhi.scheduler")
@@ -212,7 +212,7 @@ def _crawl_batch(
         run_id = create_run(engine, ids, config.registry)
         leases.attach_run(kept, run_id)
         with Heartbeat(leases, kept):
-            outcome = run_crawl(
+            outcome = run_crawl_subprocess(
                 engine, config, ids, run_id, stop=stop, log_path=_crawl_log_path(config, run_id)
             )
         report.crawls.append(outcome)

@@ -132,7 +132,7 @@ def _wait(proc: subprocess.Popen[bytes], config: ScheduleConfig, stop: StopSigna
             return proc.wait(), why + ", killed"
 
 
-def run_crawl(
+def run_crawl_subprocess(
     engine: Engine,
     config: ScheduleConfig,
     portal_ids: Sequence[str],
@@ -141,7 +141,8 @@ def run_crawl(
     stop: StopSignal = STOP,
     log_path: Path | None = None,
 ) -> CrawlOutcome:
-    """Run the crawl for ``portal_ids`` under the existing run row ``run_id`` and reconcile its outcome."""
+    """Run the crawl for ``portal_ids`` as a ``scrapy crawl`` child process under the existing run row
+    ``run_id`` and reconcile its outcome (:func:`crawler.runner.run_crawl` crawls in this process instead)."""
     cmd = crawl_command(config, portal_ids, run_id)
     log.info("run %d: crawling %s", run_id, ", ".join(portal_ids))
     log.debug("run %d: %s", run_id, " ".join(cmd))

@@ -8,7 +8,7 @@ earned cookies to Scrapy's cookie jar and decides whether a script-built host st
 
 Meta keys: ``render_reason`` (why a request goes through the browser; the spider sets it through
 :func:`crawler.render.escalate.rerender`), ``render_baseline`` (visible characters of the plain page),
-``render_policy`` (the portal's ``render`` setting, stamped on every portal request), ``render_job``
+``render_policy`` (the portal's ``render`` setting, stamped by the spider on every portal request), ``render_job``
 (:class:`~crawler.render.page.RenderJob`, the in-page work and its result).
 
 Stats (per portal): ``portal/<id>/browser`` requests sent through the browser, ``portal/<id>/browser/<reason>``
@@ -43,6 +43,7 @@ from crawler.render.escalate import BASELINE_KEY, REASON_KEY, baseline
 from crawler.render.hosts import JS_REASONS, Hosts, rendering_helped
 from crawler.render.page import RenderJob, init_page
 from crawler.walkers.links import is_attachment_url
+from pipelines.stats import portal_stat
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -75,9 +76,9 @@ class RenderConfig:
     def from_settings(cls, settings: Settings) -> RenderConfig:
         launch = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") or {}
         return cls(
-            settle_timeout=settings.getfloat("FAZHI_RENDER_SETTLE_TIMEOUT", 10.0),
-            quiet_ms=settings.getint("FAZHI_RENDER_QUIET_MS", 100),
-            gate_wait=settings.getfloat("FAZHI_RENDER_GATE_WAIT", 15.0),
+            settle_timeout=settings.getfloat("FAZHI_RENDER_SETTLE_TIMEOUT"),
+            quiet_ms=settings.getint("FAZHI_RENDER_QUIET_MS"),
+            gate_wait=settings.getfloat("FAZHI_RENDER_GATE_WAIT"),
             executable=launch.get("executable_path"),
         )
 
@@ -98,10 +99,9 @@ def renderable(request: Request) -> bool:
 class RenderMiddleware:
     """Downloader middleware: routes each portal request plainly or through the browser (module docs)."""
 
-    def __init__(self, config: RenderConfig, stats, crawler: Crawler | None = None) -> None:
+    def __init__(self, config: RenderConfig, stats) -> None:
         self.config = config
         self.stats = stats
-        self.crawler = crawler
         self.hosts = Hosts()
         self.unavailable: str | None = None
         self._reported: set[str] = set()  # portals already told about (no browser / render: never)
@@ -109,16 +109,11 @@ class RenderMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RenderMiddleware:
-        return cls(RenderConfig.from_settings(crawler.settings), crawler.stats, crawler)
+        return cls(RenderConfig.from_settings(crawler.settings), crawler.stats)
 
     # -- helpers -------------------------------------------------------------------------------------------
     def _inc(self, portal_id: str, name: str) -> None:
-        self.stats.inc_value(f"portal/{portal_id}/{name}")
-
-    def _policy(self, request: Request) -> str:
-        spider = getattr(self.crawler, "spider", None)
-        portal = getattr(spider, "portals", {}).get(request.meta.get("portal_id"))
-        return getattr(portal, "render", "auto") or "auto"
+        self.stats.inc_value(portal_stat(portal_id, name))
 
     def _browser_problem(self) -> str | None:
         if self.unavailable is None and self.config.executable and not Path(self.config.executable).exists():
@@ -149,7 +144,7 @@ class RenderMiddleware:
         portal_id = request.meta.get("portal_id")
         if portal_id is None or request.meta.get("playwright"):
             return None
-        policy = request.meta.setdefault("render_policy", self._policy(request))
+        policy = request.meta.setdefault("render_policy", "auto")
         host = _host(request.url)
         if self.hosts[host].unsolved >= GIVE_UP_AFTER:
             self._inc(portal_id, "browser/given_up")

@@ -30,11 +30,10 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import FormRequest, Request, Response, TextResponse
 from twisted.python.failure import Failure
 
-from archive.db import get_engine, resolve_db_url
 from crawler.incremental import CrawlMemory, conditional_headers, load_memory
 from crawler.registry import PortalConfig, load_registry, select_portals
 from crawler.render.escalate import script_built_article, script_built_list
-from crawler.walkers import hanweb, trs
+from crawler.walkers import read_list
 from crawler.walkers.links import (
     Link,
     anchors,
@@ -42,21 +41,17 @@ from crawler.walkers.links import (
     is_attachment_url,
     looks_like_list_url,
     mentions_attachment,
-    next_page_links,
     title_score,
 )
+from pipelines.database import crawl_engine
 from pipelines.extract import extract_page
 from pipelines.items import PageItem, PageMissing, PageNotModified
 from pipelines.soft404 import soft_404_reason
+from pipelines.stats import portal_stat
 
 logger = logging.getLogger(__name__)
 
 _HOME_PATH = re.compile(r"^/?(index\.s?html?)?$", re.IGNORECASE)
-
-
-def portal_stat(portal_id: str, name: str) -> str:
-    """The namespaced per-portal stats key that the crawl summary reads."""
-    return f"portal/{portal_id}/{name}"
 
 
 class ReportsSpider(scrapy.Spider):
@@ -77,14 +72,13 @@ class ReportsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.registry_path = spider.registry_path or settings.get("FAZHI_REGISTRY") or "seeds"
-        spider.max_pages = settings.getint("FAZHI_MAX_PAGES_PER_PORTAL", 600)
-        spider.max_list_pages = settings.getint("FAZHI_MAX_LIST_PAGES", 40)
-        spider.max_column_depth = settings.getint("FAZHI_MAX_COLUMN_DEPTH", 3)
-        spider.revalidate_after = timedelta(hours=settings.getfloat("FAZHI_REVALIDATE_AFTER", 20))
-        spider.full_sweep_every = timedelta(days=settings.getfloat("FAZHI_FULL_SWEEP_DAYS", 7))
-        spider.force_full_sweep = settings.getbool("FAZHI_FULL_SWEEP", False)
-        spider.db_url = resolve_db_url(settings.get("FAZHI_DB"))
+        spider.registry_path = spider.registry_path or settings.get("FAZHI_REGISTRY")
+        spider.max_pages = settings.getint("FAZHI_MAX_PAGES_PER_PORTAL")
+        spider.max_list_pages = settings.getint("FAZHI_MAX_LIST_PAGES")
+        spider.max_column_depth = settings.getint("FAZHI_MAX_COLUMN_DEPTH")
+        spider.revalidate_after = timedelta(hours=settings.getfloat("FAZHI_REVALIDATE_AFTER"))
+        spider.full_sweep_every = timedelta(days=settings.getfloat("FAZHI_FULL_SWEEP_DAYS"))
+        spider.force_full_sweep = settings.getbool("FAZHI_FULL_SWEEP")
         portals = select_portals(load_registry(spider.registry_path), spider.portal_ids)
         spider.portals = {p.id: p for p in portals}
         return spider
@@ -96,7 +90,7 @@ class ReportsSpider(scrapy.Spider):
         its new URL as if it were a new document.
         """
         now = datetime.now(UTC)
-        self.memory = load_memory(get_engine(self.db_url), self.portals)
+        self.memory = load_memory(crawl_engine(self.crawler), self.portals)
         self.crawler.signals.connect(self.on_idle, signal=signals.spider_idle)
         revalidating = 0
         for portal in self.portals.values():
@@ -170,6 +164,7 @@ class ReportsSpider(scrapy.Spider):
         meta.update(
             portal_id=portal.id,
             role=role,
+            render_policy=portal.render or "auto",
             download_slot=urlsplit(url).netloc.lower(),
             dont_obey_robotstxt=not portal.obey_robots,
             handle_httpstatus_list=[304, 404, 410] if role in ("article", "attachment") else [],
@@ -203,41 +198,43 @@ class ReportsSpider(scrapy.Spider):
 
     # -- list pages ----------------------------------------------------------------------------------------
     def parse_list(self, response: Response) -> Iterable[Request]:
+        """A list page or a list API's answer: follow its candidates, then the list pages after it."""
         portal = self._portal(response)
         self._count(portal.id, "list_pages")
-        if not isinstance(response, TextResponse):
+        cursor = response.meta.get("list_cursor")
+        if isinstance(response, TextResponse):
+            text = response.text
+        elif cursor is not None:  # list APIs answer XML that Scrapy may not recognise as text
+            text = response.body.decode("utf-8", "replace")
+        else:
             content_type = response.headers.get("Content-Type", b"").decode("latin-1")
             self.logger.warning(
                 "%s: list page %s is not text (%s); skipped", portal.id, response.url, content_type
             )
             self._count(portal.id, "list_not_text")
             return
-        text = response.text
-        links = anchors(text, response.url)
-        proxy = hanweb.find_dataproxy(text, response.url) if hanweb.has_datastore(text) else None
-        if proxy is not None or "<datastore" in text:
-            links += hanweb.records(text, response.url)
-        rendered = script_built_list(response, links)
-        if rendered is not None:  # the list is built in JavaScript: read it from the browser instead
-            yield rendered
+        page = read_list(text, response.url, cursor)
+        if cursor is None:
+            rendered = script_built_list(response, page.links)
+            if rendered is not None:  # the list is built in JavaScript: read it from the browser instead
+                yield rendered
+                return
+        fresh = yield from self._follow_candidates(portal, page.links, response)
+        if cursor is not None and not page.links:  # the API has no more records
             return
-        fresh = yield from self._follow_candidates(portal, links, response)
-        following = _after(trs.page_urls(text, response.url), response.url) + next_page_links(links)
-        if not self._keep_paging(portal, response, fresh, more=bool(following) or proxy is not None):
+        if not self._keep_paging(portal, response, fresh, more=bool(page.next_pages)):
             return
         list_pages = response.meta.get("list_pages", 1)
-        if proxy is not None and "start_record" not in response.meta:
-            yield from self._dataproxy_request(
-                portal, proxy, start=1 + len(hanweb.records(text, response.url)), list_pages=list_pages
-            )
-        for url in following[:1]:
+        for following in page.next_pages:
             request = self._request(
                 portal,
-                url,
+                following.url,
                 self.parse_list,
                 role="list",
-                list_pages=list_pages + 1,
+                formdata=following.formdata,
                 priority=-list_pages,
+                list_cursor=following.cursor,
+                list_pages=list_pages + 1,
                 column_depth=response.meta.get("column_depth", 0),
             )
             if request is not None:
@@ -262,45 +259,6 @@ class ReportsSpider(scrapy.Spider):
             self._count(portal.id, "list_stopped_known")
             return False
         return True
-
-    def _dataproxy_request(
-        self, portal: PortalConfig, proxy: hanweb.DataProxy, *, start: int, list_pages: int
-    ):
-        total = proxy.total
-        if total is not None and start > total:
-            return
-        request = self._request(
-            portal,
-            hanweb.chunk_url(proxy, start),
-            self.parse_dataproxy,
-            role="list",
-            formdata=proxy.form,
-            priority=-list_pages,
-            hanweb_proxy=proxy,
-            start_record=start,
-            list_pages=list_pages + 1,
-        )
-        if request is not None:
-            yield request
-
-    def parse_dataproxy(self, response: Response) -> Iterable[Request]:
-        portal = self._portal(response)
-        self._count(portal.id, "list_pages")
-        text = (
-            response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
-        )
-        records = hanweb.records(text, response.url)
-        fresh = yield from self._follow_candidates(portal, records, response)
-        if records and self._keep_paging(portal, response, fresh, more=True):
-            proxy: hanweb.DataProxy = response.meta["hanweb_proxy"]
-            total = hanweb.total_records(text) or proxy.total
-            proxy = hanweb.DataProxy(proxy.url, proxy.form, total)
-            yield from self._dataproxy_request(
-                portal,
-                proxy,
-                start=response.meta["start_record"] + hanweb.RECORDS_PER_REQUEST,
-                list_pages=response.meta["list_pages"],
-            )
 
     def _follow_candidates(self, portal: PortalConfig, links: list[Link], response: Response):
         """Request report candidates and topic sub-columns; return how many candidates were new."""
@@ -441,15 +399,6 @@ class ReportsSpider(scrapy.Spider):
         portal_id = request.meta.get("portal_id", "?")
         self._count(portal_id, "errors")
         self.logger.warning("%s: %s failed: %s", portal_id, request.url, failure.getErrorMessage()[:200])
-
-
-def _after(pages: list[str], current: str) -> list[str]:
-    """The pages of a pager that come after ``current`` (all but the first when it is not among them)."""
-    current = canonical_url(current)
-    normalized = [canonical_url(p) for p in pages]
-    if current in normalized:
-        return normalized[normalized.index(current) + 1 :]
-    return normalized[1:]
 
 
 def _looks_like_pdf(response: Response) -> bool:

@@ -78,3 +78,39 @@ def chunk_url(proxy: DataProxy, start: int, per_request: int = RECORDS_PER_REQUE
     """The dataproxy URL for records ``start … start+per_request-1`` (1-based, inclusive)."""
     query = urlencode({"startrecord": start, "endrecord": start + per_request - 1, "perpage": perpage})
     return f"{proxy.url}?{query}"
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The next chunk of a column's records to ask ``dataproxy.jsp`` for."""
+
+    proxy: DataProxy
+    start: int  # first record wanted, 1-based
+
+    @property
+    def url(self) -> str:
+        return chunk_url(self.proxy, self.start)
+
+    @property
+    def form(self) -> dict[str, str]:
+        return self.proxy.form
+
+
+def read_column(page_text: str, page_url: str) -> tuple[list[Link], Cursor | None]:
+    """The records embedded in a column page, and where the ones after them come from (if the page names
+    a dataproxy). Pages of other families give ``([], None)``."""
+    proxy = find_dataproxy(page_text, page_url) if has_datastore(page_text) else None
+    if proxy is None and "<datastore" not in page_text:
+        return [], None
+    embedded = records(page_text, page_url)
+    return embedded, (_cursor(proxy, 1 + len(embedded)) if proxy is not None else None)
+
+
+def _cursor(proxy: DataProxy, start: int) -> Cursor | None:
+    return None if proxy.total is not None and start > proxy.total else Cursor(proxy, start)
+
+
+def next_chunk(cursor: Cursor, answer_text: str) -> Cursor | None:
+    """The chunk after the one ``answer_text`` answered, or None past the column's last record."""
+    total = total_records(answer_text) or cursor.proxy.total
+    return _cursor(DataProxy(cursor.proxy.url, cursor.proxy.form, total), cursor.start + RECORDS_PER_REQUEST)

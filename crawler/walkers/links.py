@@ -109,12 +109,3 @@ def anchors(markup: str, base_url: str, *, dates: bool = True) -> list[Link]:
         title = _clean(anchor.get("title") or "") or _clean(anchor.text_content())
         found.append(Link(url=url, title=title, date=_nearby_date(anchor) if dates else None))
     return found
-
-
-def next_page_links(links: list[Link]) -> list[str]:
-    """Targets of 下一页-style anchors (plain paginated lists)."""
-    return [
-        link.url
-        for link in links
-        if link.title.replace(" ", "") in ("下一页", "下页", "后一页", ">", "›", "next", "Next")
-    ]

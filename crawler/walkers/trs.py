@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
+from crawler.walkers.links import canonical_url
+
 _FOUR_ARG = re.compile(
     r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w.-]+)['\"]\s*,\s*['\"](\w+)['\"]\s*\)"
 )
@@ -37,3 +39,13 @@ def page_urls(page_text: str, page_url: str) -> list[str]:
         return []
     count = min(count, _MAX_PAGES)
     return [urljoin(page_url, f"{name}.{ext}" if i == 0 else f"{name}_{i}.{ext}") for i in range(count)]
+
+
+def next_page(page_text: str, page_url: str) -> str | None:
+    """The page after ``page_url`` in its pager, if there is one (page 0 may be addressed as ``index.html``)."""
+    pages = page_urls(page_text, page_url)
+    current = canonical_url(page_url)
+    for i, url in enumerate(pages):
+        if canonical_url(url) == current:
+            return canonical_url(pages[i + 1]) if i + 1 < len(pages) else None
+    return canonical_url(pages[1]) if len(pages) > 1 else None

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from archive.db import resolve_db_url
-from crawler.registry import RegistryError, load_registry, select_portals
+from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry, select_portals
 from crawler.render.summary import browser_cell
 from crawler.runner import SUMMARY_COLUMNS, CrawlResult, run_crawl
 from crawler.settings import LOOPBACK_SETTINGS
@@ -147,7 +147,7 @@ def parse_overrides(pairs: list[str] | None) -> dict[str, str]:
 
 @app.command()
 def crawl(
-    registry: RegistryOption = "seeds",
+    registry: RegistryOption = str(DEFAULT_REGISTRY),
     portal: PortalOption = None,
     db: DbOption = None,
     full: FullOption = False,

@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -20,21 +20,10 @@ from sqlmodel import Session
 from archive.atom import atom_feed
 from archive.db import get_engine, resolve_db_url
 from archive.diff import diff_texts, side_by_side, unified
-from archive.export import document_record
 from archive.export import export as export_records
 from archive.models import Document
-from archive.queries import (
-    ID_MAX,
-    YEAR_MAX,
-    YEAR_MIN,
-    change_feed,
-    changes_of,
-    find_document,
-    problems_of,
-    recent_runs,
-    version_of,
-    versions_of,
-)
+from archive.queries import ID_MAX, YEAR_MAX, YEAR_MIN, change_feed, find_document, recent_runs, version_of
+from archive.records import document_record, feed_record, history_record, iso, parse_iso, run_record
 from archive.search import search as search_archive
 from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, plain, styled, terminal_safe
 
@@ -73,18 +62,13 @@ def _document(session: Session, ref: str) -> Document:
     return document
 
 
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _parse_since(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        return parse_iso(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @app.command()
@@ -180,8 +164,7 @@ def show(
 
 def _record(session: Session, document: Document) -> dict:
     latest = version_of(session, document.id, document.versions) if document.versions else None
-    record = document_record(document, latest.text if latest else None)
-    return {**record, "moved_from": document.moved_from, "moved_to": document.moved_to}
+    return {**document_record(session, document), "text": latest.text if latest else None}
 
 
 @app.command()
@@ -190,45 +173,14 @@ def history(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Every stored version of a document and every change event."""
+    """Every stored version of a document, every change event and every fetch that made no version."""
     with open_session(db) as session:
         document = _document(session, ref)
-        versions = [
-            {
-                "seq": v.seq,
-                "fetched_at": _iso(v.fetched_at),
-                "title": v.title,
-                "chars": len(v.text),
-                "text_hash": v.text_hash,
-                "similarity": v.similarity,
-                "chars_added": v.chars_added,
-                "chars_removed": v.chars_removed,
-                "raw_size": v.raw_size,
-            }
-            for v in versions_of(session, document.id)
-        ]
-        changes = [
-            {
-                "at": _iso(c.at),
-                "kind": c.kind,
-                "from_version": c.from_version,
-                "to_version": c.to_version,
-                "summary": c.summary,
-            }
-            for c in changes_of(session, document.id)
-        ]
-        problems = [{"at": _iso(p.at), "message": p.message} for p in problems_of(session, document.id)]
+        record = history_record(session, document)
     if as_json:
-        emit_json(
-            {
-                "id": document.id,
-                "url": document.url,
-                "versions": versions,
-                "changes": changes,
-                "problems": problems,
-            }
-        )
+        emit_json(record)
         return
+    versions, changes, problems = record["versions"], record["changes"], record["problems"]
     console.print(
         styled((document.title or document.url, "bold"), f"  (document {document.id}, {document.status})")
     )
@@ -313,7 +265,7 @@ def diff(
         console.print(side_by_side(result, from_label=f"v{from_n}", to_label=f"v{to_n}"))
     else:
         text = unified(
-            result, from_label=f"v{from_n} {_iso(old.fetched_at)}", to_label=f"v{to_n} {_iso(new.fetched_at)}"
+            result, from_label=f"v{from_n} {iso(old.fetched_at)}", to_label=f"v{to_n} {iso(new.fetched_at)}"
         )
         sys.stdout.write(terminal_safe(text) if sys.stdout.isatty() else text)
 
@@ -336,17 +288,7 @@ def changes(
     since_dt = _parse_since(since)
     with open_session(db) as session:
         rows = [
-            {
-                "at": _iso(c.at),
-                "kind": c.kind,
-                "document": d.id,
-                "url": d.url,
-                "portal": d.portal_id,
-                "title": d.title,
-                "from_version": c.from_version,
-                "to_version": c.to_version,
-                "summary": c.summary,
-            }
+            feed_record(c, d)
             for c, d in change_feed(session, since=since_dt, kinds=kind or (), limit=limit or None)
         ]
     if atom is not None:
@@ -405,19 +347,7 @@ def runs(
 ) -> None:
     """Recent crawl runs with their outcome and per-portal counters."""
     with open_session(db) as session:
-        rows = [
-            {
-                "id": r.id,
-                "started_at": _iso(r.started_at),
-                "finished_at": _iso(r.finished_at),
-                "outcome": r.outcome,
-                "portals": r.portals,
-                "counters": r.counters,
-                "registry": r.registry_path,
-                "pid": r.pid,
-            }
-            for r in recent_runs(session, limit=limit)
-        ]
+        rows = [run_record(r) for r in recent_runs(session, limit=limit)]
     if as_json:
         emit_json(rows)
         return

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from crawler.registry import RegistryError, load_registry
+from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry
 from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, error_line, plain, styled
 from fazhi.cli.crawl import RegistryOption, SetOption, parse_overrides
 from scheduler.config import ConfigError, ScheduleConfig, load_config
@@ -92,7 +92,7 @@ def schedule(
     once: Annotated[
         bool, typer.Option("--once", help="Crawl what is due now and exit (for cron / a systemd timer).")
     ] = False,
-    registry: RegistryOption = "seeds",
+    registry: RegistryOption = str(DEFAULT_REGISTRY),
     db: DbOption = None,
     cron: Annotated[
         str | None,

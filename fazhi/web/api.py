@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Literal
@@ -15,9 +12,9 @@ from pydantic import Field
 from sqlmodel import Session
 
 from archive.coverage import coverage as coverage_matrix
-from archive.export import EXPORT_KEYS, iter_records
-from archive.markdown import iter_markdown
+from archive.export import FORMATS, iter_records
 from archive.queries import YEAR_MAX, YEAR_MIN
+from archive.records import history_record
 from archive.search import search as search_archive
 from fazhi.web import views
 from fazhi.web.deps import SessionDep
@@ -28,6 +25,7 @@ from fazhi.web.schemas import (
     DocumentDetail,
     FeedItem,
     GroupOut,
+    HistoryOut,
     PortalOut,
     SearchResults,
     VersionOut,
@@ -79,6 +77,12 @@ def api_document(document_id: DocumentId, session: SessionDep) -> dict:
 def api_versions(document_id: DocumentId, session: SessionDep) -> list[dict]:
     """Every stored version of a document, oldest first (without text)."""
     return views.document_page(session, document_id)["versions"]
+
+
+@router.get("/documents/{document_id}/history", response_model=HistoryOut)
+def api_history(document_id: DocumentId, session: SessionDep) -> dict:
+    """Every stored version (without text) and every change event: the record of ``fazhi history --json``."""
+    return history_record(session, views.get_document(session, document_id))
 
 
 @router.get("/documents/{document_id}/versions/{seq}", response_model=VersionOut)
@@ -168,19 +172,4 @@ def api_export(
 def _export_chunks(engine, fmt: str, include_all: bool) -> Iterator[str]:
     """Stream an export; the session lives as long as the response body is being sent."""
     with Session(engine) as session:
-        records = iter_records(session, all=include_all)
-        if fmt == "jsonl":
-            for record in records:
-                yield json.dumps(record, ensure_ascii=False) + "\n"
-        elif fmt == "csv":
-            buffer = io.StringIO()
-            writer = csv.DictWriter(buffer, fieldnames=EXPORT_KEYS, lineterminator="\n")
-            writer.writeheader()
-            for record in records:
-                writer.writerow({k: "" if v is None else v for k, v in record.items()})
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-            yield buffer.getvalue()
-        else:
-            yield from iter_markdown(records)
+        yield from FORMATS[fmt](iter_records(session, all=include_all))

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Path, Query
 
 from archive.queries import ID_MAX, YEAR_MAX, YEAR_MIN
+from archive.records import parse_iso
 
 #: Path and query numbers that name rows: beyond the INTEGER columns' range they are a 422, never a 500.
 DocumentId = Annotated[int, Path(ge=1, le=ID_MAX, description="Document id")]
@@ -61,7 +62,6 @@ def opt_datetime(value: str | None, name: str) -> datetime | None:
     if value is None:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        return parse_iso(value)
     except ValueError:
         raise BadValue(f"{name} must be a date like 2025-04-01, not {value[:40]!r}") from None
-    return as_utc(parsed)

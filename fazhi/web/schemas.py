@@ -48,7 +48,7 @@ class DocumentOut(BaseModel):
     moved_to: str | None
 
 
-class VersionOut(BaseModel):
+class VersionSummaryOut(BaseModel):
     seq: int
     fetched_at: str | None
     title: str | None
@@ -59,6 +59,9 @@ class VersionOut(BaseModel):
     chars_removed: int | None
     raw_size: int
     content_type: str | None
+
+
+class VersionOut(VersionSummaryOut):
     text: str | None = Field(default=None, description="Normalized text (single-version endpoint only)")
 
 
@@ -68,6 +71,19 @@ class ChangeOut(BaseModel):
     from_version: int | None
     to_version: int | None
     summary: str
+
+
+class ProblemOut(BaseModel):
+    at: str
+    message: str
+
+
+class HistoryOut(BaseModel):
+    id: int
+    url: str
+    versions: list[VersionSummaryOut]
+    changes: list[ChangeOut]
+    problems: list[ProblemOut]
 
 
 class FeedItem(ChangeOut):

@@ -6,24 +6,26 @@ a diff or a report group contains. Nothing here escapes anything: the templates 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from archive.diff import diff_texts
-from archive.groups import members_canonical_first
-from archive.models import Change, Document, Portal, ReportGroup, Version
+from archive.models import Change, Document, Portal, Version
 from archive.queries import change_feed, changes_of, version_of, versions_of
+from archive.records import (
+    change_record,
+    document_record,
+    feed_record,
+    group_record,
+    version_record,
+)
 
 
 class NotFound(LookupError):
     """Something the URL names does not exist; the app turns it into a friendly 404."""
-
-
-def iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def safe_href(url: str | None) -> str | None:
@@ -42,93 +44,6 @@ def get_document(session: Session, document_id: int) -> Document:
     if document is None:
         raise NotFound(f"There is no document {document_id} in the archive.")
     return document
-
-
-def document_record(session: Session, document: Document) -> dict:
-    """The document's metadata (the export keys plus portal details and moves)."""
-    portal = session.get(Portal, document.portal_id)
-    return {
-        "id": document.id,
-        "url": document.url,
-        "portal": document.portal_id,
-        "portal_name": portal.name if portal else None,
-        "region": portal.region if portal else None,
-        "level": portal.level if portal else None,
-        "official": portal.official if portal else None,
-        "kind": document.kind,
-        "title": document.title,
-        "year": document.year,
-        "published": iso(document.published),
-        "publisher": document.publisher,
-        "report_group": document.report_group_id,
-        "status": document.status,
-        "versions": document.versions,
-        "first_seen": iso(document.first_seen),
-        "last_seen": iso(document.last_seen),
-        "moved_from": document.moved_from,
-        "moved_to": document.moved_to,
-    }
-
-
-def version_record(version: Version, *, with_text: bool = False) -> dict:
-    data = {
-        "seq": version.seq,
-        "fetched_at": iso(version.fetched_at),
-        "title": version.title,
-        "chars": len(version.text),
-        "text_hash": version.text_hash,
-        "similarity": version.similarity,
-        "chars_added": version.chars_added,
-        "chars_removed": version.chars_removed,
-        "raw_size": version.raw_size,
-        "content_type": version.content_type,
-    }
-    if with_text:
-        data["text"] = version.text
-    return data
-
-
-def change_record(change: Change) -> dict:
-    return {
-        "at": iso(change.at),
-        "kind": change.kind,
-        "from_version": change.from_version,
-        "to_version": change.to_version,
-        "summary": change.summary,
-    }
-
-
-def group_record(session: Session, group_id: int | None) -> dict | None:
-    """A report group and every document (URL) that carries it, canonical first."""
-    if group_id is None:
-        return None
-    group = session.get(ReportGroup, group_id)
-    if group is None:
-        return None
-    rows = session.execute(members_canonical_first(group_id)).all()
-    members = [
-        {
-            "id": d.id,
-            "url": d.url,
-            "portal": d.portal_id,
-            "portal_name": p.name,
-            "official": p.official,
-            "status": d.status,
-            "published": iso(d.published),
-            "first_seen": iso(d.first_seen),
-            "versions": d.versions,
-            "canonical": d.id == group.canonical_document_id,
-        }
-        for d, p in rows
-    ]
-    return {
-        "id": group.id,
-        "title": group.title,
-        "jurisdiction": group.jurisdiction,
-        "year": group.year,
-        "canonical_document": group.canonical_document_id,
-        "documents": members,
-    }
 
 
 def get_group(session: Session, group_id: int) -> dict:
@@ -196,18 +111,7 @@ def feed(
     session: Session, *, since: datetime | None = None, kinds: list[str] | None = None, limit: int = 100
 ) -> list[dict]:
     """The change feed, newest first, each event with its document's identity."""
-    return [
-        {
-            **change_record(c),
-            "document": d.id,
-            "url": d.url,
-            "portal": d.portal_id,
-            "title": d.title,
-            "year": d.year,
-            "versions": d.versions,
-        }
-        for c, d in change_feed(session, since=since, kinds=kinds or (), limit=limit)
-    ]
+    return [feed_record(c, d) for c, d in change_feed(session, since=since, kinds=kinds or (), limit=limit)]
 
 
 def portals(session: Session) -> list[dict]:

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from archive.db import session_scope
 from archive.runs import finish_run, start_run
 from fazhi.cli import app
-from tests.archive.factories import day, populate
+from tests.factories import day, populate
 
 runner = CliRunner()
 

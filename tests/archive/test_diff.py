@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from archive.diff import diff_texts, side_by_side, split_sentences, summarize, unified
-from tests.archive.factories import REPORT_2024
+from archive.diff import diff_texts, side_by_side, split_sentences, unified
+from tests.factories import REPORT_2024
 
 
 def test_split_keeps_delimiters_and_newlines():
@@ -21,7 +21,7 @@ def test_split_keeps_delimiters_and_newlines():
 
 def test_one_character_edit_is_one_char_added_one_removed():
     new = REPORT_2024.replace("7.2%", "7.5%")
-    summary = summarize(REPORT_2024, new)
+    summary = diff_texts(REPORT_2024, new).summary()
     assert summary["chars_added"] == 1
     assert summary["chars_removed"] == 1
     assert 0.99 < summary["similarity"] < 1.0

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from archive import export as export_mod
 from archive.export import EXPORT_KEYS, export
-from tests.archive.factories import REPORT_2024, populate
+from tests.factories import REPORT_2024, populate
 
 
 def test_jsonl_records_follow_the_contract(engine, monkeypatch):

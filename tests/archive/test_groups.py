@@ -9,7 +9,7 @@ from archive.db import session_scope
 from archive.groups import NEAR_DUP_SIMILARITY, length_band
 from archive.models import Document, ReportGroup
 from archive.store import record_page
-from tests.archive.factories import REPORT_2024, REPORT_OTHER_COUNTY, day, page
+from tests.factories import REPORT_2024, REPORT_OTHER_COUNTY, day, page
 
 # What a traditional-character mirror copy looks like after normalization (OpenCC t2s + NFKC): the same
 # report, with a few residues a converter leaves behind and the mirror's own source line appended.

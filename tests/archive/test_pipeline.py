@@ -11,7 +11,7 @@ from sqlmodel import Session
 from archive import store
 from archive.models import Document, Portal
 from pipelines.store import StorePipeline
-from tests.archive.factories import REPORT_2024, day, missing, not_modified, page
+from tests.factories import REPORT_2024, day, missing, not_modified, page
 
 URL = "https://www.jingan.gov.cn/fzzfjs/2024.html"
 

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session
 
 from archive.search import search
-from tests.archive.factories import populate
+from tests.factories import populate
 
 
 @pytest.fixture

@@ -65,23 +65,14 @@ def test_rendering_helped_needs_links_for_lists_and_text_for_articles():
     assert not rendering_helped(JS_ARTICLE, {"links": 0, "chars": 40}, {"links": 0, "chars": 60})
 
 
-class _Spider:
-    def __init__(self, render: str = "auto") -> None:
-        self.portals = {"p": type("Portal", (), {"render": render})()}
-
-
-class _Crawler:
-    def __init__(self, render: str = "auto") -> None:
-        self.spider = _Spider(render)
-
-
-def _middleware(render: str = "auto", executable: str | None = None) -> RenderMiddleware:
+def _middleware(executable: str | None = None) -> RenderMiddleware:
     stats = MemoryStatsCollector(type("C", (), {"settings": Settings({"STATS_DUMP": False})})())
-    return RenderMiddleware(RenderConfig(executable=executable), stats, _Crawler(render))
+    return RenderMiddleware(RenderConfig(executable=executable), stats)
 
 
-def _request(url: str = URL, role: str = "list") -> Request:
-    return Request(url, meta={"portal_id": "p", "role": role})
+def _request(url: str = URL, role: str = "list", render: str = "auto") -> Request:
+    """A portal request as the spider builds it: the portal's ``render`` policy stamped on its meta."""
+    return Request(url, meta={"portal_id": "p", "role": role, "render_policy": render})
 
 
 def _run(coro):
@@ -124,10 +115,10 @@ def test_a_passed_gate_restores_the_status_and_hands_cookies_to_plain_requests()
 
 
 def test_attachments_and_posts_never_go_through_the_browser():
-    mw = _middleware(render="always")
-    pdf = _request(f"http://{HOST}/P020240101.pdf", role="attachment")
-    post = Request(URL, method="POST", meta={"portal_id": "p", "role": "list"})
-    page = _request()
+    mw = _middleware()
+    pdf = _request(f"http://{HOST}/P020240101.pdf", role="attachment", render="always")
+    post = Request(URL, method="POST", meta={"portal_id": "p", "role": "list", "render_policy": "always"})
+    page = _request(render="always")
     for request in (pdf, post, page):
         mw.process_request(request)
     assert not pdf.meta.get("playwright") and not post.meta.get("playwright")
@@ -135,18 +126,18 @@ def test_attachments_and_posts_never_go_through_the_browser():
 
 
 def test_render_never_leaves_a_challenge_as_the_error_it_is():
-    mw = _middleware(render="never")
-    request = _request()
+    mw = _middleware()
+    request = _request(render="never")
     mw.process_request(request)
     response = HtmlResponse(URL, status=412, body=realpage("08_").read_bytes(), request=request)
     assert _run(mw.process_response(request, response)) is response
 
 
 def test_no_browser_fails_only_the_browser_requests_with_a_clear_message(caplog):
-    mw = _middleware(render="always", executable="/nonexistent/chromium")
+    mw = _middleware(executable="/nonexistent/chromium")
     with pytest.raises(BrowserUnavailable, match="apt-get install chromium"):
-        mw.process_request(_request())
-    plain = _request(f"http://{HOST}/P0.pdf", role="attachment")
+        mw.process_request(_request(render="always"))
+    plain = _request(f"http://{HOST}/P0.pdf", role="attachment", render="always")
     assert mw.process_request(plain) is None
     assert "portal p needs a browser" in caplog.text and "/nonexistent/chromium" in caplog.text
     assert mw.stats.get_value("portal/p/browser/unavailable") == 1

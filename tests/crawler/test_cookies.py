@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import requests
 import scrapy.downloadermiddlewares.cookies as scrapy_cookies
 from scrapy.utils.test import get_crawler
@@ -20,8 +23,16 @@ def test_the_project_uses_the_bundled_list_and_never_the_network(monkeypatch) ->
         project_settings.DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.cookies.CookiesMiddleware"]
         is None
     )
+    assert isinstance(CookiesMiddleware.from_crawler(get_crawler()), scrapy_cookies.CookiesMiddleware)
     assert scrapy_cookies._split_domain.suffix_list_urls == ()  # whatever the state of tldextract's cache
     # gov.cn is a public suffix: a cookie for it must be refused; a portal's own domain is not one
     assert scrapy_cookies._is_public_domain("gov.cn")
     assert not scrapy_cookies._is_public_domain("www.jingan.gov.cn")
-    assert isinstance(CookiesMiddleware.from_crawler(get_crawler()), scrapy_cookies.CookiesMiddleware)
+
+
+def test_importing_the_module_changes_nothing() -> None:
+    code = (
+        "import scrapy.downloadermiddlewares.cookies as c; before = c._split_domain; "
+        "import crawler.cookies; assert c._split_domain is before, 'import patched Scrapy'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from crawler.walkers import hanweb, trs
-from crawler.walkers.links import anchors, looks_like_list_url, next_page_links, title_score
+from crawler.walkers import hanweb, read_list, trs
+from crawler.walkers.links import anchors, looks_like_list_url, title_score
+from crawler.walkers.plain import next_page
 from tests.paths import realpage
 
 
@@ -74,6 +75,36 @@ def test_hanweb_embedded_datastore_and_proxy_params():
     assert proxy.total == 125
     assert hanweb.chunk_url(proxy, 61).endswith("dataproxy.jsp?startrecord=61&endrecord=120&perpage=20")
 
+    # through the common interface: the embedded record, then the API from record 2 on, then chunk by chunk
+    column = read_list(page, base)
+    assert [link.url for link in column.links] == ["http://x.gov.cn/art/2024/3/28/art_1229_99.html"]
+    [api] = column.next_pages
+    assert api.formdata == proxy.form and "startrecord=2&endrecord=61" in api.url
+    answer = '<datastore><totalrecord>125</totalrecord><recordset><record><![CDATA[<li><a href="/art/2024/1/1/art_1229_7.html">报告</a></li>]]></record></recordset></datastore>'
+    chunk = read_list(answer, api.url, api.cursor)
+    assert [link.url for link in chunk.links] == ["http://x.gov.cn/art/2024/1/1/art_1229_7.html"]
+    assert "startrecord=62&endrecord=121" in chunk.next_pages[0].url
+    third = read_list(answer, chunk.next_pages[0].url, chunk.next_pages[0].cursor)
+    assert "startrecord=122&endrecord=181" in third.next_pages[0].url  # 122 ≤ 125 records: one more
+    assert read_list(answer, third.next_pages[0].url, third.next_pages[0].cursor).next_pages == []
+    empty = "<datastore><totalrecord>125</totalrecord><recordset></recordset></datastore>"
+    assert read_list(empty, api.url, api.cursor).next_pages == []  # an empty answer ends the walk
+
+
+def test_read_list_follows_the_trs_pager_or_a_next_link_one_page_at_a_time():
+    pager = '<script>createPageHTML(5, 0, "index", "html");</script><a href="t20240101_1.html">报告</a>'
+    assert [p.url for p in read_list(pager, "http://a.gov.cn/c/index.html").next_pages] == [
+        "http://a.gov.cn/c/index_1.html"
+    ]
+    assert [p.url for p in read_list(pager, "http://a.gov.cn/c/index_3.html").next_pages] == [
+        "http://a.gov.cn/c/index_4.html"
+    ]
+    assert read_list(pager, "http://a.gov.cn/c/index_4.html").next_pages == []
+    plain = '<a href="list_2.html">下一页</a>'
+    assert [p.url for p in read_list(plain, "http://a.gov.cn/a/list.html").next_pages] == [
+        "http://a.gov.cn/a/list_2.html"
+    ]
+
 
 def test_title_scores():
     assert title_score("2023年法治政府建设年度报告") == 2
@@ -88,7 +119,7 @@ def test_plain_next_page_and_list_shapes():
         '<div><a href="list_2.html">下一页</a><a href="/a/b/t20240101_1.html">x</a></div>',
         "http://a.gov.cn/a/list.html",
     )
-    assert next_page_links(links) == ["http://a.gov.cn/a/list_2.html"]
+    assert next_page(links) == "http://a.gov.cn/a/list_2.html"
     assert looks_like_list_url("http://a.gov.cn/col/col123/index.html")
     assert not looks_like_list_url("http://a.gov.cn/art/2024/3/1/art_1_2.html")
     assert not looks_like_list_url("http://a.gov.cn/fzzf/202403/t20240328_1.html")

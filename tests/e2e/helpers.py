@@ -19,14 +19,28 @@ from tests.paths import REPO
 LOOPBACK = loopback_args()
 
 
-def fazhi(*args: str, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def fazhi_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a ``fazhi`` child: this checkout importable from any folder, no archive or crawl
+    command inherited from the developer's shell, wide output."""
+    full_env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+    for name in ("FAZHI_DB", "FAZHI_CRAWL_COMMAND"):
+        full_env.pop(name, None)
+    return {**full_env, **(env or {})}
+
+
+def start_fazhi(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None, **popen) -> subprocess.Popen:
+    """Start ``python -m fazhi ARGS`` (the fazhi CLI) and return the running process."""
+    return subprocess.Popen([sys.executable, "-m", "fazhi", *args], cwd=cwd, env=fazhi_env(env), **popen)
+
+
+def fazhi(
+    *args: str, timeout: float = 300, env: dict[str, str] | None = None, cwd: Path = REPO
+) -> subprocess.CompletedProcess:
     """Run ``python -m fazhi ARGS`` (the fazhi CLI) and return the finished process."""
-    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200", **(env or {})}
-    full_env.pop("FAZHI_DB", None)
     return subprocess.run(
         [sys.executable, "-m", "fazhi", *args],
-        cwd=REPO,
-        env=full_env,
+        cwd=cwd,
+        env=fazhi_env(env),
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,9 +19,9 @@ from tests.e2e.helpers import (
     crawl,
     last_change_id,
     latest_texts,
+    start_fazhi,
     write_registry,
 )
-from tests.paths import REPO
 
 pytestmark = pytest.mark.slow
 
@@ -83,14 +81,7 @@ def test_crawl_killed_midway_then_rerun_loses_and_duplicates_nothing(govsim, tmp
     args = ["crawl", "--registry", str(registry), "--db", db_url, "--json", *LOOPBACK]
     for portal in portals:
         args += ["--portal", portal]
-    env = {k: v for k, v in os.environ.items() if k != "FAZHI_DB"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fazhi", *args],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_fazhi(*args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
         while _versions(db_url) < 5 and time.monotonic() < deadline and proc.poll() is None:

@@ -14,7 +14,7 @@ from archive.models import Document, Problem
 from archive.store import TITLE_MAX_CHARS, record_missing, record_page
 from fazhi.cli import app
 from pipelines.items import PageMissing
-from tests.archive.factories import T0, page
+from tests.factories import T0, page
 
 runner = CliRunner()
 HOSTILE_TITLE = "[bold red]静安区[/]2024年法治政府建设[/]情况报告\x1b[31m\x1b]0;pwned\x07\x08"

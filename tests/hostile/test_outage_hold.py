@@ -8,7 +8,7 @@ from sqlmodel import Session
 from archive.db import session_scope
 from archive.models import Change, Document, Problem
 from archive.store import HELD_PREFIX, record_page
-from tests.archive.factories import REPORT_2024, day, page
+from tests.factories import REPORT_2024, day, page
 
 URL = "https://www.jingan.gov.cn/fzzfjs/2024.html"
 MAINTENANCE = "系统维护中\n尊敬的用户：本网站正在进行系统升级维护，暂停访问，给您带来不便敬请谅解。"

@@ -53,7 +53,6 @@ def results() -> list[Result]:
                 normalized.text,
                 published=extraction.published,
                 source=extraction.publisher,
-                portal_name=portal["name"],
             )
             out.append(Result(entry, extraction, normalized.text, title, verdict))
     assert len(out) >= 40, "govsim served fewer article pages than expected"

@@ -8,7 +8,8 @@ import re
 import opencc
 import pytest
 
-from pipelines.chrome import strip_chrome
+from pipelines.chrome import strip_chrome_lines
+from pipelines.htmltext import tidy_lines
 from pipelines.normalize import is_pinyin_syllable, normalize_text, remove_pinyin, to_simplified
 from tests.pipelines.conftest import CORPUS, shared_file
 
@@ -102,7 +103,7 @@ def test_zhongshan_clean_text_is_untouched() -> None:
 
 def test_conghua_chrome_lines_are_removed() -> None:
     raw = shared_file(CORPUS, "conghua-2016-with-page-chrome.txt").read_text(encoding="utf-8")
-    cleaned = strip_chrome(raw, "从化区2016年依法行政工作情况报告")
+    cleaned = "\n".join(strip_chrome_lines(tidy_lines(raw), "从化区2016年依法行政工作情况报告"))
     start, end = raw.index("2016年,我区各级政府部门"), raw.index("2017年2月16日") + len("2017年2月16日")
     assert _squash(cleaned) == _squash(raw[start:end])
     for chrome in [

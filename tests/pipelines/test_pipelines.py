@@ -6,11 +6,13 @@ from datetime import UTC, date, datetime
 
 from scrapy.utils.test import get_crawler
 
+from archive.fingerprint import text_hash
 from pipelines.classify import ClassifyPipeline
-from pipelines.dedup import DedupPipeline, text_hash
+from pipelines.dedup import DedupPipeline
 from pipelines.extract import ExtractPipeline
 from pipelines.items import PageItem, PageMissing, PageNotModified
 from pipelines.normalize import NormalizePipeline
+from tests.factories import fetched
 from tests.pipelines.conftest import FakeStats
 from tests.pipelines.test_pdf import make_pdf
 
@@ -22,24 +24,15 @@ REPORT_HTML = """<html><head><meta name="ArticleTitle" content="XX區2021年法�
 <div class="foot">打印本页 关闭窗口</div></body></html>"""
 
 
-def _item(body: bytes, headers: dict[str, str] | None = None, **kw) -> PageItem:
-    return PageItem(
-        portal_id="xx",
-        url="http://www.xx.gov.cn/fzzfjs/202203/t20220328_1.html",
-        requested_url="http://www.xx.gov.cn/fzzfjs/202203/t20220328_1.html",
-        status=200,
-        headers=headers or {"content-type": "text/html; charset=utf-8"},
-        body=body,
-        fetched_at=datetime(2022, 4, 2, tzinfo=UTC),
-        **kw,
-    )
+def _item(body: bytes, headers: dict[str, str] | None = None, **fields) -> PageItem:
+    return fetched(body, headers, fetched_at=datetime(2022, 4, 2, tzinfo=UTC), **fields)
 
 
 def _chain(stats: FakeStats):
     return [
         ExtractPipeline(stats),
         NormalizePipeline(stats),
-        ClassifyPipeline(stats, {"xx": "XX区人民政府"}),
+        ClassifyPipeline(stats),
         DedupPipeline(stats),
     ]
 
@@ -104,14 +97,13 @@ def test_from_crawler_reads_settings() -> None:
     crawler = get_crawler(
         settings_dict={
             "FAZHI_EXTRACT_MAX_BYTES": 10,
-            "FAZHI_PORTAL_NAMES": {"xx": "XX区人民政府"},
             "FAZHI_CLASSIFY_PUBLISHED_YEAR": False,
         }
     )
     extract = ExtractPipeline.from_crawler(crawler)
     classify = ClassifyPipeline.from_crawler(crawler)
     assert extract.max_bytes == 10 and extract.stats is crawler.stats
-    assert classify.portal_names == {"xx": "XX区人民政府"} and classify.use_published_year is False
+    assert classify.use_published_year is False
     assert NormalizePipeline.from_crawler(crawler).stats is crawler.stats
     assert DedupPipeline.from_crawler(crawler).stats is crawler.stats
     item = extract.process_item(_item(REPORT_HTML.encode()), None)

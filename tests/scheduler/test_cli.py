@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -15,29 +14,21 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from fazhi.cli import app
-from scheduler.runcrawl import REPO_ROOT
 from scheduler.service import NIGHTLY_JOB_ID, StoreWriter, build_scheduler, install_jobs
+from tests.e2e.helpers import start_fazhi
 from tests.scheduler.conftest import FAKE_CRAWL, PORTALS, crawled, make_config
 
 
 def fazhi(args: list[str], tmp_path: Path, **env: str) -> subprocess.Popen[str]:
     """``fazhi …`` (as ``python -m fazhi``) in ``tmp_path``, with the stand-in crawl."""
-    full_env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO_ROOT),
+    stand_in = {
         "FAZHI_CRAWL_COMMAND": f"{sys.executable} {FAKE_CRAWL}",
         "FAZHI_SCHEDULE_JITTER": "0",
         "FAZHI_SCHEDULE_STOP_TIMEOUT": "10",
-        "COLUMNS": "200",
         **env,
     }
-    return subprocess.Popen(
-        [sys.executable, "-m", "fazhi", *args],
-        cwd=tmp_path,
-        env=full_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    return start_fazhi(
+        *args, cwd=tmp_path, env=stand_in, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
 
 

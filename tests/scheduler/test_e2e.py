@@ -3,33 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from crawler.settings import LOOPBACK_SETTINGS
-from scheduler.runcrawl import REPO_ROOT
+from tests.e2e.helpers import fazhi as run_fazhi
 
 pytestmark = pytest.mark.slow
 LOOPBACK = [f"{name}={value}" for name, value in {**LOOPBACK_SETTINGS, "LOG_LEVEL": "INFO"}.items()]
 
 
 def fazhi(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "200", "FAZHI_SCHEDULE_JITTER": "0"}
-    env.pop("FAZHI_DB", None)
-    env.pop("FAZHI_CRAWL_COMMAND", None)
-    return subprocess.run(
-        [sys.executable, "-m", "fazhi", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    return run_fazhi(*args, cwd=cwd, timeout=240, env={"FAZHI_SCHEDULE_JITTER": "0"})
 
 
 def test_once_crawls_govsim_and_records_the_run(govsim, tmp_path: Path) -> None:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from archive.db import session_scope
 from archive.models import CrawlRun
-from scheduler.health import flagged_portals, load_states, record_run
+from archive.scheduling import PortalHealth
+from scheduler.health import load_states, record_run
 
 T0 = datetime(2025, 6, 2, 18, 0, tzinfo=UTC)
+
+
+def _flagged(session) -> list[PortalHealth]:
+    return list(
+        session.scalars(select(PortalHealth).where(PortalHealth.flagged).order_by(PortalHealth.portal_id))
+    )
 
 
 def _run(session, outcome: str, portals: list[str], counters: dict | None = None) -> CrawlRun:
@@ -45,7 +52,7 @@ def test_flagged_after_repeated_failures_and_cleared_by_success(engine: Engine) 
             )
     assert flagged_now == [[], [], ["x"], []]  # flagged once, on the third failure
     with session_scope(engine) as s:
-        assert [h.portal_id for h in flagged_portals(s)] == ["x"]
+        assert [h.portal_id for h in _flagged(s)] == ["x"]
         assert load_states(s)["x"].consecutive_failures == 4
         record_run(
             s, _run(s, "ok", ["x"], {"x": {"outcome": "partial"}}), now=T0 + timedelta(days=1), flag_after=3
@@ -53,4 +60,4 @@ def test_flagged_after_repeated_failures_and_cleared_by_success(engine: Engine) 
     with session_scope(engine) as s:
         state = load_states(s)["x"]
         assert (state.flagged, state.consecutive_failures) == (False, 0)
-        assert flagged_portals(s) == []
+        assert _flagged(s) == []

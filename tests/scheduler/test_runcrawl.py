@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from archive.db import session_scope
 from archive.models import CrawlRun
-from scheduler.runcrawl import crawl_command, create_run, run_crawl
+from scheduler.runcrawl import crawl_command, create_run, run_crawl_subprocess
 from scheduler.stop import StopSignal
 from tests.scheduler.conftest import crawled, make_config
 
@@ -48,7 +48,7 @@ def test_ok_crawl_keeps_its_own_record(
 ) -> None:
     config = make_config(db_url, registry, tmp_path)
     run_id = create_run(engine, ["alpha"], str(registry))
-    outcome = run_crawl(engine, config, ["alpha"], run_id, stop=StopSignal())
+    outcome = run_crawl_subprocess(engine, config, ["alpha"], run_id, stop=StopSignal())
     assert (outcome.outcome, outcome.returncode) == ("ok", 0)
     row = _row(engine, run_id)
     assert row.outcome == "ok" and row.finished_at is not None
@@ -70,7 +70,7 @@ def test_crash_or_silent_exit_is_failed(
     monkeypatch.setenv("FAKE_CRAWL_MODE", mode)
     config = make_config(sqlite_url, registry, tmp_path)
     run_id = create_run(sqlite_engine, ["alpha"], str(registry))
-    outcome = run_crawl(
+    outcome = run_crawl_subprocess(
         sqlite_engine, config, ["alpha"], run_id, stop=StopSignal(), log_path=tmp_path / "run.log"
     )
     assert outcome.outcome == "failed" and detail in outcome.detail
@@ -83,7 +83,9 @@ def test_missing_crawl_program_is_failed(
 ) -> None:
     config = make_config(sqlite_url, registry, tmp_path, crawl_command=(str(tmp_path / "no-such-program"),))
     run_id = create_run(sqlite_engine, ["alpha"], str(registry))
-    assert run_crawl(sqlite_engine, config, ["alpha"], run_id, stop=StopSignal()).outcome == "failed"
+    assert (
+        run_crawl_subprocess(sqlite_engine, config, ["alpha"], run_id, stop=StopSignal()).outcome == "failed"
+    )
     assert _row(sqlite_engine, run_id).outcome == "failed"
 
 
@@ -93,7 +95,7 @@ def test_timeout_is_failed(
     monkeypatch.setenv("FAKE_CRAWL_MODE", "slow")
     config = make_config(sqlite_url, registry, tmp_path, crawl_timeout=1)
     run_id = create_run(sqlite_engine, ["alpha"], str(registry))
-    outcome = run_crawl(sqlite_engine, config, ["alpha"], run_id, stop=StopSignal())
+    outcome = run_crawl_subprocess(sqlite_engine, config, ["alpha"], run_id, stop=StopSignal())
     assert outcome.outcome == "failed" and "timed out" in outcome.detail
     assert _row(sqlite_engine, run_id).outcome == "failed"
 
@@ -117,7 +119,7 @@ def test_stop_forwards_sigterm_and_records_interrupted(
         target=lambda: (_wait_for(crawl_log, f"ready {run_id}"), stop.request()), daemon=True
     ).start()
     started = time.monotonic()
-    outcome = run_crawl(sqlite_engine, config, ["alpha"], run_id, stop=stop)
+    outcome = run_crawl_subprocess(sqlite_engine, config, ["alpha"], run_id, stop=stop)
     assert outcome.outcome == "interrupted"
     assert ("killed" in outcome.detail) == (mode == "stubborn")
     assert time.monotonic() - started < 15

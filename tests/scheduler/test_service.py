@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -121,7 +122,7 @@ def test_restart_with_nothing_missed_keeps_the_schedule(
     config = make_config(sqlite_url, registry, tmp_path)
     first_start(config, datetime.now(UTC) + timedelta(hours=5))
     scheduler = build_scheduler(config, StoreWriter)
-    install_jobs(scheduler, config.with_overrides(cron="30 3 * * *"))  # a changed setting takes effect
+    install_jobs(scheduler, replace(config, cron="30 3 * * *"))  # a changed setting takes effect
     scheduler.start()
     job = scheduler.get_job(NIGHTLY_JOB_ID)
     assert (job.next_run_time.hour, job.next_run_time.minute) == (3, 30)

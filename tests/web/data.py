@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 from archive.db import session_scope
 from archive.store import record_missing, record_page, upsert_portal
 from pipelines.items import PageItem, PageMissing
-from tests.archive.factories import REPORT_2024
+from tests import factories
+from tests.factories import REPORT_2024
 
 V1_TEXT = REPORT_2024
 ADDED_SENTENCE = "全年新增政府法律顾问12名，实现街道全覆盖。"
@@ -50,38 +51,10 @@ def at(y: int, m: int, d: int) -> datetime:
     return datetime(y, m, d, 8, 0, tzinfo=UTC)
 
 
-def page(
-    *,
-    portal_id: str,
-    url: str,
-    text: str,
-    title: str,
-    year: int | None,
-    published: date | None,
-    fetched_at: datetime,
-    publisher: str | None = None,
-    kind: str = "report",
-    official: bool = True,
-) -> PageItem:
-    """A fully processed item, as the store receives it after extract/normalize/classify."""
-    return PageItem(
-        portal_id=portal_id,
-        url=url,
-        requested_url=url,
-        status=200,
-        headers={"content-type": "text/html; charset=utf-8"},
-        body=f"<html><body><h1>{title}</h1><p>{text}</p></body></html>".encode(),
-        fetched_at=fetched_at,
-        official=official,
-        encoding="utf-8",
-        title=title,
-        text_extracted=text,
-        published=published,
-        publisher=publisher,
-        text=text,
-        kind=kind,
-        year=year,
-    )
+def page(*, title: str, text: str, **fields) -> PageItem:
+    """A fully processed item whose raw page shows the title as a heading above the text."""
+    body = f"<html><body><h1>{title}</h1><p>{text}</p></body></html>".encode()
+    return factories.page(title=title, text=text, body=body, **{"publisher": None, **fields})
 
 
 def populate(engine: Engine) -> dict[str, int]:

@@ -17,6 +17,7 @@ def test_openapi_document_lists_every_api_route(client):
     assert set(spec["paths"]) == {
         "/api/search",
         "/api/documents/{document_id}",
+        "/api/documents/{document_id}/history",
         "/api/documents/{document_id}/versions",
         "/api/documents/{document_id}/versions/{seq}",
         "/api/documents/{document_id}/diff",

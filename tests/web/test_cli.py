@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -16,6 +14,7 @@ from typer.testing import CliRunner
 
 from archive.db import get_engine
 from fazhi.cli import app
+from tests.e2e.helpers import start_fazhi
 from tests.web.data import populate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,12 +67,8 @@ def _free_port() -> int:
 
 def test_serve_binds_localhost_and_serves_search(sqlite_archive):
     port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fazhi", "serve", "--db", sqlite_archive, "--port", str(port)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+    proc = start_fazhi(
+        "serve", "--db", sqlite_archive, "--port", str(port), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     try:
         deadline = time.monotonic() + 45

@@ -7,7 +7,8 @@ import re
 
 from sqlmodel import Session
 
-from archive.markdown import escape_cell, escape_line, render_record, write_markdown
+from archive.export import export
+from archive.markdown import escape_cell, escape_line, render_record
 from tests.web.data import ADDED_SENTENCE, JINGAN_URL
 
 
@@ -45,8 +46,8 @@ def test_record_section():
 def test_export_of_the_archive(engine, archive_ids):
     out = io.StringIO()
     with Session(engine) as s:
-        count = write_markdown(s, out)
-        count_all = write_markdown(s, io.StringIO(), all=True)
+        count = export(s, out, format="markdown")
+        count_all = export(s, io.StringIO(), format="markdown", all=True)
     text = out.getvalue()
     assert (count, count_all) == (5, 6)
     assert text.startswith("# fazhi export\n")

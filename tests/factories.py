@@ -1,4 +1,5 @@
-"""Small factories for the items the store receives, and synthetic report texts."""
+"""The one home of the test factories: items as the spider fetches them and as the store receives them,
+and synthetic report texts."""
 
 from __future__ import annotations
 
@@ -76,6 +77,28 @@ def page(
         kind=kind,
         year=year,
         problems=problems or [],
+    )
+
+
+def fetched(
+    body: bytes,
+    headers: dict[str, str] | None = None,
+    *,
+    url: str = "http://www.xx.gov.cn/fzzfjs/202203/t20220328_1.html",
+    portal_id: str = "xx",
+    fetched_at: datetime | None = None,
+    **fields,
+) -> PageItem:
+    """A PageItem as the spider yields it: fetch fields only, before extract/normalize/classify."""
+    return PageItem(
+        portal_id=portal_id,
+        url=url,
+        requested_url=url,
+        status=200,
+        headers=headers or {"content-type": "text/html; charset=utf-8"},
+        body=body,
+        fetched_at=fetched_at or T0,
+        **fields,
     )
 
 

@@ -7,7 +7,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from pipelines.dedup import (
+from archive.fingerprint import (
     NUM_PERM,
     SCHEME,
     SEED,
