@@ -145,8 +145,9 @@ CHROME_LINE_STARTS = re.compile(
     r"|^\s*(?:请求|Request|Trace|会话|Session|流水)\s*[-_ ]?(?:ID|Id|id|编号|标识|号)\s*[:：=]"
     r"|^\s*(?:页面|本页|网页)?(?:生成|执行|加载|响应|查询)(?:时间|耗时|用时)\s*[:：]?\s*[\d.]+\s*(?:ms|毫秒|秒|s)"
     r"|^\s*(?:当前时间|服务器时间|系统时间|北京时间|现在时间)\s*[:：]"
-    r"|^[\w\s-]{0,16}[:：=]\s*[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\s*$"
-    r"|^[\w\s-]{0,16}[:：=]\s*[0-9a-fA-F]{16,}\s*$"
+    # an id under a short Latin label: a UUID, or 16+ hex digits mixing letters and digits (never a 文号)
+    r"|^[A-Za-z_\s-]{0,16}[:：=]\s*[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\s*$"
+    r"|^[A-Za-z_\s-]{0,16}[:：=]\s*(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{16,}\s*$"
 )
 
 #: Tokens of page chrome; a short line made only of these (plus punctuation) is dropped.

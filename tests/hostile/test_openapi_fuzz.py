@@ -29,7 +29,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=30)
+@settings(max_examples=20)
 def test_no_operation_answers_500(case, web_app):
     response = case.call(app=web_app, base_url="http://127.0.0.1")
     assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.text[:500]}"

@@ -86,6 +86,8 @@ def test_volatile_lines_are_chrome(line):
         "在线办理事项比例达到95%。",
         "累计访问量达到1.2亿次，政务服务网用户数稳步增长。",
         "当前，在线政务服务平台全面建成。",
+        "统一社会信用代码：11440700007000000A",
+        "文号：20240101000000001234",
     ],
 )
 def test_body_sentences_about_visits_stay(line):
