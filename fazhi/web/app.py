@@ -76,13 +76,7 @@ def create_app(
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if not request.url.path.startswith(API_DOCS):  # Swagger UI needs its own scripts
-            response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
-            response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+        return _secure(request, await call_next(request))
 
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts or LOCAL_HOSTS))
     app.add_middleware(HeadAsGet)
@@ -114,6 +108,16 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
 
+def _secure(request: Request, response: Response) -> Response:
+    """The security headers every answer carries (the API docs excepted: Swagger UI runs scripts)."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if not request.url.path.startswith(API_DOCS):
+        response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
 def _install_error_pages(app: FastAPI) -> None:
     """Friendly HTML error pages for people, ``{"detail": ...}`` for the API."""
 
@@ -126,6 +130,12 @@ def _install_error_pages(app: FastAPI) -> None:
             {"status": status, "title": title, "message": message},
             status_code=status,
         )
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Runs outside the middleware stack (Starlette's ServerErrorMiddleware), so it adds the headers itself.
+        message = "Something went wrong on our side; the error was logged."
+        return _secure(request, render(request, 500, "Server error", message))
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:

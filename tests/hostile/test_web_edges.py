@@ -82,3 +82,16 @@ def test_foreign_host_headers_are_refused(engine):
         create_app(engine=engine, allowed_hosts=["fazhi.example.org"]), base_url="http://fazhi.example.org"
     ) as client:
         assert client.get("/").status_code == 200
+
+
+def test_an_unexpected_error_is_a_500_page_with_the_csp(engine):
+    app = create_app(engine=engine)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as client:
+        r = client.get("/boom")
+    assert r.status_code == 500 and r.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in r.headers["content-security-policy"] and "a bug" not in r.text
