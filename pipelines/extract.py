@@ -28,7 +28,8 @@ from pipelines import metadata as md
 from pipelines.chrome import strip_chrome_lines
 from pipelines.encoding import decode_body
 from pipelines.htmltext import block_lines, clean_controls, squash, tidy_lines
-from pipelines.items import PageItem
+from pipelines.items import PageItem, PageMissing
+from pipelines.soft404 import notice_reason
 from pipelines.stats import portal_stat
 
 if TYPE_CHECKING:
@@ -407,6 +408,17 @@ class ExtractPipeline:
             result = extract_pdf(item.body)
         else:
             result = extract_page(item.body, item.url, item.headers)
+            reason = notice_reason(result.title, result.text) if item.status == 200 else None
+            if reason is not None:  # a "页面不存在" notice served with 200: missing, not a document
+                self._inc(portal_stat(item.portal_id, "soft_404"))
+                logger.info("%s is a soft 404 (%s)", item.requested_url or item.url, reason)
+                return PageMissing(
+                    portal_id=item.portal_id,
+                    url=item.requested_url or item.url,
+                    status=200,
+                    fetched_at=item.fetched_at,
+                    reason=reason,
+                )
         item.encoding = result.encoding
         item.title = result.title
         item.text_extracted = result.text

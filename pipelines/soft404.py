@@ -1,14 +1,15 @@
 """Soft 404s: "page not found" notices that a portal serves with status 200.
 
-Judged on the page's structure, never on a phrase found anywhere: a page is a notice when its title is
-made of a not-found phrase, or when its main text is short and holds one. A 法治政府建设 report quoting
-"对申请公开的信息不存在的，依法告知" has a report's title and a report's length, and is kept.
+Judged on the extracted page's structure, never on a phrase found anywhere: a page is a notice when its
+title is made of a not-found phrase, or when its main text is short and holds one. A 法治政府建设 report
+quoting "对申请公开的信息不存在的，依法告知" has a report's title and a report's length, and is kept. The
+extract pipeline decides (it has the title and main text at no extra cost) and turns such a page into a
+``PageMissing``; the spider only recognises redirects from an article to the home page.
 """
 
 from __future__ import annotations
 
 from pipelines import govrules as rules
-from pipelines.extract import Extraction, extract_page
 from pipelines.htmltext import squash
 
 
@@ -25,19 +26,13 @@ def _only_notice(text: str) -> bool:
     return rest != text and not rules.SOFT_404_TITLE_FILLER.sub("", rest)
 
 
-def notice_reason(page: Extraction) -> str | None:
-    """Why an extracted page is a not-found notice, or None when it is content."""
-    if error_title(page.title):
-        return f"soft 404: error page title {page.title[:60]!r}"
-    main = squash(page.text)
-    if len(main) <= rules.SOFT_404_MAX_CHARS and rules.SOFT_404_PHRASES.search(main):
-        return f"soft 404: {len(main)}-character page saying {rules.SOFT_404_PHRASES.search(main)[0]!r}"
+def notice_reason(title: str | None, text: str) -> str | None:
+    """Why a page with this title and main text is a not-found notice, or None when it is content."""
+    if error_title(title):
+        return f"soft 404: error page title {title[:60]!r}"
+    main = squash(text)
+    if len(main) <= rules.SOFT_404_MAX_CHARS:
+        phrase = rules.SOFT_404_PHRASES.search(main)
+        if phrase:
+            return f"soft 404: {len(main)}-character page saying {phrase[0]!r}"
     return None
-
-
-def soft_404_reason(text: str, body: bytes, url: str, headers: dict[str, str]) -> str | None:
-    """Why a page served with 200 is a not-found notice, or None. ``text`` is the decoded body: pages
-    without any phrase (nearly all) are passed without being parsed."""
-    if not rules.SOFT_404_PHRASES.search(text):
-        return None
-    return notice_reason(extract_page(body, url, headers))

@@ -46,7 +46,6 @@ from crawler.walkers.links import (
 from pipelines.database import crawl_engine
 from pipelines.extract import extract_page
 from pipelines.items import PageItem, PageMissing, PageNotModified
-from pipelines.soft404 import soft_404_reason
 from pipelines.stats import portal_stat
 
 logger = logging.getLogger(__name__)
@@ -380,16 +379,14 @@ class ReportsSpider(scrapy.Spider):
 
     @staticmethod
     def _soft_404(requested: str, response: Response) -> str | None:
-        """Why a 200 answer is a soft 404 (a redirect from an article to the home page, or a "页面不存在"
-        notice: pipelines/soft404.py), or None."""
+        """A redirect from an article to the home page. (A "页面不存在" notice served with 200 is recognised
+        by the extract pipeline, which has its title and main text: pipelines/soft404.py.)"""
         if response.status != 200:
             return None
         if canonical_url(requested) != canonical_url(response.url) and _HOME_PATH.match(
             urlsplit(response.url).path
         ):
             return "soft 404: redirected to the home page"
-        if isinstance(response, TextResponse) and not _looks_like_pdf(response):
-            return soft_404_reason(response.text, response.body, response.url, _headers(response))
         return None
 
     # -- failures ------------------------------------------------------------------------------------------
@@ -399,10 +396,6 @@ class ReportsSpider(scrapy.Spider):
         portal_id = request.meta.get("portal_id", "?")
         self._count(portal_id, "errors")
         self.logger.warning("%s: %s failed: %s", portal_id, request.url, failure.getErrorMessage()[:200])
-
-
-def _looks_like_pdf(response: Response) -> bool:
-    return response.body[:1024].lstrip().startswith(b"%PDF")
 
 
 def _headers(response: Response) -> dict[str, str]:

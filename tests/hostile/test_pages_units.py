@@ -4,12 +4,12 @@ characters, and counters or request ids that must not make a new version."""
 from __future__ import annotations
 
 import pytest
-from scrapy.http import HtmlResponse, Request
 
-from crawler.spiders.reports import ReportsSpider
 from govsim.hostile_pages import CONTROL_CHARS, QUOTES
 from pipelines.chrome import is_chrome_line, strip_chrome_lines
-from pipelines.extract import extract_page
+from pipelines.extract import ExtractPipeline, extract_page
+from pipelines.items import PageItem, PageMissing
+from tests.factories import fetched
 
 REPORT = "".join(
     f"<p>{i}、2024年，我市全面推进依法行政，健全行政执法制度，办理行政复议案件{i * 7}件。</p>"
@@ -21,15 +21,15 @@ def page(title: str, body: str) -> bytes:
     return f"<html><head><title>{title}</title></head><body>{body}</body></html>".encode()
 
 
-def response(body: bytes, url: str = "http://127.0.0.1:9/fzzf/a.html") -> HtmlResponse:
-    return HtmlResponse(url, body=body, encoding="utf-8", request=Request(url))
+def extracted(body: bytes) -> PageItem | PageMissing:
+    """What the extract pipeline makes of a page served with 200."""
+    return ExtractPipeline().process_item(fetched(body))
 
 
 @pytest.mark.parametrize("quote", [*QUOTES, "页面不存在的链接已全部修复。", "404 Not Found 错误已清零。"])
 def test_a_report_quoting_a_not_found_phrase_is_no_soft_404(quote):
     body = page("某市2023年法治政府建设工作总结", f"<div id='zoom'>{REPORT}<p>{quote}</p></div>")
-    r = response(body)
-    assert not ReportsSpider._soft_404(r.url, r)
+    assert isinstance(extracted(body), PageItem)
 
 
 @pytest.mark.parametrize(
@@ -42,8 +42,8 @@ def test_a_report_quoting_a_not_found_phrase_is_no_soft_404(quote):
     ],
 )
 def test_not_found_notices_served_with_200_are_soft_404s(body):
-    r = response(body)
-    assert ReportsSpider._soft_404(r.url, r)
+    item = extracted(body)
+    assert isinstance(item, PageMissing) and item.status == 200 and item.reason.startswith("soft 404")
 
 
 @pytest.mark.parametrize("char", list(CONTROL_CHARS) + ["\x00", "\x7f"])

@@ -16,7 +16,7 @@ from fazhi.cli.app import error_line, plain, styled, terminal_safe
 from pipelines.extract import extract_page
 from pipelines.htmltext import clean_controls
 from pipelines.normalize import normalize_text, normalize_title
-from pipelines.soft404 import error_title, soft_404_reason
+from pipelines.soft404 import error_title, notice_reason
 
 CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 # Text that hostile pages carry: Chinese, markup brackets, escapes, controls, the not-found phrases.
@@ -72,8 +72,8 @@ def test_normalization_gives_stripped_nonempty_lines(text):
 
 @given(inserted=hostile_text)
 def test_a_report_is_never_a_soft_404_whatever_it_quotes(inserted):
-    body = html("某市2023年法治政府建设工作总结", inserted)
-    assert soft_404_reason(body.decode("utf-8", "replace"), body, "http://x/a.html", {}) is None
+    page = extract_page(html("某市2023年法治政府建设工作总结", inserted), "http://x/a.html", {})
+    assert notice_reason(page.title, page.text) is None
 
 
 @given(title=hostile_text)
