@@ -26,6 +26,16 @@ _ANY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 
 
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def may_hold_controls(body: bytes) -> bool:
+    """Whether raw bytes may decode to a control character. Exact for UTF-8, GBK and every other
+    ASCII-compatible encoding (their multibyte sequences never use bytes below 0x20); UTF-16/32 always
+    say yes. Deleting bytes in C costs microseconds, a regex over the decoded page milliseconds."""
+    return len(body.translate(None, _CONTROL_BYTES)) != len(body)
+
+
 def clean_controls(text: str) -> str:
     """``text`` without control characters: VT and FF become newlines, the others are removed."""
     if _ANY_CONTROL.search(text) is None:  # nearly every page: no copy made
