@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: setup chromium demo test lint bench
 
 chromium:
-	@[ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/wqy ] || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-wqy-zenhei)
+	@[ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/wqy ] && [ -x /usr/bin/antiword ] || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-wqy-zenhei antiword)
 
 setup: chromium
 	$(PYTHON) -m pip install -q -e '.[dev]'

@@ -26,13 +26,15 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
-def atom_feed(rows: Iterable[dict], *, title: str = "fazhi: 法治政府建设报告 changes") -> bytes:
+def atom_feed(
+    rows: Iterable[dict], *, title: str = "fazhi: 法治政府建设报告 changes", feed_id: str = FEED_ID
+) -> bytes:
     """An Atom feed of change rows (dicts with at, kind, document, url, portal, title, summary)."""
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
     rows = list(rows)
     _sub(feed, "title", title)
-    _sub(feed, "id", FEED_ID)
+    _sub(feed, "id", feed_id)
     updated = max((r["at"] for r in rows if r.get("at")), default=None)
     _sub(feed, "updated", updated or datetime.now(UTC).isoformat())
     _sub(_sub(feed, "author"), "name", "fazhi")

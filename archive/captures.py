@@ -33,6 +33,8 @@ class FetchedPage(Protocol):
     year: int | None
     text_hash: str | None
     problems: list[str]
+    # optional (read with getattr): how the text was read, and OCR's mean score
+    # text_method: str | None; text_confidence: float | None; parent_url: str | None (an attachment's page)
 
 
 @dataclass

@@ -7,7 +7,9 @@ Alembic migrations in ``archive/migrations``; :func:`get_engine` brings any data
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -18,8 +20,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, make_url, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
@@ -29,6 +32,14 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Arbitrary constant: the key of the PostgreSQL advisory lock that serializes concurrent upgrades.
 PG_UPGRADE_LOCK = 0x66617A6869  # "fazhi"
+
+
+class DatabaseSetupError(ValueError):
+    """The archive cannot be used as given (bad URL, missing folder, damaged file, newer schema): one
+    sentence a person can act on, no traceback."""
+
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 
 def resolve_db_url(cli_value: str | None = None) -> str:
@@ -42,8 +53,17 @@ def resolve_db_url(cli_value: str | None = None) -> str:
 
 
 def normalize_url(url: str) -> str:
-    """Route plain ``postgresql://`` URLs to psycopg 3, the driver we ship."""
-    parsed = make_url(url)
+    """Route plain ``postgresql://`` URLs to psycopg 3, the driver we ship; refuse what we cannot open."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseSetupError(
+            f"{url!r} is not a database URL (expected sqlite:///PATH or postgresql+psycopg://USER@HOST/DB)"
+        ) from None
+    if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise DatabaseSetupError(
+            f"{parsed.get_backend_name()!r} databases are not supported ({url}): use SQLite or PostgreSQL"
+        )
     if parsed.drivername in ("postgresql", "postgres"):
         return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return url
@@ -94,10 +114,67 @@ def create_db_engine(url: str) -> Engine:
 
 
 def get_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (resolved like ``--db``) whose schema is at the latest migration."""
-    engine = create_db_engine(resolve_db_url(url))
-    upgrade(engine)
+    """An engine for ``url`` (resolved like ``--db``) whose schema is at the latest migration.
+
+    Raises :class:`DatabaseSetupError` with one clear sentence when the archive cannot be opened.
+    """
+    url = resolve_db_url(url)
+    _check_sqlite_folder(url)
+    engine = create_db_engine(url)
+    try:
+        upgrade(engine)
+    except DatabaseSetupError:
+        engine.dispose()
+        raise
+    except (DBAPIError, OSError) as exc:
+        engine.dispose()
+        raise DatabaseSetupError(_explain(url, exc)) from exc
     return engine
+
+
+def check_writable(engine: Engine, url: str | None = None) -> None:
+    """Raise :class:`DatabaseSetupError` when the archive cannot be written (a crawl would fetch pages only to
+    lose them): a read-only SQLite file or file system, a read-only PostgreSQL session or replica."""
+    try:
+        with engine.connect() as conn:  # a write that changes nothing, rolled back
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = version_num")
+            conn.rollback()
+    except DBAPIError as exc:
+        raise DatabaseSetupError(_explain(url or engine.url.render_as_string(), exc)) from exc
+
+
+def _check_sqlite_folder(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    if parsed.database.startswith("file:"):
+        return
+    folder = Path(parsed.database).expanduser().absolute().parent
+    if not folder.is_dir():
+        raise DatabaseSetupError(
+            f"cannot create the archive {parsed.database}: the folder {folder} does not exist"
+        )
+
+
+def _explain(url: str, exc: BaseException) -> str:
+    """One sentence for a database that would not open or upgrade."""
+    message = (
+        str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        if str(exc).strip()
+        else type(exc).__name__
+    )
+    shown = make_url(url).render_as_string(hide_password=True) if make_url(url).password else url
+    if "file is not a database" in message or "malformed" in message:
+        return f"{shown} is not a usable SQLite archive (the file is damaged or is not a database): {message}"
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not parsed.database.startswith("file:"):
+        folder = Path(parsed.database).expanduser().absolute().parent
+        with contextlib.suppress(OSError):
+            if shutil.disk_usage(folder).free < 64 * 1024:
+                return f"cannot open the archive {shown}: the disk holding {folder} is full ({message})"
+    if "readonly" in message or "read-only" in message:
+        return f"{shown} is read-only: fazhi needs to write to its archive ({message})"
+    return f"cannot open the archive {shown}: {message}"
 
 
 def _alembic_config() -> Config:
@@ -108,6 +185,13 @@ def _alembic_config() -> Config:
 
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def _known_revision(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(_alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -128,8 +212,14 @@ def upgrade(engine: Engine) -> None:
     SQLite the loser's DDL fails and it waits until the winner has reached ``head``.
     """
     head = head_revision()
-    if current_revision(engine) == head:
+    current = current_revision(engine)
+    if current == head:
         return
+    if current is not None and not _known_revision(current):
+        raise DatabaseSetupError(
+            f"this archive was written by a newer fazhi (schema revision {current!r}, this fazhi knows up to "
+            f"{head!r}); upgrade fazhi to use it"
+        )
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_UPGRADE_LOCK})

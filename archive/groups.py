@@ -45,6 +45,11 @@ def length_band(length: int, threshold: float = NEAR_DUP_SIMILARITY) -> tuple[in
     return int(length * threshold / (2 - threshold)), int(length * (2 - threshold) / threshold) + 1
 
 
+_PARENT = select(DOCUMENT.c.kind, DOCUMENT.c.year, DOCUMENT.c.report_group_id).where(
+    DOCUMENT.c.url == bindparam("url")
+)
+
+
 def _publishers_conflict(a: str | None, b: str | None) -> bool:
     if not a or not b:
         return False
@@ -179,15 +184,35 @@ def _set_group(conn: Connection, document: DocumentRow, group_id: int | None) ->
     document["report_group_id"] = group_id
 
 
-def assign_group(session: Session, *, document: DocumentRow, text: str) -> int:
+def parent_group(conn: Connection, *, parent_url: str | None, year: int | None) -> int | None:
+    """The group of the report page that linked an attachment (same year, or a year unknown on one side)."""
+    if not parent_url:
+        return None
+    row = conn.execute(_PARENT, {"url": parent_url}).first()
+    if row is None or row.kind != "report" or row.report_group_id is None:
+        return None
+    if year is not None and row.year is not None and row.year != year:
+        return None
+    return row.report_group_id
+
+
+def assign_group(session: Session, *, document: DocumentRow, text: str, parent_url: str | None = None) -> int:
     """Put a report's document into the right group (creating one if needed); returns the group id.
+
+    Text decides first (exact, then near-duplicate); an attachment that matches no text joins the group of
+    the report page that linked it (``parent_url``): an attachment-only page says only 详见附件, and the
+    file it links is that report.
 
     Call after the document's row (``year``, ``text_hash``, ``text_len`` of its latest version) is written.
     """
     conn = session.connection()
     keys = text_band_keys(text)
     replace_bands(conn, document_id=document["id"], keys=keys)
-    target = find_exact(conn, document=document) or find_near(conn, document=document, text=text, keys=keys)
+    target = (
+        find_exact(conn, document=document)
+        or find_near(conn, document=document, text=text, keys=keys)
+        or parent_group(conn, parent_url=parent_url, year=document["year"])
+    )
     previous = document["report_group_id"]
     if target is None:
         if previous is not None and _members(conn, previous) == 1:

@@ -20,7 +20,9 @@ from archive.types import UTCDateTime
 DOCUMENT_KINDS = ("report", "other")
 DOCUMENT_STATUSES = ("live", "missing", "gone")
 CHANGE_KINDS = ("new", "changed", "missing", "gone", "returned", "moved")
-RUN_OUTCOMES = ("running", "ok", "failed", "interrupted")
+ALERT_EVENTS = ("new", "changed", "missing", "gone", "returned")  # what a subscription can ask for
+VERSION_ORIGINS = ("crawl", "reextract")  # a fetch, or ``fazhi reextract`` over stored raw bytes
+RUN_OUTCOMES = ("running", "ok", "partial", "failed", "interrupted")
 
 # Deterministic constraint names, so later migrations (and SQLite batch mode) can refer to them.
 SQLModel.metadata.naming_convention = {
@@ -122,6 +124,16 @@ class Version(SQLModel, table=True):
     similarity: float | None = None
     chars_added: int | None = None
     chars_removed: int | None = None
+    # a short content hash of (URL, normalized text): the id people cite; archive.citation
+    citation: str | None = Field(default=None, max_length=32, index=True)
+    # crawl: fetched from the portal; reextract: the same raw bytes extracted again (never a change event)
+    origin: str = Field(default="crawl", max_length=16)
+    status: int | None = None  # the HTTP status and headers of the fetch (for WARC export)
+    headers: dict[str, str] | None = Field(default=None, sa_type=JSON)
+    # how the text was read (html extractor, pdf, docx, doc, wps, ofd, ocr:<engine>) and OCR's mean score
+    text_method: str | None = Field(default=None, max_length=32)
+    text_confidence: float | None = None
+    page_urls: str | None = Field(default=None, sa_type=Text)  # JSON list: an article split over pages
 
 
 class Change(SQLModel, table=True):
@@ -137,6 +149,9 @@ class Change(SQLModel, table=True):
     from_version: int | None = None
     to_version: int | None = None
     summary: str = ""
+    # for ``changed``: what changed in a reader's terms (archive.significance) and its rank, 0 = cosmetic
+    significance: dict | None = Field(default=None, sa_type=JSON)
+    score: float | None = None
 
 
 class CrawlRun(SQLModel, table=True):
@@ -151,7 +166,9 @@ class CrawlRun(SQLModel, table=True):
     portals: list[str] = Field(default_factory=list, sa_type=JSON)
     counters: dict[str, dict[str, int]] = Field(default_factory=dict, sa_type=JSON)
     registry_path: str | None = None
-    pid: int | None = None
+    pid: int | None = None  # the process that owns the run (the crawl, or the scheduler that started it)
+    host: str | None = Field(default=None, max_length=255)  # where that process runs
+    alerts: dict | None = Field(default=None, sa_type=JSON)  # digests sent and failed at the end of the run
 
 
 class MinHashBand(SQLModel, table=True):
@@ -177,3 +194,40 @@ class Problem(SQLModel, table=True):
     url: str
     at: datetime = Field(sa_type=UTCDateTime)
     message: str = Field(sa_type=Text)
+
+
+class Subscription(SQLModel, table=True):
+    """Who wants to hear of which events: an Apprise URL and filters (all optional, all must match)."""
+
+    __tablename__ = "subscription"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(sa_type=Text)  # an Apprise URL: mailto://, json://, dingtalk://, …
+    portal_id: str | None = Field(default=None, max_length=64)
+    region: str | None = None  # a region-name prefix (广东省江门市) or, all digits, an adcode prefix (4407)
+    kind: str | None = Field(default=None, max_length=16)  # report | other
+    events: list[str] = Field(default_factory=list, sa_type=JSON)  # empty: every ALERT_EVENTS kind
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    since_change: int = 0  # events up to this change id happened before the subscription: never sent
+    handled_through: int = 0  # every event up to this change id was delivered (or not wanted): not read again
+    source: str | None = None  # the config file it came from, if any
+
+
+class Delivery(SQLModel, table=True):
+    """One change event's delivery to one subscription: sent once, or failed and retried next crawl."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "change_id", name="uq_delivery_subscription_change"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscription_id: int = Field(
+        sa_column=Column(ForeignKey("subscription.id", ondelete="CASCADE"), nullable=False)
+    )
+    change_id: int = Field(sa_column=Column(ForeignKey("change.id", ondelete="CASCADE"), nullable=False))
+    status: str = Field(max_length=16)  # sent | failed
+    attempts: int = 0
+    at: datetime = Field(sa_type=UTCDateTime)
+    run_id: int | None = None
+    error: str | None = Field(default=None, sa_type=Text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from archive.models import Change, CrawlRun, Document, Problem, Version
@@ -48,6 +48,9 @@ def changes_of(session: Session, document_id: int) -> Sequence[Change]:
     ).all()
 
 
+CHANGE_RANKS = ("time", "significance")
+
+
 def problems_of(session: Session, document_id: int) -> Sequence[Problem]:
     """Fetches of a document that made no version (empty text, a held suspected outage), oldest first."""
     return session.scalars(
@@ -56,14 +59,24 @@ def problems_of(session: Session, document_id: int) -> Sequence[Problem]:
 
 
 def change_feed(
-    session: Session, *, since: datetime | None = None, kinds: Sequence[str] = (), limit: int | None = None
+    session: Session,
+    *,
+    since: datetime | None = None,
+    kinds: Sequence[str] = (),
+    limit: int | None = None,
+    rank: str = "time",
 ) -> Sequence[tuple[Change, Document]]:
-    """Change events (newest first) with their documents."""
+    """Change events with their documents: newest first, or (``rank="significance"``) the edits that
+    changed most first (``change.score``; events without a score follow), then newest first."""
+    if rank not in CHANGE_RANKS:
+        raise ValueError(f"unknown rank {rank!r}; expected one of {', '.join(CHANGE_RANKS)}")
     stmt = select(Change, Document).join(Document, Document.id == Change.document_id)
     if since is not None:
         stmt = stmt.where(Change.at >= since)
     if kinds:
         stmt = stmt.where(Change.kind.in_(list(kinds)))
+    if rank == "significance":
+        stmt = stmt.order_by(Change.score.is_(None), Change.score.desc())
     stmt = stmt.order_by(Change.at.desc(), Change.id.desc())
     if limit:
         stmt = stmt.limit(limit)
@@ -74,3 +87,18 @@ def recent_runs(session: Session, *, limit: int = 20) -> Sequence[CrawlRun]:
     return session.scalars(
         select(CrawlRun).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(limit)
     ).all()
+
+
+def latest_captures(session: Session, portal_ids: Sequence[str] = ()) -> list[tuple[int, int]]:
+    """(document id, seq) of each document's latest fetched version that kept raw bytes (re-extractions
+    keep none), in document order; callers load one capture at a time."""
+    stmt = (
+        select(Version.document_id, func.max(Version.seq))
+        .join(Document, Document.id == Version.document_id)
+        .where(Version.origin == "crawl", Version.raw.is_not(None))
+        .group_by(Version.document_id)
+        .order_by(Version.document_id)
+    )
+    if portal_ids:
+        stmt = stmt.where(Document.portal_id.in_(list(portal_ids)))
+    return [(document_id, seq) for document_id, seq in session.execute(stmt)]

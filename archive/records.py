@@ -86,6 +86,7 @@ def document_record(session: Session, document: Document) -> dict:
 def version_record(version: Version, *, with_text: bool = False) -> dict:
     """One stored version: when, how big, how similar to the one before (its text only on request)."""
     data = {
+        "document": version.document_id,
         "seq": version.seq,
         "fetched_at": iso(version.fetched_at),
         "title": version.title,
@@ -96,6 +97,8 @@ def version_record(version: Version, *, with_text: bool = False) -> dict:
         "chars_removed": version.chars_removed,
         "raw_size": version.raw_size,
         "content_type": version.content_type,
+        "citation": version.citation,  # resolves at /v/{citation} (archive/citation.py)
+        "origin": version.origin,  # crawl, or reextract: the same capture extracted again
     }
     if with_text:
         data["text"] = version.text
@@ -110,6 +113,8 @@ def change_record(change: Change) -> dict:
         "from_version": change.from_version,
         "to_version": change.to_version,
         "summary": change.summary,
+        "score": change.score,  # significance rank of an edit, 0 = cosmetic (archive/significance.py)
+        "significance": change.significance,
     }
 
 
@@ -182,4 +187,6 @@ def run_record(run: CrawlRun) -> dict:
         "counters": run.counters,
         "registry": run.registry_path,
         "pid": run.pid,
+        "host": run.host,
+        "alerts": run.alerts,  # digests sent and failed at the end of the run (archive/alerts.py)
     }

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from archive.models import RUN_OUTCOMES, CrawlRun
 from archive.types import utcnow
@@ -28,6 +29,7 @@ def start_run(
         counters={},
         registry_path=registry_path,
         pid=os.getpid() if pid is None else pid,
+        host=this_host(),
     )
     session.add(run)
     session.flush()
@@ -55,3 +57,40 @@ def finish_run(
     session.add(run)
     session.flush()
     return run
+
+
+def this_host() -> str:
+    return socket.gethostname()[:255]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    return True
+
+
+def abandoned(run: CrawlRun) -> bool:
+    """A ``running`` run whose owning process on this host is gone."""
+    return (
+        run.outcome == "running" and run.host == this_host() and run.pid is not None and not _alive(run.pid)
+    )
+
+
+def close_abandoned(session: Session, *, now: datetime | None = None) -> list[int]:
+    """Runs still ``running`` whose process on this host is gone (killed with -9, crashed, or unable to
+    record its end) become ``interrupted``; returns their ids. Runs of other hosts are left to those hosts."""
+    closed = []
+    for run in session.exec(
+        select(CrawlRun).where(CrawlRun.outcome == "running", CrawlRun.host == this_host())
+    ):
+        if abandoned(run):
+            run.outcome = "interrupted"
+            run.finished_at = now or utcnow()
+            session.add(run)
+            closed.append(run.id)
+    session.flush()
+    return closed

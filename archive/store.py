@@ -11,6 +11,7 @@ written back. The ORM's unit of work cost about three times the SQL itself here 
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,10 +21,12 @@ from sqlalchemy import Connection, bindparam, insert, select
 from sqlmodel import Session
 
 from archive.captures import FetchedPage, PageMissing, PageNotModified
+from archive.citation import citation_id
 from archive.diff import TextDiff, diff_texts
 from archive.fingerprint import text_hash
 from archive.groups import assign_group, leave_group
 from archive.models import Portal
+from archive.significance import significance
 from archive.tables import (
     CHANGE,
     DOCUMENT,
@@ -169,6 +172,7 @@ def _add_change(
     from_version: int | None = None,
     to_version: int | None = None,
     result: RecordResult | None = None,
+    details: dict | None = None,
 ) -> None:
     conn.execute(
         insert(CHANGE),
@@ -179,6 +183,8 @@ def _add_change(
             "summary": summary,
             "from_version": from_version,
             "to_version": to_version,
+            "significance": details,
+            "score": details["score"] if details else None,
         },
     )
     if result is not None:
@@ -261,8 +267,10 @@ def _apply_metadata(document: DocumentRow, item: FetchedPage, now: datetime) -> 
     document["published"] = item.published or document["published"]
     # A rendered page's validators describe the HTML shell, not the text that scripts filled in: a 304 for
     # the shell would hide an edit, so such documents are always revalidated with a full fetch.
-    document["etag"] = None if item.rendered else item.headers.get("etag")
-    document["last_modified"] = None if item.rendered else item.headers.get("last-modified")
+    # No validators without text (a scan left for a later crawl's OCR): the next visit fetches it in full.
+    keep = not item.rendered and bool((item.text or "").strip())
+    document["etag"] = item.headers.get("etag") if keep else None
+    document["last_modified"] = item.headers.get("last-modified") if keep else None
     document["last_seen"] = now
     document["missing_count"] = 0
 
@@ -271,6 +279,7 @@ def _apply_metadata(document: DocumentRow, item: FetchedPage, now: datetime) -> 
 class _Plausibility:
     """A known report's new text judged against its latest version."""
 
+    previous: str
     diff: TextDiff
     held: bool
 
@@ -298,7 +307,7 @@ def _plausibility(
     if len(text) < OUTAGE_LENGTH_RATIO * len(previous):
         doubts.append(f"{len(previous)} -> {len(text)} chars")
     if not doubts:
-        return _Plausibility(diff, held=False)
+        return _Plausibility(previous, diff, held=False)
     mark = f"{HELD_PREFIX} (text {digest[:16]})"
     held_before = conn.execute(
         select(PROBLEM.c.id).where(
@@ -306,9 +315,9 @@ def _plausibility(
         )
     ).first()
     if held_before is not None:  # seen at an earlier crawl: a real replacement, not an outage
-        return _Plausibility(diff, held=False)
+        return _Plausibility(previous, diff, held=False)
     _add_problem(conn, document["id"], item.portal_id, item.url, now, f"{mark}: {', '.join(doubts)}")
-    return _Plausibility(diff, held=True)
+    return _Plausibility(previous, diff, held=True)
 
 
 def record_page(session: Session, item: FetchedPage, *, now: datetime | None = None) -> RecordResult:
@@ -345,17 +354,27 @@ def record_page(session: Session, item: FetchedPage, *, now: datetime | None = N
         return result
 
     text_changed = digest != document["text_hash"] or document["versions"] == 0
-    diff = None  # against the latest version, computed once (the plausibility check may have done it)
+    previous = diff = None  # the latest version and the diff to it, computed once (maybe by the check)
     if text_changed and document["versions"]:
         if check is not None:
-            diff = check.diff
+            previous, diff = check.previous, check.diff
         else:
-            diff = diff_texts(version_text(conn, document["id"], document["versions"]), text)
+            previous = version_text(conn, document["id"], document["versions"])
+            diff = diff_texts(previous, text)
     if text_changed:
         document.update(versions=document["versions"] + 1, text_hash=digest, text_len=len(text))
     result.document_id = _save_document(conn, document, before)
     if text_changed:
-        _add_version(conn, document=document, item=item, text=text, diff=diff, now=now, result=result)
+        _add_version(
+            conn,
+            document=document,
+            item=item,
+            text=text,
+            previous=previous,
+            diff=diff,
+            now=now,
+            result=result,
+        )
 
     if document["kind"] == "report":
         if (
@@ -364,7 +383,7 @@ def record_page(session: Session, item: FetchedPage, *, now: datetime | None = N
             or not was_report
             or old_year != document["year"]
         ):
-            assign_group(session, document=document, text=text)
+            assign_group(session, document=document, text=text, parent_url=getattr(item, "parent_url", None))
     elif was_report or document["report_group_id"] is not None:
         leave_group(session, document=document)
     return result
@@ -376,6 +395,7 @@ def _add_version(
     document: DocumentRow,
     item: FetchedPage,
     text: str,
+    previous: str | None,
     diff: TextDiff | None,
     now: datetime,
     result: RecordResult,
@@ -398,7 +418,15 @@ def _add_version(
         "similarity": None,
         "chars_added": None,
         "chars_removed": None,
+        "citation": citation_id(document["url"], text),
+        "origin": "crawl",
+        "status": item.status,
+        "headers": dict(item.headers) if item.headers else None,
+        "text_method": getattr(item, "text_method", None),
+        "text_confidence": getattr(item, "text_confidence", None),
+        "page_urls": json.dumps(item.page_urls) if getattr(item, "page_urls", None) else None,
     }
+    details = None
     if diff is None:
         summary, kind = f"{len(text)} chars", "new"
     else:
@@ -407,7 +435,11 @@ def _add_version(
             chars_added=diff.chars_added,
             chars_removed=diff.chars_removed,
         )
-        summary = f"+{diff.chars_added} -{diff.chars_removed} chars, similarity {diff.similarity:.4f}"
+        details = significance(previous, text, diff)
+        summary = (
+            f"+{diff.chars_added} -{diff.chars_removed} chars, similarity {diff.similarity:.4f}; "
+            f"{details['summary']}"
+        )
         kind = "changed"
     conn.execute(insert(VERSION), version)
     _add_change(
@@ -419,6 +451,7 @@ def _add_version(
         from_version=seq - 1 if diff is not None else None,
         to_version=seq,
         result=result,
+        details=details,
     )
     result.outcome = "new_version"
     result.version = seq
@@ -467,3 +500,67 @@ def record_not_modified(
     document["missing_count"] = 0
     _save_document(conn, document, before)
     return result
+
+
+def record_reextraction(
+    session: Session,
+    *,
+    document_id: int,
+    text: str,
+    text_extracted: str | None,
+    title: str | None,
+    source_seq: int,
+    text_method: str | None = None,
+    text_confidence: float | None = None,
+) -> int | None:
+    """Store a re-extracted text of the document's latest capture; the seq of the new version, or None
+    when the text did not change.
+
+    The new version is flagged ``origin="reextract"``: it is the same capture read by a newer extractor,
+    not a government edit, so no change event is recorded (and no alert can follow). It becomes the
+    document's current text, so the next crawl compares new fetches with it and finds no edit either.
+    """
+    conn = session.connection()
+    document = dict(conn.execute(select(DOCUMENT).where(DOCUMENT.c.id == document_id)).mappings().one())
+    digest = text_hash(text)
+    if digest == document["text_hash"] or not text.strip():
+        return None
+    source = conn.execute(
+        select(VERSION.c.fetched_at, VERSION.c.content_type, VERSION.c.encoding, VERSION.c.status).where(
+            VERSION.c.document_id == document_id, VERSION.c.seq == source_seq
+        )
+    ).one()
+    previous = version_text(conn, document_id, document["versions"]) or ""
+    diff = diff_texts(previous, text)
+    seq = document["versions"] + 1
+    conn.execute(
+        insert(VERSION),
+        {
+            "document_id": document_id,
+            "seq": seq,
+            "fetched_at": source.fetched_at,
+            "title": title or document["title"],
+            "text": text,
+            "text_extracted": text_extracted,
+            "text_hash": digest,
+            "raw": None,  # the bytes are those of version ``source_seq``
+            "raw_codec": RAW_CODEC,
+            "raw_size": 0,
+            "content_type": source.content_type,
+            "encoding": source.encoding,
+            "similarity": round(diff.similarity, 6),
+            "chars_added": diff.chars_added,
+            "chars_removed": diff.chars_removed,
+            "citation": citation_id(document["url"], text),
+            "origin": "reextract",
+            "status": source.status,
+            "headers": None,
+            "text_method": text_method,
+            "text_confidence": text_confidence,
+        },
+    )
+    update_document(conn, document_id, versions=seq, text_hash=digest, text_len=len(text))
+    if document["kind"] == "report":  # the fingerprints follow the current text, as after a crawl
+        document.update(versions=seq, text_hash=digest, text_len=len(text))
+        assign_group(session, document=document, text=text)
+    return seq

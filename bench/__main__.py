@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ("extract", "crawl", "recrawl", "dedup", "search", "render")
+BENCHMARKS = ("extract", "formats", "crawl", "recrawl", "dedup", "search", "render")
 
 
 def main(names: list[str]) -> int:

@@ -26,6 +26,8 @@ from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
+from crawler.render.page import REDIRECT_HEADER
+
 logger = logging.getLogger(__name__)
 
 INSTALL_HINT = "install Debian's Chromium: `sudo apt-get install chromium` (or `make chromium`)"
@@ -96,4 +98,10 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     async def _download_request(self, request: Request, spider=None) -> Response:
         await self._ensure_browser()
-        return await super()._download_request(request, spider)
+        response = await super()._download_request(request, spider)
+        location = response.headers.get(REDIRECT_HEADER)
+        if location:  # a redirect the browser did not follow (crawler.render.page.route_navigation)
+            headers = response.headers.copy()
+            headers[b"Location"] = location
+            response = response.replace(headers=headers)
+        return response

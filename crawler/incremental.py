@@ -3,7 +3,10 @@
 Known documents are revalidated with conditional GETs (If-None-Match / If-Modified-Since) once they are due
 (``FAZHI_REVALIDATE_AFTER`` hours since we last saw them), never re-extracted when the server answers 304, and
 list paging stops at the first page that holds only known items, except in a full sweep (``--full``, or every
-``FAZHI_FULL_SWEEP_DAYS`` days per portal) which walks every list page again.
+``FAZHI_FULL_SWEEP_DAYS`` days per portal) which walks every list page again. A recheck (``--recheck``)
+revalidates every known document now, due or not: for an edit someone has just heard of. A portal whose
+last crawls may have fetched pages without storing them (store errors such as a full disk, a failed or
+interrupted run) gets a full sweep at its next crawl, so every page that was lost is fetched and stored again.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from archive.models import CrawlRun, Document
+from archive.runs import abandoned
 
 OTHER_SLOWDOWN = 7
 
@@ -28,6 +32,7 @@ class KnownDocument:
     last_seen: datetime
     status: str
     kind: str = "report"
+    versions: int = 1  # 0: no text stored yet (a scan left for OCR): due at every crawl
 
 
 @dataclass
@@ -36,6 +41,9 @@ class CrawlMemory:
 
     documents: dict[str, dict[str, KnownDocument]] = field(default_factory=dict)
     last_full_sweep: dict[str, datetime] = field(default_factory=dict)
+    # portals with a run since their last full sweep that may have fetched pages it did not store (store
+    # errors, a failed or interrupted run): their lists are walked in full again, so nothing stays lost
+    retry: set[str] = field(default_factory=set)
 
     def knows(self, portal_id: str, url: str) -> bool:
         return url in self.documents.get(portal_id, {})
@@ -56,11 +64,19 @@ class CrawlMemory:
         due = [
             d
             for d in docs
-            if now - d.last_seen >= revalidate_after * (1 if d.kind == "report" else OTHER_SLOWDOWN)
+            if not d.versions
+            or now - d.last_seen >= revalidate_after * (1 if d.kind == "report" else OTHER_SLOWDOWN)
         ]
         return sorted(due, key=lambda d: d.last_seen)
 
+    def every(self, portal_id: str) -> list[KnownDocument]:
+        """Every known document of the portal, oldest first (a recheck: all of them are due now)."""
+        docs = {id(d): d for d in self.documents.get(portal_id, {}).values()}.values()  # moved: one entry
+        return sorted(docs, key=lambda d: d.last_seen)
+
     def needs_full_sweep(self, portal_id: str, now: datetime, every: timedelta) -> bool:
+        if portal_id in self.retry:
+            return True
         last = self.last_full_sweep.get(portal_id)
         return last is None or now - last >= every
 
@@ -89,20 +105,26 @@ def load_memory(engine: Engine, portal_ids: Iterable[str], *, recent_runs: int =
                 Document.last_seen,
                 Document.status,
                 Document.kind,
+                Document.versions,
             ).where(Document.portal_id.in_(portal_ids))
         )
-        for portal_id, url, etag, last_modified, last_seen, status, kind in rows:
+        for portal_id, url, etag, last_modified, last_seen, status, kind, versions in rows:
             memory.documents[portal_id][url] = KnownDocument(
-                url, etag, last_modified, last_seen, status, kind
+                url, etag, last_modified, last_seen, status, kind, versions
             )
-        runs = session.exec(
-            select(CrawlRun)
-            .where(CrawlRun.outcome == "ok")
-            .order_by(CrawlRun.started_at.desc())
-            .limit(recent_runs)
-        )
-        for run in runs:
-            for portal_id, counters in (run.counters or {}).items():
-                if counters.get("full_sweep") and portal_id not in memory.last_full_sweep:
+        recent = session.exec(select(CrawlRun).order_by(CrawlRun.started_at.desc()).limit(recent_runs))
+        wanted, decided = set(portal_ids), set()
+        for run in recent:  # newest first, back to each portal's last clean full sweep
+            if run.outcome == "running" and not abandoned(run):
+                continue  # this crawl, or one still under way
+            for portal_id in run.portals or []:
+                if portal_id not in wanted or portal_id in decided:
+                    continue
+                counters = (run.counters or {}).get(portal_id, {})
+                if run.outcome not in ("ok", "partial") or counters.get("store_errors"):
+                    memory.retry.add(portal_id)
+                    decided.add(portal_id)
+                elif counters.get("full_sweep"):
                     memory.last_full_sweep[portal_id] = run.started_at
+                    decided.add(portal_id)
     return memory

@@ -6,10 +6,11 @@ file, the portal and the field, so a typo in one of hundreds of entries is quick
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -43,11 +44,12 @@ class PortalConfig(BaseModel):
     @field_validator("start_urls")
     @classmethod
     def _absolute_http_urls(cls, urls: list[str]) -> list[str]:
-        for url in urls:
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError(f"not an absolute http(s) URL: {url!r}")
-        return urls
+        return [_check_url(url) for url in urls]
+
+    @field_validator("allowed_domains")
+    @classmethod
+    def _domains(cls, domains: list[str]) -> list[str]:
+        return [_check_domain(domain) for domain in domains]
 
     @model_validator(mode="after")
     def _default_domains(self) -> PortalConfig:
@@ -62,18 +64,103 @@ class PortalConfig(BaseModel):
         An allowed domain with a port (``127.0.0.1:8001``) matches that origin exactly: several portals may
         share one host on different ports, as govsim's do.
         """
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        return in_scope(url, self.allowed_domains)
+
+
+def in_scope(url: str, allowed_domains: Iterable[str]) -> bool:
+    """:meth:`PortalConfig.allows` for a list of (validated) allowed domains."""
+    parts = urlsplit(url)
+    try:
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.username is not None:
             return False
-        host, netloc = parts.hostname.lower(), parts.netloc.lower()
-        for domain in self.allowed_domains:
-            domain = domain.lower()
-            if ":" in domain:
-                if netloc == domain:
-                    return True
-            elif host == domain or host.endswith("." + domain):
-                return True
+        host = _ascii_host(parts.hostname)
+        netloc = f"{host}:{parts.port}" if parts.port is not None else host
+    except ValueError:  # a bad port, a host that is no valid name
         return False
+    literal = _is_ip(host)
+    for domain in allowed_domains:
+        if ":" in domain:
+            if netloc == domain:
+                return True
+        elif host == domain or (not literal and host.endswith("." + domain)):
+            return True
+    return False
+
+
+def _ascii_host(host: str) -> str:
+    """A host name as requests carry it: lower case, international names in punycode (IDNA)."""
+    host = host.lower().rstrip(".")
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"{host!r} is not a valid international domain name") from None
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_url(url: str) -> str:
+    """An absolute http(s) URL with a usable host and port, its host in punycode; why not, otherwise."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an absolute http(s) URL: {url!r}")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(f"user names and passwords in URLs are not supported: {url!r}")
+    if "[" in parts.netloc:
+        raise ValueError(f"IPv6 address literals are not supported, use a host name: {url!r}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"invalid port in {url!r} (expected a number from 1 to 65535)") from None
+    if port == 0:
+        raise ValueError(f"invalid port in {url!r} (expected a number from 1 to 65535)")
+    host = _ascii_host(parts.hostname)
+    netloc = f"{host}:{port}" if port is not None else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def _check_domain(domain: str) -> str:
+    """A host name (subdomains included) or ``host:port`` (that origin only), in punycode."""
+    value = domain.strip().lower()
+    if not value:
+        raise ValueError(
+            "an empty domain would allow nothing (leave allowed_domains out to use the start URLs' hosts)"
+        )
+    if "/" in value or "@" in value or "[" in value or " " in value:
+        raise ValueError(f"expected a host name such as 'jingan.gov.cn' or '127.0.0.1:8001', got {domain!r}")
+    host, sep, port = value.partition(":")
+    if sep and not (port.isdigit() and 0 < int(port) < 65536):
+        raise ValueError(f"invalid port in {domain!r} (expected a number from 1 to 65535)")
+    host = _ascii_host(host)
+    if not host or host.startswith(".") or ".." in host:
+        raise ValueError(f"not a host name: {domain!r}")
+    return f"{host}:{port}" if sep else host
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping (YAML would keep the last silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set = set()
+        ident = None
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key == "id" and isinstance(value_node, yaml.ScalarNode):
+                ident = value_node.value
+            if key in seen:
+                who = f"portal {ident!r}: " if ident else ""
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{who}duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _format_error(path: Path, index: int, raw: object, exc: ValidationError) -> str:
@@ -103,11 +190,14 @@ def load_registry(path: str | Path = DEFAULT_REGISTRY) -> list[PortalConfig]:
     seen: dict[str, Path] = {}
     for file in _registry_files(Path(path)):
         try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8"))
+            data = yaml.load(file.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" line {mark.line + 1}" if mark else ""
-            raise RegistryError(f"{file}:{where} malformed YAML: {getattr(exc, 'problem', exc)}") from None
+            problem = getattr(exc, "problem", None) or str(exc)
+            if "duplicate key" in problem:
+                raise RegistryError(f"{file}:{where}: {problem}") from None
+            raise RegistryError(f"{file}:{where} malformed YAML: {problem}") from None
         except UnicodeDecodeError:
             raise RegistryError(f"{file}: not UTF-8 text") from None
         if not isinstance(data, dict) or not isinstance(data.get("portals"), list):

@@ -15,10 +15,16 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.exitcodes import RUN_EXIT_CODES
 from crawler.registry import PortalConfig
 from crawler.settings import LOOPBACK_SETTINGS
 from crawler.spiders.reports import ReportsSpider
+from pipelines.ocrpool import ocr_progress
 from pipelines.stats import split_portal_stat
+
+_INTERRUPTED = {"shutdown", "cancelled"}
+# store outcomes: the page reached the archive (a write that failed counts in ``store_errors``)
+_STORED = ("new_versions", "unchanged", "not_modified", "missing", "store_problems")
 
 # Per-portal counters shown in the crawl summary, in column order: (stats name, column title).
 SUMMARY_COLUMNS: list[tuple[str, str]] = [
@@ -38,6 +44,9 @@ SUMMARY_COLUMNS: list[tuple[str, str]] = [
     ("column_limit_reached", "column cap"),
     ("budget_exhausted", "budget cap"),
     ("browser", "browser"),
+    ("ocr_pages", "OCR pages"),
+    ("store_errors", "unstored"),
+    ("offsite_blocked", "off-scope"),
     ("errors", "errors"),
 ]
 
@@ -87,14 +96,36 @@ class CrawlResult:
         }
 
     def portal_outcome(self, portal_id: str) -> str:
-        """ok / failed (nothing fetched, only errors) / partial (some errors)."""
+        """ok / failed (nothing fetched, only errors; or nothing fetched could be stored) / partial (some
+        errors, some pages not stored) / empty (no request was made)."""
         counts = self.per_portal.get(portal_id, {})
         fetched = counts.get("list_pages", 0) + counts.get("articles", 0)
+        if counts.get("store_errors") and not any(counts.get(name) for name in _STORED):
+            return "failed"
         if counts.get("errors") and not fetched:
             return "failed"
         if counts.get("errors"):
             return "partial"
         return "ok" if fetched else "empty"
+
+    def run_outcome(self, reason: str | None = None) -> str:
+        """The run's outcome: ok (every portal ok), partial (some portals crawled and stored, not all),
+        failed (none), or interrupted (Ctrl-C / SIGTERM)."""
+        reason = reason or self.finish_reason
+        if reason in _INTERRUPTED:
+            return "interrupted"
+        if reason != "finished":
+            return "failed"
+        outcomes = [self.portal_outcome(pid) for pid in self.portals]
+        if outcomes and all(o == "ok" for o in outcomes):
+            return "ok"
+        if any(o in ("ok", "partial") for o in outcomes):
+            return "partial"
+        return "failed"
+
+    def exit_code(self) -> int:
+        """:data:`EXIT_OK`, :data:`EXIT_PARTIAL`, :data:`EXIT_FAILED` or :data:`EXIT_INTERRUPTED`."""
+        return RUN_EXIT_CODES[self.run_outcome()]
 
 
 def loopback_args() -> list[str]:
@@ -112,6 +143,33 @@ def crawl_settings(*, db_url: str, overrides: dict[str, Any] | None = None) -> S
     return settings
 
 
+# setting type -> (the Settings getter that must accept the value, what to ask for)
+_KINDS = {
+    bool: ("getbool", "true or false"),
+    int: ("getfloat", "a number"),  # some int defaults (DOWNLOAD_TIMEOUT) are read as floats
+    float: ("getfloat", "a number"),
+    dict: ("getdict", "a JSON object"),
+}
+
+
+def check_overrides(overrides: dict[str, Any] | None) -> None:
+    """Refuse ``-s NAME=VALUE`` values that the setting's type cannot take, before the reactor starts (where
+    Scrapy would fail with a traceback in a Deferred and carry on with nothing crawled)."""
+    defaults = crawl_settings(db_url="sqlite://")
+    for name, value in (overrides or {}).items():
+        default = defaults.get(name)
+        if not isinstance(value, str) or default is None or isinstance(default, str):
+            continue
+        given = Settings({name: value})
+        kind = _KINDS.get(type(default))
+        if kind is None:
+            continue
+        try:
+            getattr(given, kind[0])(name)
+        except (TypeError, ValueError):
+            raise ValueError(f"-s {name}={value}: expected {kind[1]} (the default is {default!r})") from None
+
+
 def run_crawl(
     *,
     registry: str,
@@ -123,7 +181,7 @@ def run_crawl(
     """Crawl ``portals`` (already validated) from ``registry`` into ``db_url``; blocks until done.
 
     ``on_event(kind, portal_id)`` is called on every response ("response") and stored item ("item"), for
-    progress displays.
+    progress displays; ``on_event("ocr", status)`` whenever scans are queued for OCR or read.
     """
     settings = crawl_settings(db_url=db_url, overrides=overrides)
     process = CrawlerProcess(settings)
@@ -136,6 +194,10 @@ def run_crawl(
         def _item(item, response, spider):
             on_event("item", getattr(item, "portal_id", "?"))
 
+        def _ocr(queued, done, pages_total, pages, **_):
+            on_event("ocr", f"OCR {done}/{queued} scans, {pages}/{pages_total} pages")
+
+        crawler.signals.connect(_ocr, signal=ocr_progress, weak=False)
         crawler.signals.connect(_response, signal=signals.response_received, weak=False)
         crawler.signals.connect(_item, signal=signals.item_scraped, weak=False)
     process.crawl(crawler, registry=registry, portal=",".join(p.id for p in portals))

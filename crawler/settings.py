@@ -16,6 +16,7 @@ from crawler.registry import DEFAULT_REGISTRY
 BOT_NAME = "fazhi"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # ``scrapy crawl`` with fazhi's exit codes (crawler/exitcodes.py)
 
 # -- identity and politeness ------------------------------------------------------------------------------
 FAZHI_CONTACT_URL = "https://github.com/fazhi-archive/fazhi"
@@ -56,6 +57,7 @@ REDIRECT_MAX_TIMES = 5
 # are counted per portal and shown in the crawl summary.
 DEPTH_LIMIT = 0
 FAZHI_MAX_PAGES_PER_PORTAL = 600  # requests per portal per crawl (the registry's max_pages overrides)
+FAZHI_RECHECK = False  # True (``fazhi crawl --recheck``): revalidate every known document now, due or not
 FAZHI_MAX_LIST_PAGES = 40  # list pages walked per start URL: stops calendar-style pagination traps
 FAZHI_MAX_COLUMN_DEPTH = 3  # topic sub-columns followed from a column, nested at most this deep
 FAZHI_EXTRACT_MAX_BYTES = 20_000_000  # bodies larger than this are not parsed (a problem row says so)
@@ -75,6 +77,9 @@ DOWNLOAD_HANDLERS = {
     "https": "crawler.browser.BrowserDownloadHandler",
 }
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's offsite filter, per portal: every redirect hop and response stays in the portal's scope
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.scope.PortalScopeMiddleware": 50,
     # 540: after decompression (590) and redirects (600) on the way back, before cookies (700) on the way out.
     "crawler.render.middleware.RenderMiddleware": 540,
     # the same middleware, but it never downloads the Public Suffix List mid-crawl (crawler/cookies.py)
@@ -114,6 +119,11 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.RunRecorder": 500,
 }
+# OCR of scanned reports (pipelines/ocrpool.py): worker processes beside the crawl, a page budget per crawl
+FAZHI_OCR = True
+FAZHI_OCR_BUDGET = 200  # scanned pages per crawl; scans beyond it are stored without text and read later
+FAZHI_OCR_WORKERS = 1
+FAZHI_OCR_THREADS = 1  # ONNX Runtime threads in each worker
 
 # -- archive ------------------------------------------------------------------------------------------------
 FAZHI_DB = None  # None: $FAZHI_DB, else sqlite:///fazhi.db (archive.db.resolve_db_url)
@@ -123,6 +133,8 @@ FAZHI_STORE_PROCESS = True  # write to the archive from a worker process (pipeli
 FAZHI_CLASSIFY_PUBLISHED_YEAR = True  # a report published January–June covers the year before
 FAZHI_RECORD_RUNS = True  # record the crawl as a CrawlRun row (crawler/extensions.py)
 FAZHI_RUN_ID = 0  # the scheduler's pre-created run row to fill in (0: open a new one)
+FAZHI_ALERTS = True  # send the subscriptions' digests when the crawl closes (archive/alerts.py)
+FAZHI_SUBSCRIPTIONS = None  # a YAML file of alert subscriptions, synced when the crawl opens
 
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False

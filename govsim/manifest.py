@@ -8,7 +8,7 @@ import yaml
 
 from .content import corpus_dir
 from .portals import Article, Portal, day_date
-from .site import article_lines, from_corpus
+from .site import ATTACHMENT_ONLY_LINES, article_lines, from_corpus
 
 if TYPE_CHECKING:
     from .sim import GovSim
@@ -117,7 +117,7 @@ def build(sim: GovSim, day: int) -> dict:
             if a.appear_day > day:
                 continue
             change = change_of(a, day)
-            original = base + fam.article_path(p, a, a.aid)
+            original = base + (fam.file_path if a.standalone else fam.article_path)(p, a, a.aid)
             source = "corpus" if from_corpus(a) else "generated"
             if not a.visible(day):
                 pages.append(_entry(original, p, a, status=404, change=change, source=source))
@@ -127,7 +127,15 @@ def build(sim: GovSim, day: int) -> dict:
             current = base + view.url_of[a.aid]
             text = "\n".join(article_lines(sim.seed, a, day))
             extra = {"moved_from": original} if a.moved(day) else {}
-            pages.append(_entry(current, p, a, text=text, change=change, source=source, **extra))
+            extra["format"] = a.standalone or "html"
+            if a.pages > 1:  # one document over several pages: the first page's URL is its identity
+                extra["page_urls"] = [current] + [
+                    base + fam.page_path(view.url_of[a.aid], i) for i in range(1, a.pages)
+                ]
+            page_text = text
+            if a.attachment_only:  # the page only points to the file, which carries the report
+                page_text, extra["attachment_only"] = "\n".join(ATTACHMENT_ONLY_LINES), True
+            pages.append(_entry(current, p, a, text=page_text, change=change, source=source, **extra))
             urls = [current]
             if a.moved(day):
                 pages.append(
@@ -155,6 +163,7 @@ def build(sim: GovSim, day: int) -> dict:
                         change=change,
                         source=source,
                         report_group=a.group,
+                        format=a.attachment_format,
                     )
                 )
                 urls.append(att)

@@ -34,9 +34,19 @@ class Article:
     edit_day: int | None = None
     remove_day: int | None = None
     move_day: int | None = None
-    attachment: bool = False  # also offered as a PDF
+    attachment: bool | str = False  # also offered as a file: True (PDF) or a govsim.files format key
+    standalone: str | None = None  # the report *is* a file of this format (listed without an HTML page)
+    attachment_only: bool = False  # the HTML page only says 详见附件: the attachment is the report
+    pages: int = 1  # the article is split over this many pages (TRS: t…_1.html, t…_2.html)
     xxgk: bool = False  # shows the 信息公开 metadata table
     mirror: bool = False  # rendered in traditional characters with inserted pinyin
+
+    @property
+    def attachment_format(self) -> str | None:
+        """The attachment's format key (govsim.files.FORMATS), None without one."""
+        if not self.attachment:
+            return None
+        return "pdf" if self.attachment is True else str(self.attachment)
 
     def visible(self, day: int) -> bool:
         return self.appear_day <= day and not (self.remove_day and day >= self.remove_day)

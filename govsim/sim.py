@@ -16,11 +16,12 @@ from email.utils import parsedate_to_datetime
 
 from . import faults, manifest
 from .families import FAMILIES, Ctx
+from .files import make_file
+from .formats_portal import formats_portal
 from .gates import Gates
-from .pdf import make_pdf
 from .portals import Portal, build_portals
 from .server import Server
-from .site import DayView, Request, Response, article_lines, path_key
+from .site import ATTACHMENT_ONLY_LINES, DayView, Request, Response, article_lines, path_key, split_pages
 
 ROBOTS = b"User-agent: *\nDisallow: /search/\nAllow: /\n"
 JIUCUO_JS = (
@@ -42,11 +43,14 @@ class GovSim:
         seed: int = 0,
         host: str = "127.0.0.1",
         base_port: int | None = None,
+        formats: bool = False,
     ):
         if day < 1:
             raise ValueError("day starts at 1")
         self.day, self.seed, self.host, self.base_port = day, seed, host, base_port
         self.specs: list[Portal] = build_portals(seed, portals)
+        if formats:  # the portal whose reports come in every file format (govsim/formats_portal.py)
+            self.specs.append(formats_portal(seed))
         self._by_id = {p.id: p for p in self.specs}
         self._faults: dict[str, str] = {}
         self._gates = Gates()
@@ -207,17 +211,31 @@ class GovSim:
     def _render(self, ctx: Ctx, fam, what: str, obj) -> Response:
         if what == "list":
             return self._page(ctx, fam.render_list(ctx, obj))
+        if what == "article_page":
+            return self._render_article(ctx, fam, what, obj)
         lines = article_lines(self.seed, obj, ctx.view.day)
-        if what == "attachment":
+        if what in ("attachment", "file"):
             from .content import to_page
 
-            body = make_pdf(obj.title, tuple(to_page(ln) for ln in lines))
+            fmt = obj.standalone if what == "file" else obj.attachment_format
+            body, ctype = make_file(fmt or "pdf", obj.title, tuple(to_page(ln) for ln in lines))
             return Response(
                 body=body,
-                ctype="application/pdf",
+                ctype=ctype,
                 etag='"' + hashlib.md5(body).hexdigest()[:20] + '"',
                 last_modified=obj.published,
             )
+        return self._render_article(ctx, fam, what, obj, lines)
+
+    def _render_article(self, ctx: Ctx, fam, what: str, obj, lines: list[str] | None = None) -> Response:
+        """An article page; a paginated article (``Article.pages``) shows one page of its text."""
+        if what == "article_page" or (what == "article" and obj.pages > 1):
+            art, i = obj if what == "article_page" else (obj, 0)
+            chunks = split_pages(article_lines(self.seed, art, ctx.view.day), art.pages)
+            ctx = dataclasses.replace(ctx, article_page=(i, len(chunks)))
+            return self._page(ctx, fam.render_article(ctx, art, chunks[min(i, len(chunks) - 1)]))
+        if obj.attachment_only:
+            lines = list(ATTACHMENT_ONLY_LINES)
         return self._page(ctx, fam.render_article(ctx, obj, lines))
 
 

@@ -77,6 +77,21 @@ def article_lines(seed: int, art: Article, day: int) -> list[str]:
     return list(lines)
 
 
+def split_pages(lines: list[str], n: int) -> list[list[str]]:
+    """``lines`` cut into ``n`` pages of about equal length at paragraph ends (as TRS's page-break tool)."""
+    total = sum(len(line) for line in lines)
+    pages: list[list[str]] = [[] for _ in range(n)]
+    seen = 0
+    for line in lines:
+        pages[min(n - 1, seen * n // max(1, total))].append(line)
+        seen += len(line)
+    return [page for page in pages if page] or [[]]
+
+
+#: The whole body of an attachment-only report page (the report is the attachment).
+ATTACHMENT_ONLY_LINES = ["详见附件。"]
+
+
 def from_corpus(art: Article) -> bool:
     return art.body[0] == "corpus" and content.corpus_text(art.body[1]) is not None
 
@@ -108,9 +123,14 @@ class DayView:
             if not a.visible(day):
                 self.paths[split_key(original)] = ("gone", a)
                 continue
-            current = family.article_path(portal, a, a.current_aid(day))
+            if a.standalone:
+                current = family.file_path(portal, a, a.current_aid(day))
+            else:
+                current = family.article_path(portal, a, a.current_aid(day))
             self.url_of[a.aid] = current
-            self.paths[split_key(current)] = ("article", a)
+            self.paths[split_key(current)] = ("file" if a.standalone else "article", a)
+            for i in range(1, a.pages):
+                self.paths[split_key(family.page_path(current, i))] = ("article_page", (a, i))
             if a.moved(day):
                 self.paths[split_key(original)] = ("moved", a)
             if a.attachment:

@@ -80,10 +80,19 @@ def cut_footer(lines: list[str]) -> list[str]:
 
 
 def drop_title(lines: list[str], title: str | None) -> list[str]:
-    """Drop leading lines that repeat the title (also when it is split over several lines, or repeated)."""
+    """Drop leading lines that repeat the title (also when it is split over several lines, or repeated),
+    with the issuer line that a two-line heading puts above 关于…的报告 when the title is that second line."""
     target = squash(title or "")
     if not target:
         return lines
+    if len(lines) > 1 and rules.ISSUER_LINE.match(squash(lines[0])) and target.startswith(squash(lines[1])):
+        rest = _drop_title_lines(lines[1:], target)
+        if len(rest) < len(lines) - 1:
+            return rest
+    return _drop_title_lines(lines, target)
+
+
+def _drop_title_lines(lines: list[str], target: str) -> list[str]:
     i = 0
     while i < len(lines):
         acc, j = "", i

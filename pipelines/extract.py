@@ -8,10 +8,9 @@ which trafilatura does not guarantee for table layouts. PDF: pypdf, visual lines
 
 from __future__ import annotations
 
-import io
+import dataclasses
 import logging
 import re
-import statistics
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, partial
@@ -21,14 +20,20 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import trafilatura
 from lxml import etree
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
 from trafilatura.settings import use_config
 
 from pipelines import govrules as rules
 from pipelines import metadata as md
 from pipelines.chrome import strip_chrome_lines
 from pipelines.encoding import decode_body
+from pipelines.formats import DocText, is_document, read_document, sniff
+from pipelines.formats.base import join_plain_lines
 from pipelines.htmltext import block_lines, clean_controls, may_hold_controls, squash, tidy_lines
 from pipelines.items import PageItem, PageMissing
+from pipelines.ocrpool import OcrPool
 from pipelines.soft404 import notice_reason
 from pipelines.stats import portal_stat
 
@@ -68,6 +73,9 @@ class Extraction:
     attachments: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     method: str = "none"
+    confidence: float | None = None  # OCR's mean score; None for text layers and HTML
+    needs_ocr: bool = False  # a scan left for the OCR queue
+    pages: int = 0  # pages of a report file (what OCR's budget counts)
 
 
 def _parse(text: str) -> etree._Element | None:
@@ -118,6 +126,11 @@ def _is_xxgk_table(text: str) -> bool:
     return sum(1 for label in rules.XXGK_LABELS if label in text) >= rules.XXGK_MIN_LABELS
 
 
+def _holds_body_sentence(el: etree._Element) -> bool:
+    """A paragraph's worth of text with a full stop: a short body beside the table, not table metadata."""
+    return any(len(t) > rules.XXGK_BODY_SENTENCE and "。" in t for t in el.itertext())
+
+
 def _xxgk_tables(tree: etree._Element) -> list[etree._Element]:
     """The 信息公开 metadata tables: the outermost small elements holding several of its labels.
 
@@ -132,7 +145,12 @@ def _xxgk_tables(tree: etree._Element) -> list[etree._Element]:
         text = el.text_content()
         if not any(label in text for label in _XXGK_ANCHORS):
             continue
-        if el.tag not in ("html", "body", "head") and el.getparent() is not None and _is_xxgk_table(text):
+        if (
+            el.tag not in ("html", "body", "head")
+            and el.getparent() is not None
+            and _is_xxgk_table(text)
+            and not _holds_body_sentence(el)
+        ):
             found.append(el)
             continue
         stack.extend(child for child in reversed(el) if isinstance(child.tag, str))
@@ -249,10 +267,6 @@ def _drop_nav_lines(lines: list[str], links: list[str]) -> list[str]:
     return [line for i, line in enumerate(lines) if not (counts[i] >= 2 or (counts[i] == 1 and i < start))]
 
 
-def _looks_like_pdf(body: bytes, headers: dict[str, str]) -> bool:
-    return body[:1024].lstrip().startswith(b"%PDF") or "pdf" in headers.get("content-type", "").lower()
-
-
 def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
     """Main text and metadata of an HTML page; never raises on bad input, notes problems instead."""
     headers = {k.lower(): v for k, v in (headers or {}).items()}
@@ -280,7 +294,8 @@ def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
     # The visible lines of the whole page (the 发布时间/来源 line), as they are before the tables go. Block
     # text is costly and most pages with 指引 meta tags never need them, so they are computed on demand.
     page_lines = cache(partial(block_lines, body_el if body_el is not None else tree))
-    result.published = md.find_published(result.meta, xxgk, page_lines)
+    labelled = any(label in decoded.text for label in rules.PUBLICATION_DATE_LABELS)
+    result.published = md.find_published(result.meta, xxgk, page_lines, labelled)
     publisher = md.stated_publisher(result.meta, xxgk, page_lines)
     for table in tables:
         table.drop_tree()
@@ -304,66 +319,78 @@ def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
     return result
 
 
-# -- PDF ---------------------------------------------------------------------------------------------------
+def stitch_pages(first: Extraction, pages: list[tuple[str, bytes]], headers: dict[str, str]) -> Extraction:
+    """One document from an article split over pages: the first page's metadata, every page's body text
+    in page order. Each following page repeats the title and chrome, which its own extraction strips."""
+    texts = [first.text]
+    for url, body in pages:
+        page = extract_page(body, url, headers)
+        texts.append(page.text)
+        first.problems.extend(f"page {url}: {problem}" for problem in page.problems)
+        first.attachments.extend(a for a in page.attachments if a not in first.attachments)
+    first.text = "\n".join(text for text in texts if text)
+    first.method += f"+{len(pages)} pages"
+    return first
 
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*\d{1,3})?[-—–\s]*$")
+
+# -- report files (PDF, Word, WPS, OFD, scans) --------------------------------------------------------------
+
 _PARA_END = re.compile(r"[。！？：；!?:;.]$")
-_HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+[章节条部分])"
-)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def join_pdf_lines(lines: list[str]) -> list[str]:
-    """Re-join visual PDF lines into paragraphs: a line continues unless the previous one ended a sentence,
-    was clearly short of the page width, or the current one starts a heading."""
-    lines = [line for line in lines if line]
-    if not lines:
-        return []
-    width = statistics.median(len(line) for line in lines)
-    paras: list[str] = [lines[0]]
-    for prev, line in zip(lines, lines[1:], strict=False):
-        if _PARA_END.search(prev) or _HEADING.match(line) or len(prev) < 0.8 * width:
-            paras.append(line)
-        else:
-            latin = prev[-1:].isascii() and prev[-1:].isalnum() and line[:1].isascii() and line[:1].isalnum()
-            paras[-1] += (" " if latin else "") + line
-    return paras
+    """Re-join visual PDF lines into paragraphs (kept under its old name; see ``formats.base``)."""
+    return join_plain_lines(lines)
 
 
-def extract_pdf(body: bytes) -> Extraction:
-    """Text of a PDF attachment (pypdf), paragraphs re-joined; scanned or broken PDFs give a problem note."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+def _document_title(doc: DocText) -> str | None:
+    """The file's stated title when it is a real one (Chinese, not "Microsoft Word - 附件1.doc"), else
+    its first line when that looks like a heading (short, not a sentence)."""
+    stated = (doc.title or "").strip()
+    if len(squash(stated)) >= 4 and _CJK.search(stated) and not stated.lower().startswith("microsoft"):
+        return stated
+    first = doc.lines[0] if doc.lines else ""
+    if first and len(first) <= 60 and not _PARA_END.search(first) and (len(doc.lines) > 1 or doc.visual):
+        return first
+    return None
 
-    result = Extraction(encoding=None, method="pdf")
-    try:
-        reader = PdfReader(io.BytesIO(body))
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        result.problems.append(f"PDF could not be read: {exc}")
+
+def extract_document(body: bytes, kind: str = "pdf", *, ocr: bool = True) -> Extraction:
+    """Text of a report file of a sniffed ``kind`` (``formats.sniff``); problems noted, never raised.
+
+    ``method`` is the file's reader (``pdf``, ``docx``, ``doc``, ``wps``, ``ofd``, ``ocr:rapidocr``) and
+    ``confidence`` the OCR score. With ``ocr=False`` a scan is left for the OCR queue (``needs_ocr``).
+    """
+    doc = read_document(body, kind, ocr=ocr)
+    result = Extraction(encoding=None, method=doc.method or kind, problems=list(doc.problems))
+    result.confidence = doc.confidence
+    result.needs_ocr, result.pages = doc.needs_ocr, doc.pages
+    if doc.needs_ocr:
+        result.problems.append(f"{kind.upper()} is a scan: OCR pending")
         return result
-    raw_lines = [
-        line for page in pages for line in tidy_lines(clean_controls(page)) if not _PAGE_NUMBER.match(line)
-    ]
-    if not raw_lines:
-        result.problems.append("PDF has no text layer (scanned?)")
+    if not doc.lines:
+        if not result.problems:
+            result.problems.append(f"{kind.upper()} has no text")
         return result
-    title = clean_controls((info.title if info is not None else None) or "").strip()
-    if len(squash(title)) >= 4 and re.search(r"[\u4e00-\u9fff]", title):
-        result.title = title
-    elif len(raw_lines[0]) <= 60 and not _PARA_END.search(raw_lines[0]):
-        result.title = raw_lines[0]
+    result.title = _document_title(doc)
     # The title line is removed before joining, or it would be glued to the first paragraph.
-    lines = join_pdf_lines(strip_chrome_lines(raw_lines, result.title))
+    lines = strip_chrome_lines(doc.lines, result.title)
+    if doc.visual:
+        lines = join_plain_lines(lines)
     result.text = "\n".join(lines)
     if not lines:
-        result.problems.append("PDF has no body text")
+        result.problems.append(f"{kind.upper()} has no body text")
         return result
     # No published date: the closing date is the signing date, not publication; the store takes the
     # publication date from the page that links the attachment.
     result.publisher = md.signature(lines)
     return result
+
+
+def extract_pdf(body: bytes) -> Extraction:
+    """Text of a PDF attachment: its text layer, or OCR of its pages when it is a scan."""
+    return extract_document(body, "pdf")
 
 
 # -- Scrapy ------------------------------------------------------------------------------------------------
@@ -372,41 +399,79 @@ def extract_pdf(body: bytes) -> Extraction:
 class ExtractPipeline:
     """Fill the extract fields of :class:`PageItem` (encoding, title, text_extracted, published, ...).
 
-    PDFs (Content-Type or ``%PDF`` magic) go to :func:`extract_pdf`, everything else to :func:`extract_page`.
-    ``PageMissing``/``PageNotModified`` pass through untouched.
+    The format is sniffed from the bytes (``formats.sniff``): report files (PDF, DOCX, DOC, WPS, OFD,
+    images) go to :func:`extract_document`, everything else to :func:`extract_page`. A scan goes on at once
+    without text (the store records the document, awaiting OCR) while worker processes
+    (:class:`~pipelines.ocrpool.OcrPool`) read it; its OCR'd copy then runs through the rest of the chain, and
+    the crawl stays open until it has (``spider_idle``). ``PageMissing``/``PageNotModified`` pass through.
 
     Settings
     --------
     FAZHI_EXTRACT_MAX_BYTES : int, default 20_000_000
         Bodies larger than this are not parsed (a problem note is recorded instead).
+    FAZHI_OCR : bool, default True
+        Read scans with OCR at all.
+    FAZHI_OCR_BUDGET : int, default 200
+        Scanned pages OCR'd per crawl; scans beyond it are left for a later crawl.
+    FAZHI_OCR_WORKERS : int, default 1
+        OCR worker processes; ``FAZHI_OCR_THREADS`` (default 1) ONNX Runtime threads in each.
 
-    Stats: ``extract/pages``, ``extract/pdf``, ``extract/empty``, ``extract/problems``,
-    ``extract/method/<method>``, ``portal/<id>/extract_empty``.
+    Stats: ``extract/pages``, ``extract/<format>``, ``extract/empty``, ``extract/problems``,
+    ``extract/method/<method>``, ``portal/<id>/extract_empty``, and the ``ocr/…`` counters of the pool.
     """
 
-    def __init__(self, stats: StatsCollector | None = None, max_bytes: int = 20_000_000) -> None:
+    def __init__(
+        self,
+        stats: StatsCollector | None = None,
+        max_bytes: int = 20_000_000,
+        ocr: OcrPool | None = None,
+        inline_ocr: bool = False,
+    ) -> None:
         self.stats = stats
         self.max_bytes = max_bytes
+        self.ocr = ocr
+        self.inline_ocr = inline_ocr  # OCR scans in this process, in process_item (``fazhi reextract``)
+        self.crawler: Crawler | None = None
+        self.closing = False
+        self.reinjected = 0  # OCR'd copies between extract and store
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler.stats, crawler.settings.getint("FAZHI_EXTRACT_MAX_BYTES"))
+        settings = crawler.settings
+        ocr = None
+        if settings.getbool("FAZHI_OCR"):
+            ocr = OcrPool(
+                budget=settings.getint("FAZHI_OCR_BUDGET"),
+                workers=settings.getint("FAZHI_OCR_WORKERS"),
+                threads=settings.getint("FAZHI_OCR_THREADS"),
+                stats=crawler.stats,
+                signals=crawler.signals,
+            )
+        pipeline = cls(crawler.stats, settings.getint("FAZHI_EXTRACT_MAX_BYTES"), ocr)
+        pipeline.crawler = crawler
+        crawler.signals.connect(pipeline._keep_open, signal=signals.spider_idle)
+        return pipeline
 
-    def _inc(self, key: str) -> None:
+    def close_spider(self, spider=None) -> None:
+        self.closing = True
+        if self.ocr is not None:
+            self.ocr.close()
+
+    def _inc(self, key: str, n: int = 1) -> None:
         if self.stats is not None:
-            self.stats.inc_value(key)
+            self.stats.inc_value(key, n)
 
     def process_item(self, item, spider=None):
-        if not isinstance(item, PageItem):
+        if not isinstance(item, PageItem) or item.ocr_read:  # an OCR'd copy was extracted already
             return item
         self._inc("extract/pages")
         self._inc(portal_stat(item.portal_id, "extracted"))
         if len(item.body) > self.max_bytes:
-            result = Extraction(problems=[f"body of {len(item.body)} bytes exceeds {self.max_bytes}"])
-        elif _looks_like_pdf(item.body, item.headers):
-            self._inc("extract/pdf")
-            result = extract_pdf(item.body)
-        else:
+            return self._fill(
+                item, Extraction(problems=[f"body of {len(item.body)} bytes exceeds {self.max_bytes}"])
+            )
+        kind = sniff(item.body, item.headers.get("content-type"), item.url)
+        if not is_document(kind):
             result = extract_page(item.body, item.url, item.headers)
             reason = notice_reason(result.title, result.text) if item.status == 200 else None
             if reason is not None:  # a "页面不存在" notice served with 200: missing, not a document
@@ -419,9 +484,59 @@ class ExtractPipeline:
                     fetched_at=item.fetched_at,
                     reason=reason,
                 )
+            if item.pages:
+                result = stitch_pages(result, item.pages, item.headers)
+                item.page_urls = [item.url] + [url for url, _ in item.pages]
+            return self._fill(item, result)
+        self._inc(f"extract/{kind}")
+        result = extract_document(item.body, kind, ocr=self.inline_ocr)
+        if not result.needs_ocr:
+            return self._fill(item, result)
+        pages = max(1, result.pages)
+        if self.ocr is None or not self.ocr.admit(pages):
+            why = "OCR is off (FAZHI_OCR)" if self.ocr is None else "the crawl's OCR budget is spent"
+            result.problems = [
+                f"scanned {kind.upper()} of {pages} pages not read: {why}; a later crawl reads it"
+            ]
+            return self._fill(item, result)
+        self._inc(portal_stat(item.portal_id, "ocr_pages"), pages)
+        # The item goes on now, without text: the store records the document (no version, no validators), so
+        # a crawl killed before the OCR is done leaves it due for the next one. The OCR'd copy follows
+        # through the rest of the chain when its worker is done.
+        later = dataclasses.replace(item, problems=list(item.problems))
+        self.ocr.run(item.body, kind, pages).addCallback(self._ocr_done, later)
+        result.problems = [f"scanned {kind.upper()} of {pages} pages queued for OCR"]
+        return self._fill(item, result)
+
+    def _ocr_done(self, result: Extraction, item: PageItem) -> None:
+        """Send the OCR'd copy of a scan through normalize → … → store (unless the crawl is closing)."""
+        if self.closing or self.crawler is None or self.crawler.engine is None:
+            logger.info("crawl closing: OCR text of %s left for the next crawl", item.url)
+            return
+        self._fill(item, result)
+        item.ocr_read = True
+        self.reinjected += 1
+        done = deferred_from_coro(self.crawler.engine.scraper.itemproc.process_item_async(item))
+
+        def settled(outcome):
+            self.reinjected -= 1
+            return outcome
+
+        done.addBoth(settled).addErrback(
+            lambda failure: logger.error("storing the OCR text of %s failed: %s", item.url, failure.value)
+        )
+
+    def _keep_open(self, spider=None) -> None:
+        """spider_idle: the crawl waits for scans still being OCR'd and for their copies being stored."""
+        if self.ocr is not None and (self.ocr.busy or self.reinjected):
+            raise DontCloseSpider
+
+    def _fill(self, item: PageItem, result: Extraction) -> PageItem:
         item.encoding = result.encoding
         item.title = result.title
         item.text_extracted = result.text
+        item.text_method = result.method if result.text else None
+        item.text_confidence = result.confidence
         # Lists print dates beside links, and an attachment inherits its page's date (set by the spider).
         item.published = result.published or md.parse_date(item.list_date)
         item.publisher = result.publisher

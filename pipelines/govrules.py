@@ -157,6 +157,7 @@ CHROME_TOKENS = re.compile(
     r"|(?:浏览次数|访问次数|阅读次数|点击次数|点击数|浏览量|阅读量)\s*[:：]?\s*[-\d]*"
     r"|我要纠错|网站纠错|纠错|分享到|分享|收藏|无障碍|简体|繁体|长辈版|关怀版|适老化"
     r"|字体|字号|默认|超大|大|中|小|保存|下载|视力保护色|双击屏幕自动滚动"
+    r"|(?i:pdf|word|wps|ofd|docx?|txt)\s*(?:版|格式|文件)?\s*下载"  # download bars: pdf下载 word下载
 )
 #: Punctuation and separators that may surround chrome tokens.
 CHROME_FILLER = re.compile(r"[\s\[\]【】()（）<>《》|｜/:：·•、,，;；.。\-—_=+*#>»]+")
@@ -209,6 +210,8 @@ XXGK_LABELS: tuple[str, ...] = (
     "发布机构",
     "发文机关",
     "发文机构",
+    "发文单位",
+    "发布单位",
     "成文日期",
     "发布日期",
     "发文字号",
@@ -224,6 +227,13 @@ XXGK_LABELS: tuple[str, ...] = (
     "名称",
     "标题",
 )
+#: The issuer line above a 关于…的报告 heading (某某县人民政府, 某某市司法局): an organisation's name alone.
+ISSUER_LINE = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,30}(?:人民政府|政府|办公室|办公厅|局|委员会|委|办事处|厅|院|中心|街道|镇|乡)$"
+)
+#: A metadata table holds no body sentence: text this long with a full stop is a paragraph.
+XXGK_BODY_SENTENCE = 50
+
 #: An element is the metadata table when it holds at least this many labels and little else.
 XXGK_MIN_LABELS = 3
 XXGK_MAX_CHARS = 600
@@ -241,10 +251,14 @@ META_SITENAME = ("sitename", "og:site_name")
 #: Visible date labels, strongest first.
 DATE_LABELS = ("发布时间", "发布日期", "发表时间", "公开日期", "成文日期", "时间", "日期")
 SOURCE_LABELS = ("来源", "信息来源", "文章来源", "稿件来源")
-XXGK_PUBLISHER_LABELS = ("发布机构", "发文机关", "发文机构")
+XXGK_PUBLISHER_LABELS = ("发布机构", "发文机关", "发文机构", "发文单位", "发布单位")
+#: Visible labels that state the publication date itself. Such a date wins over the PubDate meta, which
+#: templates refill with the build time when a page is re-published; 生成日期 (build date) never counts.
+PUBLICATION_DATE_LABELS = ("发布时间", "发布日期", "发表时间", "公开日期")
 
 #: Site-name parts of a <title> (``报告_XX区人民政府``, ``XX人民政府门户网站——报告``).
 SITE_NAME_PART = re.compile(
     r"(?:人民政府|政府|办公室|办公厅)(?:门户)?(?:网站|网|门户)?$|门户网站$|政府网$|网站$|首页$|信息公开(?:网|平台)?$"
+    r"|^[\u4e00-\u9fff]{2,10}(?:网|平台|在线)$"  # a mirror's own name (…情况报告-政策资讯网)
 )
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|——|--|\||｜|(?<!\d)[-—](?!\d))\s*")

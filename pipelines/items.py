@@ -29,6 +29,9 @@ class PageItem:
     list_title: str | None = None  # anchor text on the list page that led here
     list_date: str | None = None  # date shown next to the link on the list page, if any
     rendered: bool = False  # fetched through the browser
+    parent_url: str | None = None  # for an attachment: the page that linked it (its report group's copy)
+    # the following pages of an article split over pages (TRS ``t…_1.shtml``): (URL, body), in order
+    pages: list[tuple[str, bytes]] = field(default_factory=list, repr=False)
     # -- extract --
     encoding: str | None = None
     title: str | None = None
@@ -39,6 +42,11 @@ class PageItem:
     publisher: str | None = None
     meta: dict[str, str] = field(default_factory=dict, repr=False)  # 指引 meta tags etc., keys lower-cased
     attachments: list[str] = field(default_factory=list)  # absolute URLs of pdf/doc/... links in the body
+    # how the text was read: html container/trafilatura name, pdf, docx, doc, wps, ofd, ocr:<engine>
+    text_method: str | None = None
+    text_confidence: float | None = None  # OCR's mean score (0–1); None for text layers
+    page_urls: list[str] = field(default_factory=list)  # every page's URL when the text was stitched
+    ocr_read: bool = False  # the OCR'd copy of a scan, sent on after the OCR worker (extract skips it)
     # -- normalize --
     text: str | None = field(
         default=None, repr=False

@@ -24,6 +24,7 @@ _SENTENCE_PUNCT = re.compile(r"[。，；！？,;!?：:]")
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
 _XXGK_LABEL_VALUE = re.compile(r"^(" + "|".join(rules.XXGK_LABELS) + r")\s*[:：]?\s*(.*)$")
 _TITLE_TEXT = etree.XPath("//title/text()")
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 #: Title fallbacks when there is no usable meta or <title>: the first <h1>, else the first ``.title``.
 _HEADING_XPATHS = (
     etree.XPath("//h1"),
@@ -71,7 +72,10 @@ def clean_title(raw: str | None, site_name: str | None = None) -> str | None:
     """Strip site-name prefixes/suffixes (``_XX人民政府``, ``XX人民政府网——``) from a page title."""
     if not raw:
         return None
-    title = re.sub(r"\s+", " ", raw).strip()
+    # Some templates copy the title's markup into ArticleTitle (<div>…</div>): keep its text only.
+    title = re.sub(r"\s+", " ", _TAG.sub("", raw)).strip()
+    if not title:
+        return None
     parts = [p for p in rules.TITLE_SEPARATORS.split(title) if p]
     site = squash(site_name or "")
 
@@ -169,13 +173,15 @@ def labelled_value(lines: list[str], labels: tuple[str, ...]) -> str | None:
     return None
 
 
-def visible_date(lines: list[str]) -> date | None:
+def visible_date(lines: list[str], labels: tuple[str, ...] = rules.DATE_LABELS) -> date | None:
     """Published date from a 发布时间/发布日期 line (or a date-first header line), never 今天是."""
     label_lines = _label_lines(lines)
-    for label in rules.DATE_LABELS:
+    for label in labels:
         found = parse_date(_value_after(label_lines, label))
         if found:
             return found
+    if labels != rules.DATE_LABELS:
+        return None
     for line in lines:
         if len(line) <= rules.HEADER_LINE_MAX and rules.HEADER_LINE_DATE_FIRST.match(simplified(line)):
             return parse_date(line)
@@ -199,13 +205,23 @@ def signature(lines: list[str]) -> str | None:
 
 
 def find_published(
-    meta: dict[str, str], xxgk: dict[str, str], page_lines: Callable[[], list[str]]
+    meta: dict[str, str],
+    xxgk: dict[str, str],
+    page_lines: Callable[[], list[str]],
+    labelled: bool = True,
 ) -> date | None:
-    """PubDate meta, else the 信息公开 发布日期, else the visible 发布时间 line. ``page_lines`` gives the
-    page's visible lines; it is only called when the first two are missing (block text is costly)."""
+    """The date the page shows as its publication (信息公开 发布日期, then a visible 发布时间/发布日期
+    line), else the PubDate meta, else any visible date line, else the 成文日期.
+
+    What the public sees wins over the meta tag: templates refill PubDate with the build time when a page is
+    re-published, so when the two disagree the visible date is the publication. A 生成日期 (build date) is
+    never taken. ``page_lines`` gives the page's visible lines (costly: called only when needed);
+    ``labelled`` says whether the page's text holds a publication-date label at all (a cheap test).
+    """
     return (
-        parse_date(_first(meta, rules.META_PUBDATE))
-        or parse_date(xxgk.get("发布日期"))
+        parse_date(xxgk.get("发布日期"))
+        or (visible_date(page_lines(), rules.PUBLICATION_DATE_LABELS) if labelled else None)
+        or parse_date(_first(meta, rules.META_PUBDATE))
         or visible_date(page_lines())
         or parse_date(xxgk.get("成文日期"))
     )

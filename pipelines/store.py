@@ -22,6 +22,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import IntegrityError, OperationalError
+
 from archive import store
 from archive.db import create_db_engine, get_engine, resolve_db_url, session_scope
 from pipelines.database import crawl_engine
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 logger = logging.getLogger(__name__)
+RACE_RETRIES = 2
 
 # store outcome / change kind -> (global stat, per-portal stat)
 _OUTCOME_STATS = {
@@ -91,6 +94,9 @@ class StorePipeline:
         self.engine = crawl_engine(self.crawler) if self.crawler else get_engine(self.db_url)
         if self.in_worker and self.worker is None:
             self.worker = WorkerProcess(_worker_start, (self.db_url,))
+        # Scrapy 2.13+ calls open_spider() without the spider: the registry's portals are on crawler.spider
+        if spider is None and self.crawler is not None:
+            spider = self.crawler.spider
         portals = getattr(spider, "portals", None) or {}
         if isinstance(portals, dict):
             portals = portals.values()
@@ -169,12 +175,25 @@ def record(session, item: Any, *, gone_after: int) -> store.RecordResult:
 
 
 def write_item(engine: Engine, item: Any, gone_after: int) -> tuple[store.RecordResult | None, str | None]:
-    """One item, one transaction: (result, None), or (None, the error) after a complete rollback."""
-    try:
-        with session_scope(engine) as session:
-            return record(session, item, gone_after=gone_after), None
-    except Exception as exc:
-        return None, f"{type(exc).__name__}: {exc}"
+    """One item, one transaction: (result, None), or (None, the error) after a complete rollback.
+
+    Another crawl storing the same page at the same moment makes our INSERT hit a UNIQUE constraint (or, on
+    SQLite, finds our snapshot stale): a harmless race, so the transaction is redone on what the other
+    crawl stored, up to :data:`RACE_RETRIES` times, before it counts as a store error.
+    """
+    for attempt in range(RACE_RETRIES + 1):
+        try:
+            with session_scope(engine) as session:
+                return record(session, item, gone_after=gone_after), None
+        except (IntegrityError, OperationalError) as exc:
+            race = isinstance(exc, IntegrityError) or "locked" in str(exc.orig)
+            if race and attempt < RACE_RETRIES:
+                logger.info("store: %s was written concurrently; redoing its transaction", item.url)
+                continue
+            return None, f"{type(exc).__name__}: {exc}"
+        except Exception as exc:
+            return None, f"{type(exc).__name__}: {exc}"
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 _worker_engine: Engine | None = None

@@ -38,6 +38,9 @@ ENV_VARS = {
     "lease_ttl": "FAZHI_SCHEDULE_LEASE_TTL",
     "log_file": "FAZHI_SCHEDULE_LOG_FILE",
     "crawl_command": "FAZHI_CRAWL_COMMAND",
+    "queue": "FAZHI_QUEUE",
+    "queue_name": "FAZHI_QUEUE_NAME",
+    "queue_visibility": "FAZHI_QUEUE_VISIBILITY",
 }
 
 
@@ -66,9 +69,19 @@ class ScheduleConfig:
     log_file: str | None = "fazhi-schedule.log"
     crawl_command: tuple[str, ...] = DEFAULT_CRAWL_COMMAND
     crawl_settings: dict[str, str] = field(default_factory=dict)  # extra ``-s NAME=VALUE`` for the crawl
+    queue: str | None = None  # a broker URL (redis://…): enqueue crawls for ``fazhi worker`` instead
+    queue_name: str = "fazhi-crawls"
+    queue_visibility: int = 3600  # a task taken but not acknowledged this long is handed to another worker
 
     def __post_init__(self) -> None:
-        for name in ("misfire_grace_time", "retry_interval", "backoff_base", "lease_ttl", "stop_timeout"):
+        for name in (
+            "misfire_grace_time",
+            "retry_interval",
+            "backoff_base",
+            "lease_ttl",
+            "stop_timeout",
+            "queue_visibility",
+        ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive, got {getattr(self, name)}")
         if self.jitter < 0:
@@ -116,7 +129,7 @@ def _parse_env(name: str, raw: str) -> Any:
     kind = {f.name: f.type for f in fields(ScheduleConfig)}[name]
     if name == "crawl_command":
         return tuple(shlex.split(raw))
-    if name == "log_file":
+    if name in ("log_file", "queue"):
         return raw or None
     if kind == "int":
         try:

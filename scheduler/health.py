@@ -1,7 +1,7 @@
 """Per-portal crawl health: reads ``portal_health`` into cadence states and updates it after each run.
 
 A run's outcome decides what each of its portals gets: ``failed`` (the crawl crashed, timed out or
-recorded a failure) counts as a failure for every portal in it; ``ok`` counts per portal from the run's
+recorded a failure) counts as a failure for every portal in it; ``ok`` and ``partial`` count per portal from the run's
 counters (a portal whose own outcome is ``failed`` failed; anything else succeeded); ``interrupted`` counts
 as nothing, so the portal stays due.
 """
@@ -44,7 +44,7 @@ def portal_outcomes(run: CrawlRun) -> dict[str, str]:
     for portal_id in run.portals:
         if run.outcome == "failed":
             outcomes[portal_id] = "failure"
-        elif run.outcome == "ok":
+        elif run.outcome in ("ok", "partial"):
             own = (run.counters or {}).get(portal_id, {}).get("outcome")
             outcomes[portal_id] = "failure" if own == "failed" else "success"
         else:

@@ -46,6 +46,7 @@ class DueReport:
     held_elsewhere: list[str] = field(default_factory=list)  # leased by another scheduler
     no_longer_due: list[str] = field(default_factory=list)  # crawled by another scheduler meanwhile
     flagged: list[str] = field(default_factory=list)
+    enqueued: list[list[str]] = field(default_factory=list)  # batches handed to workers (``queue`` set)
     stopped: bool = False
     error: str | None = None
 
@@ -66,6 +67,7 @@ class DueReport:
             "held_elsewhere": self.held_elsewhere,
             "no_longer_due": self.no_longer_due,
             "flagged": self.flagged,
+            "enqueued": self.enqueued,
             "stopped": self.stopped,
             "error": self.error,
         }
@@ -119,9 +121,11 @@ def _close_stale(engine: Engine, leases: list[Acquired]) -> None:
     """Runs whose scheduler died holding the lease we just took over: they did not finish."""
     for lease in leases:
         if lease.stale_run_id is not None and close_run(
-            engine, lease.stale_run_id, "interrupted", unless=("ok", "failed", "interrupted")
+            engine, lease.stale_run_id, "interrupted", unless=("ok", "partial", "failed", "interrupted")
         ):
-            log.warning("run %d: its scheduler vanished; recorded as interrupted", lease.stale_run_id)
+            log.warning(
+                "run %d: its scheduler or worker vanished; recorded as interrupted", lease.stale_run_id
+            )
 
 
 def run_due(
@@ -161,14 +165,20 @@ def run_due(
         for batch in batches(report.due, config.batch_size):
             if stop.requested.is_set():
                 break
-            _crawl_batch(engine, config, batch, portals, leases, report, policy, clock, stop, retry_only)
+            if config.queue:  # scale-out: a worker takes the batch (scheduler/queue.py)
+                from scheduler.queue import enqueue
+
+                enqueue(config, batch, since=report.started_at, retry_only=retry_only)
+                report.enqueued.append([d.portal_id for d in batch])
+                continue
+            crawl_batch(engine, config, batch, portals, leases, report, policy, clock, stop, retry_only)
         report.stopped = stop.requested.is_set()
         return report
     finally:
         engine.dispose()
 
 
-def _crawl_batch(
+def crawl_batch(
     engine: Engine,
     config: ScheduleConfig,
     batch: list[Due],
@@ -180,6 +190,8 @@ def _crawl_batch(
     stop: StopSignal,
     retry_only: bool,
 ) -> None:
+    """Crawl ``batch`` under its leases: portals held elsewhere, or crawled by someone since
+    ``report.started_at``, are left alone; health is recorded when the crawl ends."""
     got = leases.acquire_many([portal_lease(d.portal_id) for d in batch])
     _close_stale(engine, got)
     held = {lease.name for lease in got}

@@ -12,6 +12,7 @@ session, so a Ctrl-C in the terminal reaches only the scheduler, which forwards 
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -25,11 +26,27 @@ from sqlalchemy import Engine, update
 
 from archive.db import session_scope
 from archive.models import CrawlRun
+from archive.runs import this_host
 from archive.types import utcnow
+from crawler.exitcodes import EXIT_OK, EXIT_SETUP, RUN_EXIT_CODES
 from scheduler.config import ScheduleConfig
 from scheduler.stop import STOP, StopSignal
 
 log = logging.getLogger("fazhi.scheduler.crawl")
+_PR_SET_PDEATHSIG = 1
+try:  # looked up here, not in the child between fork and exec
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):  # not Linux
+    _prctl = None
+
+
+def _die_with_parent() -> None:
+    """In the crawl child: be killed when the scheduler or worker that started it dies (even by SIGKILL),
+    so no crawl runs on unsupervised, leasing nothing, while a successor crawls the same portals."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 POLL_SECONDS = 0.2
 
@@ -56,6 +73,7 @@ def create_run(engine: Engine, portal_ids: Sequence[str], registry: str) -> int:
             counters={},
             registry_path=str(registry),
             pid=os.getpid(),
+            host=this_host(),
         )
         session.add(run)
         session.flush()
@@ -159,6 +177,7 @@ def run_crawl_subprocess(
                 stderr=subprocess.STDOUT if out else None,
                 env=crawl_env(),
                 start_new_session=True,
+                preexec_fn=_die_with_parent,  # one async-signal-safe call, prepared above
             )
         except OSError as exc:
             close_run(engine, run_id, "failed")
@@ -180,20 +199,27 @@ def _reconcile(engine: Engine, run_id: int, returncode: int, why: str) -> tuple[
     """The final outcome, writing it when the crawl could not (or recorded something untrue)."""
     if why.startswith("stopped"):
         # our stop: interrupted, unless the crawl had in fact finished and recorded "ok" before it came
-        close_run(engine, run_id, "interrupted", unless=("interrupted", "ok"))
+        close_run(engine, run_id, "interrupted", unless=("interrupted", "ok", "partial"))
         return read_outcome(engine, run_id) or "interrupted", why
     if why:  # timed out
         close_run(engine, run_id, "failed")
         return "failed", why
     recorded = read_outcome(engine, run_id)
+    # The crawl's exit code (crawler.runner.EXIT_*) agrees with the outcome it recorded: a partial or failed
+    # crawl recorded per-portal outcomes, and a bad portal must not make the good ones of its batch fail.
+    if RUN_EXIT_CODES.get(recorded or "") == returncode:
+        detail = "" if returncode == EXIT_OK else f"exit code {returncode}"
+        return recorded, detail
     if returncode != 0:
         detail = f"exit code {returncode}" if returncode > 0 else f"killed by signal {-returncode}"
         if recorded == "interrupted":  # stopped by someone else (e.g. the init system) and recorded so
             return "interrupted", detail
+        if returncode == EXIT_SETUP:
+            detail += " (a set-up error: registry, database or settings; see the crawl log)"
         close_run(engine, run_id, "failed")
         return "failed", detail
     if recorded == "running":
-        close_run(engine, run_id, "failed", unless=("ok", "failed", "interrupted"))
+        close_run(engine, run_id, "failed", unless=("ok", "partial", "failed", "interrupted"))
         return "failed", "the crawl exited without recording its run"
     return recorded or "failed", ""
 

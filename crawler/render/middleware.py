@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -38,6 +39,7 @@ from scrapy.http import Request, Response
 from scrapy_playwright.page import PageMethod
 
 from crawler.browser import INSTALL_HINT, BrowserUnavailable
+from crawler.registry import in_scope
 from crawler.render.challenge import detect_challenge
 from crawler.render.escalate import BASELINE_KEY, REASON_KEY, baseline
 from crawler.render.hosts import JS_REASONS, Hosts, rendering_helped
@@ -169,7 +171,12 @@ class RenderMiddleware:
         return None
 
     def _to_browser(self, request: Request, reason: str) -> None:
-        job = RenderJob(quiet_ms=self.config.quiet_ms, settle_timeout=self.config.settle_timeout)
+        domains = request.meta.get("portal_domains")
+        job = RenderJob(
+            quiet_ms=self.config.quiet_ms,
+            settle_timeout=self.config.settle_timeout,
+            scope=partial(in_scope, allowed_domains=domains) if domains else None,
+        )
         request.meta.update(
             {
                 REASON_KEY: reason,

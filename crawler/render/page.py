@@ -10,22 +10,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import time
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from scrapy_playwright.headers import use_scrapy_headers
 
 if TYPE_CHECKING:
-    from playwright.async_api import Page, Response
+    from playwright.async_api import Page, Response, Route
     from playwright.async_api import Request as PlaywrightRequest
     from scrapy.http import Request
 
 logger = logging.getLogger(__name__)
+
+#: A main-frame HTTP redirect is handed back to Scrapy under this header instead of being followed by the
+#: browser (:func:`route_navigation`); the download handler restores ``Location`` for RedirectMiddleware.
+REDIRECT_HEADER = "x-fazhi-location"
+_HOP_HEADERS = frozenset({"location", "content-length", "content-encoding", "transfer-encoding"})
 
 BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media", "stylesheet", "imageset", "texttrack"})
 
@@ -86,30 +94,98 @@ def _site(host: str) -> str:
     return ".".join(labels[1:])
 
 
+#: The portal scope of each open page (set by :meth:`RenderJob.attach`): ``scope(url) -> bool``.
+_PAGE_SCOPES: weakref.WeakKeyDictionary[Page, Callable[[str], bool]] = weakref.WeakKeyDictionary()
+
+
+def internal_host(host: str) -> bool:
+    """Loopback, private, link-local or otherwise non-public addresses, and ``localhost``: reachable only
+    when the portal's registry entry names them."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False
+
+
 def should_abort(request: PlaywrightRequest) -> bool:
-    """``PLAYWRIGHT_ABORT_REQUEST``: block images, fonts, media, styles and requests off the page's site.
+    """``PLAYWRIGHT_ABORT_REQUEST``: block images, fonts, media, styles, requests off the page's site, and
+    everything that would leave the portal's scope.
 
     Off-site means another host than the document's that is not a sibling (``static.x.gov.cn`` serving
-    ``www.x.gov.cn`` is kept: portal scripts often live there). Navigations are never blocked.
+    ``www.x.gov.cn`` is kept: portal scripts often live there). A main-frame navigation (a script setting
+    ``location.href``, a form) must stay in the portal's scope; a frame may load only the page's own origin
+    (a cross-origin iframe adds nothing to the page's text); nothing may reach an internal address the
+    portal's scope does not name.
     """
     if request.resource_type in BLOCKED_RESOURCE_TYPES:
         return True
-    if request.is_navigation_request():
+    target = urlsplit(request.url)
+    if target.scheme in ("data", "blob"):
         return False
     try:
-        page_url = request.frame.page.url
+        frame = request.frame
+        page = frame.page
+        page_url = page.url
+        main_frame = frame == page.main_frame
     except PlaywrightError:
+        return True  # a request we cannot place (a service worker's): not ours to make
+    scope = _PAGE_SCOPES.get(page)
+    in_scope = scope is None or scope(request.url)
+    if request.is_navigation_request():
+        if main_frame or page_url in ("", "about:blank"):
+            return not in_scope
+        return urlsplit(page_url).netloc != target.netloc
+    if not in_scope and internal_host(target.hostname or ""):
+        return True
+    current = urlsplit(page_url)
+    if current.scheme not in ("http", "https") or current.netloc == target.netloc:
         return False
-    page, target = urlsplit(page_url), urlsplit(request.url)
-    if page.scheme not in ("http", "https") or target.scheme in ("data", "blob"):
-        return False
-    if page.netloc == target.netloc:
-        return False
-    page_host, target_host = page.hostname or "", target.hostname or ""
+    page_host, target_host = current.hostname or "", target.hostname or ""
     if page_host.replace(".", "").isdigit():
         return True  # an IP address: only the same origin is the same site
     site = _site(page_host)
     return not (target_host == site or target_host.endswith("." + site))
+
+
+async def route_navigation(
+    route: Route, request: PlaywrightRequest, scope: Callable[[str], bool] | None, headers: dict[str, str]
+) -> None:
+    """The page's main-frame navigations, fetched by us so that the browser never follows a redirect.
+
+    Chromium follows HTTP redirects inside the network stack, where no route handler sees them: a portal's
+    page answering 302 to an internal address would be fetched. Here the navigation is fetched without
+    following redirects; a redirect comes back to Scrapy as a plain 3xx (:data:`REDIRECT_HEADER`), whose
+    RedirectMiddleware and scope filter then treat it as any other hop. A navigation off the portal's scope
+    (a script setting ``location.href``) is aborted. Other requests go on to scrapy-playwright's handler.
+    """
+    try:
+        main = request.is_navigation_request() and request.frame.parent_frame is None
+    except PlaywrightError:
+        main = False
+    if not main:
+        await route.fallback()
+        return
+    if scope is not None and not scope(request.url):
+        logger.warning("blocked a browser navigation off the portal's scope: %s", request.url)
+        await route.abort("blockedbyclient")
+        return
+    sent = {k: v for k, v in (await request.all_headers()).items() if k.lower() != "cookie" and k[:1] != ":"}
+    try:
+        response = await route.fetch(headers={**sent, **headers}, max_redirects=0)
+    except PlaywrightError as exc:  # refused, reset, timed out: the navigation fails now, not at its timeout
+        logger.info("browser navigation to %s failed: %s", request.url, str(exc).splitlines()[0][:200])
+        await route.abort("failed")
+        return
+    location = response.headers.get("location")
+    if 300 <= response.status < 400 and location:
+        kept = {k: v for k, v in response.headers.items() if k.lower() not in _HOP_HEADERS}
+        kept[REDIRECT_HEADER] = urljoin(request.url, location)
+        await route.fulfill(status=response.status, headers=kept, body=b"")
+        return
+    await route.fulfill(response=response)
 
 
 async def browser_headers(
@@ -132,6 +208,7 @@ class RenderJob:
 
     quiet_ms: int = 100
     settle_timeout: float = 10.0
+    scope: Callable[[str], bool] | None = None  # the portal's scope (PortalConfig.allows)
     status: int | None = None  # of the last main-frame navigation (after a gate's reload: the real page)
     result: dict[str, Any] = field(default_factory=dict)
 
@@ -142,8 +219,16 @@ class RenderJob:
         except PlaywrightError:
             pass
 
-    async def attach(self, page: Page) -> None:
-        """Before navigation: install the activity tracker and watch main-frame responses."""
+    async def attach(self, page: Page, headers: dict[str, str] | None = None) -> None:
+        """Before navigation: install the activity tracker, watch main-frame responses, keep the page in
+        the portal's scope (:func:`should_abort`, :func:`route_navigation`); ``headers`` are the Scrapy
+        request's (one User-Agent for browser and plain requests, so earned cookies stay valid)."""
+        if self.scope is not None:
+            _PAGE_SCOPES[page] = self.scope
+        nav_headers = dict(headers or {})
+        await page.route(
+            "**", lambda route, request: route_navigation(route, request, self.scope, nav_headers)
+        )
         await page.add_init_script(_TRACKER)
         page.on("response", lambda response: self._on_response(page, response))
 
@@ -197,4 +282,10 @@ async def init_page(page: Page, request: Request) -> None:
     """``playwright_page_init_callback``: runs before navigation for every browser request we make."""
     job = request.meta.get("render_job")
     if isinstance(job, RenderJob):
-        await job.attach(page)
+        skip = {"cookie", "if-none-match", "if-modified-since"}
+        headers = {
+            k.decode("latin-1"): v[0].decode("latin-1")
+            for k, v in request.headers.items()
+            if v and k.decode("latin-1").lower() not in skip
+        }
+        await job.attach(page, headers)

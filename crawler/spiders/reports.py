@@ -12,7 +12,8 @@ Every cap is counted per portal and shown in the crawl summary (``list_limit_rea
 
 Settings: ``FAZHI_REGISTRY``, ``FAZHI_DB``, ``FAZHI_MAX_PAGES_PER_PORTAL``, ``FAZHI_MAX_LIST_PAGES``,
 ``FAZHI_MAX_COLUMN_DEPTH``,
-``FAZHI_REVALIDATE_AFTER`` (hours), ``FAZHI_FULL_SWEEP_DAYS``, ``FAZHI_FULL_SWEEP`` (force one now).
+``FAZHI_REVALIDATE_AFTER`` (hours), ``FAZHI_FULL_SWEEP_DAYS``, ``FAZHI_FULL_SWEEP`` (force one now),
+``FAZHI_RECHECK`` (revalidate every known document now, not only those due).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from twisted.python.failure import Failure
 from crawler.incremental import CrawlMemory, conditional_headers, load_memory
 from crawler.registry import PortalConfig, load_registry, select_portals
 from crawler.render.escalate import script_built_article, script_built_list
-from crawler.walkers import read_list
+from crawler.scope import OffScope
+from crawler.walkers import read_list, trs
 from crawler.walkers.links import (
     Link,
     anchors,
@@ -64,6 +66,7 @@ class ReportsSpider(scrapy.Spider):
         self.budget: Counter[str] = Counter()
         self.memory = CrawlMemory()
         self.full_sweep: set[str] = set()
+        self.recheck = False
         self.lists_started = False
 
     # -- set-up --------------------------------------------------------------------------------------------
@@ -78,12 +81,13 @@ class ReportsSpider(scrapy.Spider):
         spider.revalidate_after = timedelta(hours=settings.getfloat("FAZHI_REVALIDATE_AFTER"))
         spider.full_sweep_every = timedelta(days=settings.getfloat("FAZHI_FULL_SWEEP_DAYS"))
         spider.force_full_sweep = settings.getbool("FAZHI_FULL_SWEEP")
+        spider.recheck = settings.getbool("FAZHI_RECHECK")
         portals = select_portals(load_registry(spider.registry_path), spider.portal_ids)
         spider.portals = {p.id: p for p in portals}
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        """Phase 1: revalidate known documents that are due. Lists follow once that is done (:meth:`on_idle`).
+        """Phase 1: revalidate known documents that are due (all of them with ``FAZHI_RECHECK``). Lists follow once that is done (:meth:`on_idle`).
 
         Revalidating first lets a moved document be recognized through its redirect before the list offers
         its new URL as if it were a new document.
@@ -96,7 +100,17 @@ class ReportsSpider(scrapy.Spider):
             if self.force_full_sweep or self.memory.needs_full_sweep(portal.id, now, self.full_sweep_every):
                 self.full_sweep.add(portal.id)
                 self.crawler.stats.set_value(portal_stat(portal.id, "full_sweep"), 1)
-            for doc in self.memory.due(portal.id, now, self.revalidate_after):
+                if portal.id in self.memory.retry:
+                    self.crawler.stats.set_value(portal_stat(portal.id, "retry_sweep"), 1)
+                    logger.info(
+                        "%s: an earlier crawl may have lost pages; walking every list page", portal.id
+                    )
+            known = (
+                self.memory.every(portal.id)
+                if self.recheck
+                else self.memory.due(portal.id, now, self.revalidate_after)
+            )
+            for doc in known:
                 request = self._request(
                     portal,
                     doc.url,
@@ -164,6 +178,9 @@ class ReportsSpider(scrapy.Spider):
             portal_id=portal.id,
             role=role,
             render_policy=portal.render or "auto",
+            portal_domains=tuple(
+                portal.allowed_domains
+            ),  # the scope, for the browser (crawler/render/page.py)
             download_slot=urlsplit(url).netloc.lower(),
             dont_obey_robotstxt=not portal.obey_robots,
             handle_httpstatus_list=[304, 404, 410] if role in ("article", "attachment") else [],
@@ -334,7 +351,7 @@ class ReportsSpider(scrapy.Spider):
         if meta.get("known") and canonical_url(response.url) != canonical_url(requested):
             self.memory.remember_move(portal.id, canonical_url(requested), canonical_url(response.url))
         self._count(portal.id, "articles" if meta["role"] == "article" else "attachments")
-        yield PageItem(
+        item = PageItem(
             portal_id=portal.id,
             url=canonical_url(response.url),
             requested_url=canonical_url(requested),
@@ -346,9 +363,57 @@ class ReportsSpider(scrapy.Spider):
             list_title=meta.get("list_title"),
             list_date=meta.get("list_date"),
             rendered="playwright" in response.flags or bool(meta.get("playwright")),
+            parent_url=meta.get("parent_url"),
         )
+        pages = []
         if meta["role"] == "article" and isinstance(response, TextResponse):
+            pages = trs.article_page_urls(response.text, response.url)
             yield from self._attachments(portal, response)
+        if len(pages) > 1:  # the article goes on over more pages: the item waits for all of them
+            yield from self._next_article_page(portal, item, pages[1:])
+        else:
+            yield item
+
+    def _next_article_page(self, portal: PortalConfig, item: PageItem, remaining: list[str]):
+        """Fetch the next page of a paginated article; the item is yielded once the last page is in."""
+        request = self._request(
+            portal,
+            remaining[0],
+            self.parse_article_page,
+            role="article_page",
+            priority=30,
+            dont_filter=True,
+            stitch_item=item,
+            stitch_remaining=remaining[1:],
+        )
+        if request is None:  # out of budget: store what was fetched, saying so
+            item.problems.append(f"article pages from {remaining[0]} not fetched (page budget)")
+            yield item
+            return
+        request.errback = self.on_article_page_error
+        yield request
+
+    def parse_article_page(self, response: Response):
+        """One more page of a paginated article, appended in order (its URL kept with its bytes)."""
+        item: PageItem = response.meta["stitch_item"]
+        self._count(item.portal_id, "article_pages")
+        if response.status != 200 or not isinstance(response, TextResponse):
+            item.problems.append(f"article page {response.url} answered {response.status}")
+            yield item
+            return
+        item.pages.append((canonical_url(response.url), response.body))
+        remaining = response.meta["stitch_remaining"]
+        if remaining:
+            yield from self._next_article_page(self.portals[item.portal_id], item, remaining)
+        else:
+            yield item
+
+    def on_article_page_error(self, failure: Failure):
+        """A page of a paginated article failed: keep the pages that came, with a problem note."""
+        self.on_error(failure)
+        item: PageItem = failure.request.meta["stitch_item"]
+        item.problems.append(f"article page {failure.request.url} failed: {failure.getErrorMessage()[:120]}")
+        yield item
 
     def _attachments(self, portal: PortalConfig, response: TextResponse):
         """Files linked from a report candidate: sometimes the report itself is only the PDF.
@@ -373,6 +438,7 @@ class ReportsSpider(scrapy.Spider):
                 priority=5,
                 list_title=page.title or link.title,
                 list_date=published,
+                parent_url=canonical_url(response.url),
             )
             if request is not None:
                 yield request
@@ -392,6 +458,8 @@ class ReportsSpider(scrapy.Spider):
     # -- failures ------------------------------------------------------------------------------------------
     def on_error(self, failure: Failure) -> None:
         """Timeouts, resets, 5xx: counted against the portal, never mistaken for a withdrawal."""
+        if failure.check(OffScope):  # counted and logged by the scope filter
+            return
         request = failure.request
         portal_id = request.meta.get("portal_id", "?")
         self._count(portal_id, "errors")

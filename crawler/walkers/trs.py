@@ -22,6 +22,27 @@ _COUNT_VAR = re.compile(r"\bvar\s+countPage\s*=\s*(\d+)")
 _MAX_PAGES = 500
 
 
+_ARTICLE_PAGES_MAX = 50
+
+
+def article_page_urls(page_text: str, page_url: str) -> list[str]:
+    """Every page of a TRS article split over pages, first page first, when ``page_url`` is that first page.
+
+    TRS article pages call the same pager as lists with the article's own file name:
+    ``createPageHTML(3, 0, "t20190918_693227", "shtml")`` → ``t20190918_693227.shtml``,
+    ``t20190918_693227_1.shtml``, ``…_2.shtml``. Empty for a single page, a list pager, or a later page.
+    """
+    match = _FOUR_ARG.search(page_text) or _SIX_ARG.search(page_text)
+    if not match or int(match.group(1)) <= 1 or int(match.group(2)) != 0:
+        return []
+    name, ext = match.group(3), match.group(4)
+    leaf = urlsplit(page_url).path.rsplit("/", 1)[-1]
+    if leaf != f"{name}.{ext}":
+        return []
+    count = min(int(match.group(1)), _ARTICLE_PAGES_MAX)
+    return [urljoin(page_url, f"{name}.{ext}" if i == 0 else f"{name}_{i}.{ext}") for i in range(count)]
+
+
 def page_urls(page_text: str, page_url: str) -> list[str]:
     """URLs of the other pages of this TRS list, from its pager script; empty when there is none."""
     count = name = ext = None

@@ -1,13 +1,49 @@
-"""``fazhi`` command line. Each module registers its commands on :data:`fazhi.cli.app.app`."""
+"""``fazhi`` command line. Each module registers its commands on :data:`fazhi.cli.app.app`.
+
+:func:`main` is the console script. It turns what a person can act on into one line and an exit code
+(crawler/exitcodes.py): a set-up error (registry, database) exits 2 and Ctrl-C exits 130, at any moment,
+start-up included, without a traceback.
+"""
 
 from __future__ import annotations
 
-from fazhi.cli import crawl as _crawl  # noqa: F401  (registers commands)
-from fazhi.cli import query as _query  # noqa: F401
-from fazhi.cli import schedule as _schedule  # noqa: F401
-from fazhi.cli import serve as _serve  # noqa: F401
-from fazhi.cli.app import app
+import os
+import signal
+import sys
+import threading
+
+EXIT_SETUP = 2
+EXIT_INTERRUPTED = 130
+
+
+def _interrupted_while_importing(signum, frame) -> None:
+    """Ctrl-C while the commands' libraries load: nothing is open yet, so leave at once. (A KeyboardInterrupt
+    raised inside some library's import can be swallowed by its ``except BaseException``.)"""
+    os._exit(EXIT_INTERRUPTED)
+
+
+_main_thread = threading.current_thread() is threading.main_thread()
+_previous = signal.signal(signal.SIGINT, _interrupted_while_importing) if _main_thread else None
+try:
+    from archive.db import DatabaseSetupError
+    from crawler.registry import RegistryError
+    from fazhi.cli import alerts as _alerts  # noqa: F401  (registers commands)
+    from fazhi.cli import crawl as _crawl  # noqa: F401
+    from fazhi.cli import query as _query  # noqa: F401
+    from fazhi.cli import reextract as _reextract  # noqa: F401
+    from fazhi.cli import schedule as _schedule  # noqa: F401
+    from fazhi.cli import serve as _serve  # noqa: F401
+    from fazhi.cli.app import app, err_console
+finally:
+    if _main_thread:
+        signal.signal(signal.SIGINT, _previous)
 
 
 def main() -> None:
-    app()
+    try:
+        app()  # exits through SystemExit with the command's code
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPTED)
+    except (DatabaseSetupError, RegistryError) as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(EXIT_SETUP)

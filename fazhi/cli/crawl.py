@@ -14,10 +14,11 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from archive.db import resolve_db_url
+from archive.db import DatabaseSetupError, check_writable, get_engine, resolve_db_url
+from crawler.exitcodes import EXIT_SETUP
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry, select_portals
 from crawler.render.summary import browser_cell
-from crawler.runner import SUMMARY_COLUMNS, CrawlResult, run_crawl
+from crawler.runner import SUMMARY_COLUMNS, CrawlResult, check_overrides, run_crawl
 from crawler.settings import LOOPBACK_SETTINGS
 from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, error_line, plain, styled
 
@@ -34,6 +35,14 @@ FullOption = Annotated[
     bool,
     typer.Option("--full", help="Walk every list page again (a full sweep), not only up to known items."),
 ]
+RecheckOption = Annotated[
+    bool,
+    typer.Option(
+        "--recheck",
+        help="Revalidate every known document now (conditional GETs), not only those due after "
+        "FAZHI_REVALIDATE_AFTER hours.",
+    ),
+]
 PortalOption = Annotated[
     list[str] | None,
     typer.Option("--portal", help="Crawl only this portal id (repeatable).", show_default=False),
@@ -46,6 +55,7 @@ class _Progress:
     def __init__(self) -> None:
         self.responses: Counter[str] = Counter()
         self.items: Counter[str] = Counter()
+        self.ocr = ""
         self.live = Live(self.render(), console=err_console, refresh_per_second=4, transient=True)
 
     def render(self) -> Text:
@@ -54,10 +64,14 @@ class _Progress:
             ("crawling", "bold"),
             f" {sum(self.responses.values())} pages fetched, {sum(self.items.values())} documents processed  ",
             (busiest, "dim"),
+            f"  {self.ocr}" if self.ocr else "",
         )
 
     def __call__(self, kind: str, portal_id: str) -> None:
-        (self.responses if kind == "response" else self.items)[portal_id] += 1
+        if kind == "ocr":
+            self.ocr = portal_id  # the OCR status line
+        else:
+            (self.responses if kind == "response" else self.items)[portal_id] += 1
         self.live.update(self.render())
 
 
@@ -96,6 +110,7 @@ def _summary_json(result: CrawlResult) -> str:
             "finish_reason": result.finish_reason,
             "totals": result.totals(),
             "portals": result.portal_counters(),
+            "alerts": {name: result.stats.get(f"alerts/{name}", 0) for name in ("sent", "events", "failed")},
         },
         ensure_ascii=False,
         indent=2,
@@ -109,11 +124,21 @@ def _crawl(
         portals = select_portals(load_registry(registry), portal_ids)
     except RegistryError as exc:
         err_console.print(error_line(exc))
-        raise typer.Exit(2) from None
+        raise typer.Exit(EXIT_SETUP) from None
     if not portals:
         err_console.print(error_line(f"{registry}: the registry lists no portals"))
-        raise typer.Exit(2)
-    db_url = resolve_db_url(db)
+        raise typer.Exit(EXIT_SETUP)
+    try:
+        db_url = resolve_db_url(db)
+        check_overrides(overrides)
+        engine = get_engine(db_url)  # a broken archive is a set-up error, before any request is sent
+        try:
+            check_writable(engine, db_url)
+        finally:
+            engine.dispose()
+    except (ValueError, DatabaseSetupError) as exc:
+        err_console.print(error_line(exc), soft_wrap=True)
+        raise typer.Exit(EXIT_SETUP) from None
     if as_json:
         result = run_crawl(registry=registry, portals=portals, db_url=db_url, overrides=overrides)
         console.print_json(_summary_json(result))
@@ -125,12 +150,27 @@ def _crawl(
             registry=registry, portals=portals, db_url=db_url, overrides=overrides, on_event=progress
         )
     console.print(summary_table(result))
+    _print_alerts(result)
     logged = result.totals()["errors_logged"]
     if logged:
         err_console.print(
             f"[yellow]{logged} error(s) were logged during the crawl; rerun with -s LOG_LEVEL=INFO for details[/]"
         )
     return result
+
+
+def _print_alerts(result: CrawlResult) -> None:
+    """One line on the digests sent at the end of the crawl (nothing when no subscription had news)."""
+    stats = result.stats
+    if stats.get("alerts/error"):
+        err_console.print(styled(("alerts not sent:", "red"), " ", str(stats["alerts/error"])))
+    sent, failed = stats.get("alerts/sent", 0), stats.get("alerts/failed", 0)
+    if sent:
+        err_console.print(f"alerts: {sent} digest(s) sent, {stats.get('alerts/events', 0)} event(s)")
+    if failed:
+        err_console.print(
+            f"[red]alerts: {failed} digest(s) failed[/]; they are retried with the next crawl (fazhi runs)"
+        )
 
 
 def parse_overrides(pairs: list[str] | None) -> dict[str, str]:
@@ -151,12 +191,23 @@ def crawl(
     portal: PortalOption = None,
     db: DbOption = None,
     full: FullOption = False,
+    recheck: RecheckOption = False,
     settings: SetOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Crawl the registry's portals now and store what changed. Portal failures are reported, not fatal."""
-    overrides = {"LOG_LEVEL": "WARNING", "FAZHI_FULL_SWEEP": full, **parse_overrides(settings)}
-    _crawl(registry=registry, portal_ids=portal, db=db, as_json=as_json, overrides=overrides)
+    """Crawl the registry's portals now and store what changed. Portal failures are reported, not fatal.
+
+    Exit codes: 0 every portal crawled and stored, 1 partial, 2 set-up or usage error, 3 failed (nothing
+    crawled and stored), 130 interrupted.
+    """
+    overrides = {
+        "LOG_LEVEL": "WARNING",
+        "FAZHI_FULL_SWEEP": full,
+        "FAZHI_RECHECK": recheck,
+        **parse_overrides(settings),
+    }
+    result = _crawl(registry=registry, portal_ids=portal, db=db, as_json=as_json, overrides=overrides)
+    raise typer.Exit(result.exit_code())
 
 
 DEMO_BASE_PORT = 18700
@@ -194,7 +245,7 @@ def demo(
         registry.write_text(sim.registry_yaml(), encoding="utf-8")
         if not as_json:
             err_console.print(f"govsim day {day}: serving {len(sim.portals)} portals on 127.0.0.1")
-        _crawl(
+        result = _crawl(
             registry=str(registry),
             portal_ids=None,
             db=db,
@@ -205,3 +256,4 @@ def demo(
         console.print(
             "next: [bold]fazhi export[/] (reports as JSONL), [bold]fazhi search 法治政府[/], [bold]fazhi show 1[/]"
         )
+    raise typer.Exit(result.exit_code())

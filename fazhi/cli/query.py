@@ -22,8 +22,18 @@ from archive.db import get_engine, resolve_db_url
 from archive.diff import diff_texts, side_by_side, unified
 from archive.export import export as export_records
 from archive.models import Document
-from archive.queries import ID_MAX, YEAR_MAX, YEAR_MIN, change_feed, find_document, recent_runs, version_of
+from archive.queries import (
+    CHANGE_RANKS,
+    ID_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+    change_feed,
+    find_document,
+    recent_runs,
+    version_of,
+)
 from archive.records import document_record, feed_record, history_record, iso, parse_iso, run_record
+from archive.runs import close_abandoned
 from archive.search import search as search_archive
 from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, plain, styled, terminal_safe
 
@@ -185,7 +195,7 @@ def history(
         styled((document.title or document.url, "bold"), f"  (document {document.id}, {document.status})")
     )
     vt = Table(title="versions")
-    for column in ("seq", "fetched_at", "chars", "+", "-", "similarity", "hash"):
+    for column in ("seq", "fetched_at", "chars", "+", "-", "similarity", "cite as", "origin"):
         vt.add_column(column)
     for v in versions:
         vt.add_row(
@@ -195,7 +205,8 @@ def history(
             str(v["chars_added"] or ""),
             str(v["chars_removed"] or ""),
             "" if v["similarity"] is None else f"{v['similarity']:.4f}",
-            v["text_hash"][:12],
+            v["citation"] or "",
+            v["origin"],
         )
     console.print(vt)
     ct = Table(title="changes")
@@ -278,18 +289,23 @@ def changes(
         typer.Option(help="Only these kinds (new, changed, missing, gone, returned, moved); repeatable."),
     ] = None,
     limit: Annotated[int, typer.Option(help="At most this many events (0: all).", min=0, max=ID_MAX)] = 200,
+    rank: Annotated[
+        str, typer.Option(help="time (newest first) or significance (the edits that changed most first).")
+    ] = "time",
     atom: Annotated[
         Path | None, typer.Option("--atom", help="Also write the events as an Atom feed to this file.")
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The change feed, newest first."""
+    """The change feed, newest first (or most significant first); edits say what changed."""
+    if rank not in CHANGE_RANKS:
+        fail(f"unknown rank {rank!r}; use {' or '.join(CHANGE_RANKS)}")
     since_dt = _parse_since(since)
     with open_session(db) as session:
         rows = [
             feed_record(c, d)
-            for c, d in change_feed(session, since=since_dt, kinds=kind or (), limit=limit or None)
+            for c, d in change_feed(session, since=since_dt, kinds=kind or (), limit=limit or None, rank=rank)
         ]
     if atom is not None:
         try:
@@ -301,7 +317,7 @@ def changes(
         emit_json(rows)
         return
     table = Table()
-    for column in ("at", "kind", "doc", "portal", "title", "summary"):
+    for column in ("at", "kind", "doc", "portal", "title", "score", "summary"):
         table.add_column(column)
     for r in rows:
         table.add_row(
@@ -310,6 +326,7 @@ def changes(
             str(r["document"]),
             plain(r["portal"]),
             plain(r["title"] or r["url"]),
+            "" if r["score"] is None else f"{r['score']:.2f}",
             plain(r["summary"]),
         )
     console.print(table if rows else "no changes")
@@ -317,16 +334,26 @@ def changes(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or markdown.")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv, markdown, warc or wacz.")] = "jsonl",
     include_all: Annotated[bool, typer.Option("--all", help="All documents, not only reports.")] = False,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
     ] = None,
+    portal: Annotated[
+        list[str] | None,
+        typer.Option("--portal", help="warc/wacz: only this portal id (repeatable).", show_default=False),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """One record per document (reports only unless --all), streamed as JSONL, CSV or Markdown."""
+    """One record per document (reports only unless --all) as JSONL, CSV or Markdown; or every stored
+    capture as a web archive (WARC, WACZ) that replay tools open."""
+    if fmt in ("warc", "wacz"):
+        _export_web_archive(fmt, output, portal or [], db)
+        return
     if fmt not in ("jsonl", "csv", "markdown"):
-        fail(f"unknown format {fmt!r}; use jsonl, csv or markdown")
+        fail(f"unknown format {fmt!r}; use jsonl, csv, markdown, warc or wacz")
+    if portal:
+        fail("--portal applies to --format warc and wacz")
     with open_session(db) as session:
         if output is None:
             export_records(session, sys.stdout, format=fmt, all=include_all)
@@ -339,20 +366,54 @@ def export(
     err_console.print(plain(f"exported {count} records to {output}"), highlight=False)
 
 
+def _export_web_archive(fmt: str, output: Path | None, portals: list[str], db: str | None) -> None:
+    """Every capture (every version fetched, with its raw bytes) as WARC records or a WACZ package."""
+    from archive.warc import write_wacz, write_warc
+
+    if output is None:
+        fail(f"--format {fmt} writes a binary file: give -o FILE")
+    with open_session(db) as session:
+        try:
+            if fmt == "warc":
+                with output.open("wb") as out:
+                    count = len(write_warc(session, out, portal_ids=portals, filename=output.name))
+            else:
+                count = write_wacz(session, output, portal_ids=portals)
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror}")
+    err_console.print(f"exported {count} captures to {output} ({fmt.upper()})", highlight=False)
+
+
+def _alerts_cell(alerts: dict | None) -> str:
+    """``2 sent; subscription 3 failed: HTTP 500`` for a run's digests."""
+    if not alerts:
+        return ""
+    parts = []
+    if alerts.get("sent"):
+        parts.append(f"{len(alerts['sent'])} sent")
+    parts += [f"subscription {sid} failed: {error}" for sid, error in (alerts.get("failed") or {}).items()]
+    return "; ".join(parts)
+
+
 @app.command()
 def runs(
     limit: Annotated[int, typer.Option(help="At most this many runs.", min=1, max=ID_MAX)] = 20,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Recent crawl runs with their outcome and per-portal counters."""
+    """Recent crawl runs with their outcome and per-portal counters.
+
+    A run left ``running`` by a process of this machine that is gone is recorded as ``interrupted`` first.
+    """
     with open_session(db) as session:
+        if close_abandoned(session):
+            session.commit()
         rows = [run_record(r) for r in recent_runs(session, limit=limit)]
     if as_json:
         emit_json(rows)
         return
     table = Table()
-    for column in ("id", "started", "finished", "outcome", "portals", "counters"):
+    for column in ("id", "started", "finished", "outcome", "portals", "counters", "alerts"):
         table.add_column(column)
     for r in rows:
         totals: dict[str, int] = {}
@@ -367,5 +428,6 @@ def runs(
             plain(r["outcome"]),
             str(len(r["portals"] or [])),
             plain(", ".join(f"{k}={v}" for k, v in sorted(totals.items()))),
+            plain(_alerts_cell(r["alerts"])),
         )
     console.print(table if rows else "no crawl runs")

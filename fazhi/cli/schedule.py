@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from crawler.exitcodes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry
 from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, error_line, plain, styled
 from fazhi.cli.crawl import RegistryOption, SetOption, parse_overrides
@@ -16,7 +18,23 @@ from scheduler.jobs import DueReport
 from scheduler.logs import setup_logging
 from scheduler.stop import STOP, install_handlers
 
-_OUTCOME_STYLE = {"ok": "green", "failed": "red", "interrupted": "yellow", "running": "cyan"}
+QueueOption = Annotated[
+    str | None,
+    typer.Option(
+        "--queue",
+        help="Broker URL (redis://host:6379/0): `schedule` enqueues crawls for `fazhi worker`s instead of "
+        "crawling itself. (default: $FAZHI_QUEUE)",
+        show_default=False,
+    ),
+]
+
+_OUTCOME_STYLE = {
+    "ok": "green",
+    "partial": "yellow",
+    "failed": "red",
+    "interrupted": "yellow",
+    "running": "cyan",
+}
 
 
 def _config(**values) -> ScheduleConfig:
@@ -51,6 +69,8 @@ def _print_report(report: DueReport) -> None:
         console.print(plain(f"already crawled by another scheduler: {', '.join(report.no_longer_due)}"))
     if report.flagged:
         console.print(styled(("flagged after repeated failures:", "red"), " ", ", ".join(report.flagged)))
+    for batch in report.enqueued:
+        console.print(plain(f"enqueued for a worker: {', '.join(batch)}"))
     if report.stopped:
         console.print("[yellow]stopped by a signal: interrupted portals stay due for the next run[/]")
 
@@ -128,6 +148,7 @@ def schedule(
         ),
     ] = None,
     settings: SetOption = None,
+    queue: QueueOption = None,
     status: Annotated[
         bool,
         typer.Option("--status", help="Show each portal's cadence, failures, flag and next due time; exit."),
@@ -150,6 +171,7 @@ def schedule(
         misfire_grace_time=misfire_grace,
         log_file=log_file,
         crawl_settings=parse_overrides(settings) or None,
+        queue=queue,
     )
     if log_file == "":
         config = ScheduleConfig.from_dict({**config.to_dict(), "log_file": None})
@@ -175,3 +197,55 @@ def schedule(
         console.print_json(json.dumps(report.to_json(), ensure_ascii=False))
     else:
         _print_report(report)
+    raise typer.Exit(once_exit_code(report.stopped, [c.outcome for c in report.crawls]))
+
+
+def once_exit_code(stopped: bool, outcomes: list[str]) -> int:
+    """``--once`` exits like a crawl (README: Exit codes): 0 when every crawl it ran was ok (or none was due),
+    3 when all failed, 1 in between, 130 when it was stopped."""
+    if stopped:
+        return EXIT_INTERRUPTED
+    if all(o == "ok" for o in outcomes):
+        return EXIT_OK
+    if all(o == "failed" for o in outcomes):
+        return EXIT_FAILED
+    return EXIT_PARTIAL
+
+
+@app.command()
+def worker(
+    queue: QueueOption = None,
+    db: DbOption = None,
+    registry: Annotated[
+        str | None,
+        typer.Option(help="Registry path on this machine (default: the path the scheduler sent)."),
+    ] = None,
+    log_file: Annotated[
+        str | None,
+        typer.Option(
+            help="Rotating log file ('' for none). (default: fazhi-schedule.log)", show_default=False
+        ),
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Worker name (default: fazhi@HOST).")] = None,
+) -> None:
+    """Take portal crawls from the queue that `fazhi schedule --queue` fills, one batch at a time.
+
+    Each batch is crawled under the portals' leases, with the settings the scheduler sent, into the
+    scheduler's archive unless --db or $FAZHI_DB names this machine's way to it (PostgreSQL when workers run
+    on several machines). Ctrl-C / SIGTERM: finish the
+    current batch, then stop; a worker killed outright loses nothing, its batch goes to another worker.
+    """
+    from scheduler.queue import run_worker
+
+    config = load_config(db=db, log_file=log_file, queue=queue)
+    if not config.queue:
+        err_console.print("[red]error:[/] no queue: give --queue redis://HOST:6379/0 or set FAZHI_QUEUE")
+        raise typer.Exit(2)
+    # how to run a crawl and where to log are this machine's business, not the scheduler's
+    overrides: dict[str, object] = {"crawl_command": list(config.crawl_command), "log_file": config.log_file}
+    if db or os.environ.get("FAZHI_DB"):
+        overrides["db_url"] = config.db_url
+    if registry:
+        overrides["registry"] = registry
+    setup_logging(config.log_file or None, console=err_console)
+    run_worker(config, overrides=overrides, name=name)

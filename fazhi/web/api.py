@@ -116,14 +116,25 @@ def api_changes(
         list[str] | None, Query(description="new, changed, missing, gone, returned, moved")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    rank: Annotated[
+        Literal["time", "significance"],
+        Query(description="time: newest first; significance: the edits that changed most first"),
+    ] = "time",
 ) -> list[dict]:
-    """The change feed, newest first."""
+    """The change feed, newest first or most significant first."""
     if since is not None:
         try:
             since = as_utc(since)
         except BadValue as exc:
             raise HTTPException(422, str(exc)) from None
-    return views.feed(session, since=since, kinds=kind, limit=limit)
+    return views.feed(session, since=since, kinds=kind, limit=limit, rank=rank)
+
+
+@router.get("/v/{citation}", response_model=VersionOut)
+def api_citation(citation: str, session: SessionDep) -> dict:
+    """The version a citation id names, with its text (``document`` and ``seq`` locate it)."""
+    document_id, seq = views.resolve_citation(session, citation)
+    return views.document_page(session, document_id, seq)["version"]
 
 
 @router.get("/coverage", response_model=CoverageOut)

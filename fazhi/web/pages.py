@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from archive.alerts import subscription_feed
 from archive.coverage import coverage as coverage_matrix
-from archive.models import CHANGE_KINDS, DOCUMENT_STATUSES
+from archive.models import CHANGE_KINDS, DOCUMENT_STATUSES, Subscription
+from archive.queries import CHANGE_RANKS
 from archive.search import search as search_archive
 from fazhi.web import views
 from fazhi.web.deps import SessionDep, TemplatesDep
@@ -142,12 +144,14 @@ def changes_page(
     since: str | None = None,
     kind: str | None = None,
     limit: str | None = None,
+    rank: str | None = None,
 ) -> Response:
     error, rows = None, []
+    order = opt_str(rank) if opt_str(rank) in CHANGE_RANKS else "time"
     try:
         n = min(max(opt_int(limit, "limit") or 100, 1), 1000)
         kinds = [opt_str(kind)] if opt_str(kind) else []
-        rows = views.feed(session, since=opt_datetime(since, "since"), kinds=kinds, limit=n)
+        rows = views.feed(session, since=opt_datetime(since, "since"), kinds=kinds, limit=n, rank=order)
     except BadValue as exc:
         error = str(exc)
     return _render(
@@ -158,9 +162,26 @@ def changes_page(
             "rows": rows,
             "error": error,
             "kinds": CHANGE_KINDS,
-            "form": {"since": opt_str(since) or "", "kind": opt_str(kind) or ""},
+            "form": {"since": opt_str(since) or "", "kind": opt_str(kind) or "", "rank": order},
+            "ranks": CHANGE_RANKS,
         },
     )
+
+
+@router.get("/v/{citation}", name="citation")
+def citation_page(citation: str, session: SessionDep) -> Response:
+    """A citation id resolves to the version page it names."""
+    document_id, seq = views.resolve_citation(session, citation)
+    return RedirectResponse(f"/documents/{document_id}/versions/{seq}", status_code=303)
+
+
+@router.get("/subscriptions/{subscription_id}/atom", name="subscription_atom")
+def subscription_atom(subscription_id: int, session: SessionDep) -> Response:
+    """The events one alert subscription matches, as an Atom feed."""
+    subscription = session.get(Subscription, subscription_id)
+    if subscription is None:
+        raise views.NotFound(f"There is no subscription {subscription_id}.")
+    return Response(subscription_feed(session, subscription), media_type="application/atom+xml")
 
 
 @router.get("/coverage", name="coverage")

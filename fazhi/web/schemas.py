@@ -49,6 +49,7 @@ class DocumentOut(BaseModel):
 
 
 class VersionSummaryOut(BaseModel):
+    document: int | None = None
     seq: int
     fetched_at: str | None
     title: str | None
@@ -59,6 +60,10 @@ class VersionSummaryOut(BaseModel):
     chars_removed: int | None
     raw_size: int
     content_type: str | None
+    citation: str | None = Field(default=None, description="Citation id: resolves at /v/{citation}")
+    origin: str = Field(
+        default="crawl", description="crawl, or reextract (the same raw bytes extracted again)"
+    )
 
 
 class VersionOut(VersionSummaryOut):
@@ -71,6 +76,10 @@ class ChangeOut(BaseModel):
     from_version: int | None
     to_version: int | None
     summary: str
+    score: float | None = Field(default=None, description="Significance rank of an edit; 0 = cosmetic")
+    significance: dict | None = Field(
+        default=None, description="What an edit changed: numbers, sentences, sections, share, cosmetic"
+    )
 
 
 class ProblemOut(BaseModel):

@@ -108,10 +108,31 @@ def diff_page(session: Session, document_id: int, from_seq: int | None, to_seq: 
 
 
 def feed(
-    session: Session, *, since: datetime | None = None, kinds: list[str] | None = None, limit: int = 100
+    session: Session,
+    *,
+    since: datetime | None = None,
+    kinds: list[str] | None = None,
+    limit: int = 100,
+    rank: str = "time",
 ) -> list[dict]:
-    """The change feed, newest first, each event with its document's identity."""
-    return [feed_record(c, d) for c, d in change_feed(session, since=since, kinds=kinds or (), limit=limit)]
+    """The change feed, newest first (or most significant first), each event with its document's identity."""
+    return [
+        feed_record(c, d)
+        for c, d in change_feed(session, since=since, kinds=kinds or (), limit=limit, rank=rank)
+    ]
+
+
+def resolve_citation(session: Session, citation: str) -> tuple[int, int]:
+    """(document id, version seq) of a citation id: its first version with that text."""
+    found = session.execute(
+        select(Version.document_id, Version.seq)
+        .where(Version.citation == citation.strip().lower())
+        .order_by(Version.id)
+        .limit(1)
+    ).first()
+    if found is None:
+        raise NotFound(f"No version in the archive has the citation id {citation!r}.")
+    return found[0], found[1]
 
 
 def portals(session: Session) -> list[dict]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .. import chrome
 from ..content import to_page
+from ..files import FILE_EXT
 from ..portals import Article, Portal
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ class Ctx:
     base_url: str
     fault: str | None
     hit: Callable[[], int]  # per-request counter (only the dynamic legacy portal shows it inline)
+    article_page: tuple[int, int] | None = None  # (page index, page count) of a paginated article
 
     @property
     def date(self):
@@ -84,8 +86,30 @@ class Family:
         raise NotImplementedError
 
     def attachment_path(self, p: Portal, a: Article) -> str:
-        h = hashlib.sha1(f"{p.id}:{a.aid}:pdf".encode()).hexdigest()
-        return f"/attach/0/{h}.pdf"
+        fmt = a.attachment_format or "pdf"
+        h = hashlib.sha1(f"{p.id}:{a.aid}:{'pdf' if fmt == 'pdf' else fmt}".encode()).hexdigest()
+        return f"/attach/0/{h}.{FILE_EXT[fmt]}"
+
+    def page_path(self, first: str, i: int) -> str:
+        """Page ``i`` (from 1) of a paginated article whose first page is ``first``: TRS's ``name_i.ext``."""
+        stem, dot, ext = first.rpartition(".")
+        return f"{stem}_{i}.{ext}"
+
+    def file_path(self, p: Portal, a: Article, aid: int) -> str:
+        """Where a stand-alone report file is served (``Article.standalone``)."""
+        d = a.published
+        return f"/zwgk/files/{d:%Y%m}/P0{aid}.{FILE_EXT[a.standalone or 'pdf']}"
+
+    def attachment_html(self, p: Portal, a: Article) -> str:
+        """The 附件 row under an article body, naming the file as portals do."""
+        fmt = a.attachment_format
+        if fmt is None:
+            return ""
+        href = self.attachment_path(p, a)
+        return (
+            f'<div class="attach">附件：<a href="{href}">{escape(a.title)}.{FILE_EXT[fmt]}</a> '
+            f'<a href="{href}">[附件下载]</a></div>'
+        )
 
     def rel(self, p: Portal, view: DayView, a: Article) -> str:
         """How a list page links to an article (absolute path unless a family prefers relative links)."""

@@ -98,13 +98,7 @@ class Hanweb(Family):
     def render_article(self, ctx: Ctx, a: Article, lines: list[str]) -> str:
         p, view = ctx.portal, ctx.view
         url = ctx.base_url + view.url_of[a.aid]
-        attach = ""
-        if a.attachment:
-            href = self.attachment_path(p, a)
-            attach = (
-                f'<div class="attach">附件：<a href="{href}">{escape(a.title)}.pdf</a> '
-                f'<a href="{href}">[附件下载]</a></div>'
-            )
+        attach = self.attachment_html(p, a)
         inner = (
             f'<div class="main">{chrome.breadcrumb(p, view.list_paths[0])}\n'
             '<table class="article" width="100%"><tr><td class="title" align="center">'

@@ -52,7 +52,7 @@ class Static(Family):
             f'</div>\n<div class="article oneColumn pub_border">\n<h1>{escape(a.title)}</h1>\n'
             f'<div class="pages-date">{chrome.pub_line(a)} <span class="font">来源：{escape(a.source)}</span> '
             f"<span>浏览次数：{chrome.visit_script(p, a.aid)}</span> {chrome.font_size()}</div>\n"
-            f'<div class="pages_content" id="UCAP-CONTENT">\n{paras_p(lines)}\n</div>\n'
+            f'<div class="pages_content" id="UCAP-CONTENT">\n{paras_p(lines)}\n</div>\n{self.attachment_html(p, a)}'
             f'<div class="editor">责任编辑：{escape(p.short)}政务服务数据管理局</div>\n'
             f"{chrome.tools()}{chrome.qrcode()}{chrome.jiucuo(p, url)}\n{chrome.related(view.related(a))}</div></div>"
         )

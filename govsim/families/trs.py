@@ -61,6 +61,18 @@ class Trs(Family):
             ctx, f"{p.column_name}_{p.name}", inner, chrome.meta_tags(p, None, "") + "\n" + PAGER_JS
         )
 
+    @staticmethod
+    def _article_pager(ctx: Ctx, first: str) -> str:
+        """TRS's article pager: the same script as the lists', called with the article's own file name."""
+        if ctx.article_page is None:
+            return ""
+        i, n = ctx.article_page
+        name = first.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        return (
+            f'<div class="page">{PAGER_JS}<script type="text/javascript">'
+            f'createPageHTML({n}, {i}, "{name}", "html");</script></div>\n'
+        )
+
     def render_article(self, ctx: Ctx, a: Article, lines: list[str]) -> str:
         p, view = ctx.portal, ctx.view
         url = ctx.base_url + view.url_of[a.aid]
@@ -71,7 +83,7 @@ class Trs(Family):
             f'<div class="article">{table}\n<h1 class="title">{escape(a.title)}</h1>\n'
             f'<div class="info"><span>发布时间：{pub}</span> <span>来源：{escape(a.source)}</span> '
             f'<span>浏览次数：<span id="pv">{ctx.daily_count(a.aid)}</span></span> {chrome.font_size()}</div>\n'
-            f'<div class="TRS_Editor">\n{paras_p(lines)}\n</div>\n'
-            f"{chrome.tools()}{chrome.qrcode()}{chrome.jiucuo(p, url)}\n{chrome.related(view.related(a))}</div></div>"
+            f'<div class="TRS_Editor">\n{paras_p(lines)}\n</div>\n{self._article_pager(ctx, view.url_of[a.aid])}'
+            f"{self.attachment_html(p, a)}{chrome.tools()}{chrome.qrcode()}{chrome.jiucuo(p, url)}\n{chrome.related(view.related(a))}</div></div>"
         )
         return self.page(ctx, f"{a.title}_{p.name}", inner, chrome.meta_tags(p, a, url))

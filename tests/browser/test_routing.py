@@ -13,7 +13,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 from crawler.browser import BrowserUnavailable
 from crawler.render.hosts import JS_ARTICLE, JS_LIST, MAX_STALE_COOKIES, Hosts, rendering_helped
 from crawler.render.middleware import RenderConfig, RenderMiddleware
-from crawler.render.page import RenderJob, should_abort
+from crawler.render.page import _PAGE_SCOPES, RenderJob, internal_host, should_abort
 from crawler.render.summary import browser_cell
 from tests.paths import realpage
 
@@ -143,14 +143,24 @@ def test_no_browser_fails_only_the_browser_requests_with_a_clear_message(caplog)
     assert mw.stats.get_value("portal/p/browser/unavailable") == 1
 
 
-class _Frame:
+class _Page:
     def __init__(self, url: str) -> None:
-        self.page = type("Page", (), {"url": url})()
+        self.url = url
+        self.main_frame = _Frame(self)
+
+
+class _Frame:
+    def __init__(self, page: _Page, parent: _Frame | None = None) -> None:
+        self.page, self.parent_frame = page, parent
 
 
 class _PwRequest:
-    def __init__(self, url: str, resource_type: str, page_url: str, navigation: bool = False) -> None:
-        self.url, self.resource_type, self.frame = url, resource_type, _Frame(page_url)
+    def __init__(
+        self, url: str, resource_type: str, page_url: str, navigation: bool = False, subframe: bool = False
+    ) -> None:
+        page = _Page(page_url)
+        self.url, self.resource_type = url, resource_type
+        self.frame = _Frame(page, page.main_frame) if subframe else page.main_frame
         self._navigation = navigation
 
     def is_navigation_request(self) -> bool:
@@ -172,6 +182,36 @@ class _PwRequest:
 )
 def test_abort_rule(url, kind, page_url, aborted):
     assert should_abort(_PwRequest(url, kind, page_url)) is aborted
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "navigation", "subframe", "aborted"),
+    [
+        ("http://127.0.0.1:8001/b.html", "document", True, False, False),  # the portal's own page
+        ("http://127.0.0.1:9999/secret.html", "document", True, False, True),  # location.href off the portal
+        ("http://127.0.0.1:8001/frame.html", "document", True, True, False),  # a same-origin frame
+        ("http://127.0.0.1:9999/secret.html", "document", True, True, True),  # a cross-origin iframe
+        (
+            "http://10.0.0.8/admin",
+            "fetch",
+            False,
+            False,
+            True,
+        ),  # an internal address the portal does not name
+        ("http://169.254.169.254/latest/meta-data/", "xhr", False, False, True),
+    ],
+)
+def test_browser_requests_stay_in_the_portal_scope(url, kind, navigation, subframe, aborted):
+    """Issue 12, defect 1: navigations, frames and internal addresses are checked against the portal."""
+    request = _PwRequest(url, kind, "http://127.0.0.1:8001/a.html", navigation=navigation, subframe=subframe)
+    _PAGE_SCOPES[request.frame.page] = lambda target: target.startswith("http://127.0.0.1:8001/")
+    assert should_abort(request) is aborted
+
+
+def test_internal_hosts():
+    assert internal_host("127.0.0.1") and internal_host("10.1.2.3") and internal_host("localhost")
+    assert internal_host("[::1]") and internal_host("169.254.169.254") and internal_host("192.168.1.1")
+    assert not internal_host("www.gov.cn") and not internal_host("8.8.8.8")
 
 
 def test_summary_cell_says_how_many_and_why():

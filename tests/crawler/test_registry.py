@@ -94,3 +94,64 @@ def test_unknown_portal_id_is_named(tmp_path):
 def test_missing_registry_file(tmp_path):
     with pytest.raises(RegistryError, match="no such registry file"):
         load_registry(tmp_path / "nothere.yaml")
+
+
+# -- issue 12: defects 7 and 10 (URLs that passed validation, then broke the crawl) -------------------------
+def _portal(extra: str = "", url: str = "http://a.gov.cn/") -> str:
+    return f"portals:\n  - id: a\n    name: A\n    start_urls: ['{url}']\n{extra}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            _portal(url="http://127.0.0.1:99999/col/index.html"),
+            "portal 'a': start_urls: Value error, invalid port",
+        ),
+        (
+            _portal(url="http://127.0.0.1:abc/col/index.html"),
+            "portal 'a': start_urls: Value error, invalid port",
+        ),
+        (
+            _portal(url="http://user:pw@a.gov.cn/"),
+            "portal 'a': start_urls: Value error, user names and passwords",
+        ),
+        (_portal(url="http://[::1]:8000/"), "portal 'a': start_urls: Value error, IPv6 address literals"),
+        (_portal("    allowed_domains: ['']\n"), "portal 'a': allowed_domains: Value error, an empty domain"),
+        (_portal("    allowed_domains: ['http://a.gov.cn/x']\n"), "portal 'a': allowed_domains: Value error"),
+        (_portal("    name: B\n"), "line 5: portal 'a': duplicate key 'name'"),
+        (
+            "portals:\n  - id: a\n    name: A\n    start_urls: ['http://a.gov.cn/']\n    allowed_domains: [a.gov.cn]\n"
+            "    allowed_domains: [evil.example]\n",
+            "portal 'a': duplicate key 'allowed_domains'",
+        ),
+    ],
+)
+def test_broken_urls_domains_and_duplicate_keys_are_refused(tmp_path, text, expected):
+    path = _write(tmp_path, text)
+    with pytest.raises(RegistryError) as info:
+        load_registry(path)
+    assert str(info.value).startswith(str(path)) and expected in str(info.value), str(info.value)
+
+
+def test_international_domain_names_are_kept_in_punycode(tmp_path):
+    """Requests go to punycode hosts (Scrapy encodes them), so the scope must be punycode too."""
+    path = _write(
+        tmp_path,
+        _portal("    allowed_domains: ['政府.中国']\n", url="http://www.政府.中国/fzzfjs/index.html"),
+    )
+    (portal,) = load_registry(path)
+    assert portal.start_urls == ["http://www.xn--mxtq1m.xn--fiqs8s/fzzfjs/index.html"]
+    assert portal.allowed_domains == ["xn--mxtq1m.xn--fiqs8s"]
+    assert portal.allows("http://xxgk.xn--mxtq1m.xn--fiqs8s/a/1.html")  # as Scrapy sends it
+    assert portal.allows("http://xxgk.政府.中国/a/1.html")  # as a page links it
+    assert not portal.allows("http://xn--mxtq1m.xn--fiqs8s.evil.example/")
+
+
+def test_ip_literals_match_exactly_and_credentials_never(tmp_path):
+    (portal,) = load_registry(_write(tmp_path, _portal("    allowed_domains: ['0.1']\n", url="http://0.1/")))
+    assert not portal.allows("http://10.0.0.1/")  # an address is no subdomain of anything
+    (local,) = load_registry(_write(tmp_path, _portal(url="http://127.0.0.1:8001/col/")))
+    assert local.allows("http://127.0.0.1:8001/a.html")
+    assert not local.allows("http://127.0.0.1:8002/a.html") and not local.allows("http://localhost:8001/")
+    assert not local.allows("http://x@127.0.0.1:8001/a.html")

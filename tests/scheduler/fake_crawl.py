@@ -1,7 +1,8 @@
 """A stand-in for ``scrapy crawl reports``: takes the same arguments, behaves as ``$FAKE_CRAWL_MODE`` says.
 
-Modes: ``ok`` (record the run ok; sleeps ``$FAKE_CRAWL_SLEEP`` seconds first), ``fail:<portal>`` (ok, but that
-portal's own outcome is failed), ``crash`` (exit 3 without recording), ``norecord`` (exit 0 without
+Modes: ``ok`` (record the run ok; sleeps ``$FAKE_CRAWL_SLEEP`` seconds first), ``fail:<portal>`` (that
+portal's own outcome is failed: the run is recorded ``partial`` and exits 1, or ``failed`` and exits 3 when it was
+the only portal, as ``scrapy crawl reports`` does), ``crash`` (exit 3 without recording), ``norecord`` (exit 0 without
 recording), ``slow`` (write rows in transactions until SIGTERM, then record ``interrupted`` like Scrapy's
 RunRecorder), ``stubborn`` (like slow but ignores SIGTERM). Each start appends ``<run_id> <portals>`` to
 ``$FAKE_CRAWL_LOG``; ``slow``/``stubborn`` append ``ready <run_id>`` once writing.
@@ -97,6 +98,10 @@ def main() -> int:
         return 0
     time.sleep(float(os.environ.get("FAKE_CRAWL_SLEEP", "0")))
     failed = mode.partition(":")[2] if mode.startswith("fail:") else None
+    if failed in portals:
+        outcome, code = ("failed", 3) if portals == [failed] else ("partial", 1)
+        record(engine, run_id, outcome, portals, failed)
+        return code
     record(engine, run_id, "ok", portals, failed)
     return 0
 

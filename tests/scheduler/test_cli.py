@@ -14,6 +14,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from fazhi.cli import app
+from fazhi.cli.schedule import once_exit_code
 from scheduler.service import NIGHTLY_JOB_ID, StoreWriter, build_scheduler, install_jobs
 from tests.e2e.helpers import start_fazhi
 from tests.scheduler.conftest import FAKE_CRAWL, PORTALS, crawled, make_config
@@ -74,7 +75,7 @@ def test_sigterm_during_once_leaves_the_archive_consistent(
     wait_for(crawl_log, "ready", proc)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0, err
+    assert proc.returncode == 130, err  # stopped (README: Exit codes)
     assert "interrupted" in out
     check_interrupted(db)
     assert crawled(crawl_log) == PORTALS  # one crawl was started, no further batch after the stop
@@ -100,6 +101,12 @@ def test_sigterm_stops_the_service_cleanly(tmp_path: Path, registry: Path, crawl
     _, err = proc.communicate(timeout=40)
     assert proc.returncode == 0, err
     check_interrupted(db)
+
+
+def test_once_exit_codes_follow_its_crawls() -> None:
+    assert once_exit_code(False, []) == 0 and once_exit_code(False, ["ok", "ok"]) == 0
+    assert once_exit_code(False, ["ok", "partial"]) == 1 and once_exit_code(False, ["ok", "failed"]) == 1
+    assert once_exit_code(False, ["failed", "failed"]) == 3 and once_exit_code(True, ["ok"]) == 130
 
 
 def test_two_once_processes_crawl_each_portal_once(tmp_path: Path, registry: Path, crawl_log: Path) -> None:

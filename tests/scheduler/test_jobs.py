@@ -68,7 +68,7 @@ def test_failed_portal_is_retried_alone_with_backoff_then_flagged(
     run_due(config, now=t0, stop=StopSignal())
     assert run_due(config, now=t0 + timedelta(minutes=59), retry_only=True, stop=StopSignal()).due == []
     retry = run_due(config, now=t0 + timedelta(hours=1), retry_only=True, stop=StopSignal())
-    assert [(c.portals, c.outcome) for c in retry.crawls] == [(["beta"], "ok")]  # alone, counters say failed
+    assert [(c.portals, c.outcome, c.returncode) for c in retry.crawls] == [(["beta"], "failed", 3)]  # alone
     third = run_due(config, now=t0 + timedelta(hours=3), retry_only=True, stop=StopSignal())
     assert third.flagged == ["beta"]
     # flagged: no more early retries; the next night it is crawled with the others again
@@ -80,6 +80,20 @@ def test_failed_portal_is_retried_alone_with_backoff_then_flagged(
     with session_scope(sqlite_engine) as s:
         beta = load_states(s)["beta"]
     assert (beta.flagged, beta.consecutive_failures) == (False, 0)
+
+
+def test_a_partial_crawl_fails_only_its_bad_portal(
+    sqlite_engine: Engine, sqlite_url: str, tmp_path: Path, registry: Path, crawl_log: Path, monkeypatch
+) -> None:
+    """Issue 12: the crawl exits 1 (partial) when one portal failed; the others of its batch succeeded."""
+    monkeypatch.setenv("FAKE_CRAWL_MODE", "fail:beta")
+    t0 = datetime(2025, 3, 10, 2, 0, tzinfo=SH)
+    report = run_due(make_config(sqlite_url, registry, tmp_path), now=t0, stop=StopSignal())
+    assert [(c.outcome, c.returncode) for c in report.crawls] == [("partial", 1)]
+    with session_scope(sqlite_engine) as s:
+        states = load_states(s)
+    assert states["alpha"].consecutive_failures == 0 and states["alpha"].last_success_at is not None
+    assert states["beta"].consecutive_failures == 1 and states["beta"].last_success_at is None
 
 
 def test_portal_leased_elsewhere_is_skipped(

@@ -26,6 +26,7 @@ def test_openapi_document_lists_every_api_route(client):
         "/api/coverage",
         "/api/portals",
         "/api/export",
+        "/api/v/{citation}",
     }
     hit = spec["components"]["schemas"]["SearchHit"]["properties"]
     assert {"snippet", "highlights", "matches"} <= set(hit)

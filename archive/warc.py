@@ -1,0 +1,198 @@
+"""The archive as a web archive: WARC (warcio) and WACZ (py-wacz), for replay tools and citation.
+
+Every stored capture (a version fetched from a portal, with its raw bytes) becomes three WARC records:
+
+* ``response`` — the HTTP status and headers recorded at fetch time and the raw body, dated by the fetch;
+* ``request`` — the GET that fetched it (fazhi keeps no request headers, so only Host and our User-Agent);
+* ``metadata`` — fazhi's view of that capture as JSON: document id, version, citation id, portal, kind,
+  year, title, publisher, text hash.
+
+The response also carries ``WARC-Fazhi-Citation`` and ``WARC-Fazhi-Document`` so a record can be traced
+back to the archive without the metadata record. Re-extracted versions (``origin="reextract"``) are the
+same captures read again and are not written twice. A document's versions are written under its current
+URL: one that moved is exported under the address it has now (its ``moved_from`` is in the metadata).
+
+WACZ wraps that WARC with a CDX index, a ``pages.jsonl`` listing each capture and a signed-off
+``datapackage.json`` (py-wacz), which ReplayWeb.page opens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from http import HTTPStatus
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlmodel import Session
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from archive.models import Document, Portal, Version
+from archive.store import decompress_raw
+
+SOFTWARE = "fazhi 0.1 (archive of 法治政府建设 reports)"
+USER_AGENT = "Mozilla/5.0 (compatible; fazhi/0.1)"
+# the body is stored decoded (no transfer or content coding), so these stored headers no longer apply
+_DROP_HEADERS = {"content-encoding", "transfer-encoding", "content-length", "connection"}
+BATCH = 200
+
+
+def _warc_date(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _status_line(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Unknown"
+
+
+def captures(session: Session, portal_ids: Sequence[str] = ()) -> Iterator[tuple[Document, Version]]:
+    """Every fetched version with raw bytes, in fetch order, loaded in batches (raw bytes are large)."""
+    last = (datetime.min.replace(tzinfo=UTC), 0)
+    while True:
+        stmt = (
+            select(Version.id, Version.fetched_at)
+            .join(Document, Document.id == Version.document_id)
+            .where(Version.origin == "crawl", Version.raw.is_not(None))
+            .where(
+                (Version.fetched_at > last[0]) | ((Version.fetched_at == last[0]) & (Version.id > last[1]))
+            )
+            .order_by(Version.fetched_at, Version.id)
+            .limit(BATCH)
+        )
+        if portal_ids:
+            stmt = stmt.where(Document.portal_id.in_(list(portal_ids)))
+        keys = session.execute(stmt).all()
+        if not keys:
+            return
+        for version_id, fetched_at in keys:
+            version = session.get(Version, version_id)
+            yield session.get(Document, version.document_id), version
+            session.expunge(version)
+            last = (fetched_at, version_id)
+
+
+def _metadata(document: Document, version: Version, portal: Portal | None) -> dict:
+    return {
+        "document": document.id,
+        "version": version.seq,
+        "citation": version.citation,
+        "url": document.url,
+        "moved_from": document.moved_from,
+        "portal": document.portal_id,
+        "portal_name": portal.name if portal else None,
+        "region": portal.region if portal else None,
+        "adcode": portal.adcode if portal else None,
+        "kind": document.kind,
+        "year": document.year,
+        "title": version.title or document.title,
+        "publisher": document.publisher,
+        "published": document.published.isoformat() if document.published else None,
+        "text_hash": version.text_hash,
+        "fetched_at": version.fetched_at.isoformat(),
+    }
+
+
+def write_warc(
+    session: Session, stream: BinaryIO, *, portal_ids: Sequence[str] = (), filename: str = "fazhi.warc.gz"
+) -> list[dict]:
+    """Write every capture as gzipped WARC 1.1 records; returns one page entry per capture (for WACZ)."""
+    writer = WARCWriter(stream, gzip=True, warc_version="WARC/1.1")
+    info = {
+        "software": SOFTWARE,
+        "format": "WARC File Format 1.1",
+        "description": "Captures of 法治政府建设 reports kept by fazhi, with fazhi's metadata records",
+        "isPartOf": "fazhi" + (f" ({', '.join(portal_ids)})" if portal_ids else ""),
+    }
+    writer.write_record(writer.create_warcinfo_record(filename, info))
+    portals = {p.id: p for p in session.scalars(select(Portal))}
+    pages = []
+    for document, version in captures(session, portal_ids):
+        body = decompress_raw(version.raw, version.raw_codec)
+        stored = dict(version.headers or {})
+        if version.content_type and "content-type" not in stored:
+            stored["content-type"] = version.content_type
+        headers = [(k, v) for k, v in stored.items() if k.lower() not in _DROP_HEADERS]
+        headers.append(("Content-Length", str(len(body))))
+        date = _warc_date(version.fetched_at)
+        response = writer.create_warc_record(
+            document.url,
+            "response",
+            payload=io.BytesIO(body),
+            length=len(body),
+            http_headers=StatusAndHeaders(_status_line(version.status or 200), headers, protocol="HTTP/1.1"),
+            warc_headers_dict={
+                "WARC-Date": date,
+                "WARC-Fazhi-Citation": version.citation or "",
+                "WARC-Fazhi-Document": f"{document.id}/v{version.seq}",
+            },
+        )
+        response_id = response.rec_headers.get_header("WARC-Record-ID")
+        parts = urlsplit(document.url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        request = writer.create_warc_record(
+            document.url,
+            "request",
+            payload=io.BytesIO(b""),
+            length=0,
+            http_headers=StatusAndHeaders(
+                f"GET {target} HTTP/1.1",
+                [("Host", parts.netloc), ("User-Agent", USER_AGENT)],
+                is_http_request=True,
+            ),
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response_id},
+        )
+        meta = json.dumps(_metadata(document, version, portals.get(document.portal_id)), ensure_ascii=False)
+        metadata = writer.create_warc_record(
+            document.url,
+            "metadata",
+            payload=io.BytesIO(meta.encode()),
+            warc_content_type="application/json",
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response_id},
+        )
+        for record in (response, request, metadata):
+            writer.write_record(record)
+        pages.append(
+            {
+                "url": document.url,
+                "ts": version.fetched_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "title": version.title or document.title or document.url,
+            }
+        )
+    return pages
+
+
+def write_wacz(session: Session, path: str | Path, *, portal_ids: Sequence[str] = ()) -> int:
+    """Package the WARC of every capture as a WACZ at ``path``; returns the number of captures."""
+    from wacz.main import main as wacz_main
+
+    path = Path(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        warc = Path(tmp) / "fazhi.warc.gz"
+        with warc.open("wb") as out:
+            pages = write_warc(session, out, portal_ids=portal_ids, filename=warc.name)
+        pages_file = Path(tmp) / "pages.jsonl"
+        header = {"format": "json-pages-1.0", "id": "pages", "title": "fazhi captures"}
+        lines = [header] + [{"id": f"p{i}", **page} for i, page in enumerate(pages)]
+        pages_file.write_text(
+            "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8"
+        )
+        args = ["create", "-o", str(path), "-p", str(pages_file), str(warc)]
+        args += ["--title", "fazhi: 法治政府建设 reports", "--desc", SOFTWARE]
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):  # py-wacz prints progress
+            code = wacz_main(args)
+    if code:
+        raise RuntimeError(f"py-wacz could not package {path} (exit {code})")
+    return len(pages)

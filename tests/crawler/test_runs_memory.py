@@ -1,0 +1,90 @@
+"""Issue 12, defects 6 and 11: what a crawl remembers of earlier runs that went wrong.
+
+A run that may have fetched pages without storing them (store errors, a failed or interrupted run) must make
+the next crawl of its portals walk every list page again; a run whose process is gone is ``interrupted``,
+not ``running`` for ever.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from archive import runs
+from archive.models import CrawlRun
+from archive.types import utcnow
+from crawler.incremental import load_memory
+
+
+def _run(engine, outcome: str, days_ago: float, counters: dict, portals=("p",)) -> None:
+    with Session(engine) as session:
+        session.add(
+            CrawlRun(
+                started_at=utcnow() - timedelta(days=days_ago),
+                finished_at=utcnow() - timedelta(days=days_ago),
+                outcome=outcome,
+                portals=list(portals),
+                counters=counters,
+            )
+        )
+        session.commit()
+
+
+def test_store_errors_since_the_last_full_sweep_force_a_full_sweep(engine):
+    week = timedelta(days=7)
+    _run(engine, "ok", 3, {"p": {"full_sweep": 1, "new_versions": 9}, "q": {"full_sweep": 1}}, ("p", "q"))
+    assert not load_memory(engine, ["p", "q"]).needs_full_sweep("p", utcnow(), week)
+    # a later run of p lost writes (the disk was full); an old fazhi recorded even that run "ok"
+    _run(engine, "ok", 2, {"p": {"store_errors": 3, "new_versions": 2}})
+    _run(
+        engine, "ok", 1, {"p": {"unchanged": 4}}
+    )  # and a clean run since then stopped at the first list page
+    memory = load_memory(engine, ["p", "q"])
+    assert memory.needs_full_sweep("p", utcnow(), week) and memory.retry == {"p"}
+    assert not memory.needs_full_sweep("q", utcnow(), week)  # q was not in those runs
+    # once a clean full sweep has stored everything, p is back to its normal cadence
+    _run(engine, "partial", 0.5, {"p": {"full_sweep": 1, "new_versions": 3}})
+    assert not load_memory(engine, ["p"]).needs_full_sweep("p", utcnow(), week)
+
+
+def test_failed_or_interrupted_runs_are_never_a_full_sweep(engine):
+    week = timedelta(days=7)
+    _run(engine, "ok", 3, {"p": {"full_sweep": 1}})
+    _run(engine, "failed", 1, {"p": {"full_sweep": 1}})
+    memory = load_memory(engine, ["p"])
+    assert memory.needs_full_sweep("p", utcnow(), week) and memory.last_full_sweep == {}
+    _run(engine, "interrupted", 0.5, {})
+    assert load_memory(engine, ["p"]).needs_full_sweep("p", utcnow(), week)
+
+
+def test_runs_whose_process_is_gone_become_interrupted(engine):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    with Session(engine) as session:
+        gone = runs.start_run(session, portals=["p"], pid=dead.pid)
+        alive = runs.start_run(session, portals=["p"])  # this process
+        elsewhere = runs.start_run(session, portals=["p"], pid=dead.pid)
+        elsewhere.host = "another-machine"
+        session.commit()
+        assert runs.close_abandoned(session) == [gone.id]
+        session.commit()
+        outcomes = {
+            r.id: r.outcome for r in (session.get(CrawlRun, i) for i in (gone.id, alive.id, elsewhere.id))
+        }
+    assert outcomes == {gone.id: "interrupted", alive.id: "running", elsewhere.id: "running"}
+
+
+def test_a_run_that_could_not_record_its_end_forces_a_full_sweep(engine):
+    """A crawl on a full disk may not even close its run: its dead ``running`` row counts as unclean."""
+    _run(engine, "ok", 3, {"p": {"full_sweep": 1}})
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    with Session(engine) as session:
+        runs.start_run(session, portals=["p"], pid=dead.pid)
+        runs.start_run(session, portals=["q"])  # this crawl, still under way: not a reason
+        session.commit()
+    memory = load_memory(engine, ["p", "q"])
+    assert memory.retry == {"p"}
