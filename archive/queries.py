@@ -8,14 +8,19 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from archive.models import Change, CrawlRun, Document, Version
+from archive.models import Change, CrawlRun, Document, Problem, Version
+
+#: The largest id or version number: they are INTEGER columns, and PostgreSQL's is 4 bytes (SQLite's 8).
+ID_MAX = 2**31 - 1
+#: The years a report may cover, for filters: a typo's year 99999 is an error, not an empty answer.
+YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
 def find_document(session: Session, ref: str | int) -> Document | None:
     """A document by id (digits), by current URL, or by a URL it was moved away from."""
     ref = str(ref).strip()
-    if ref.isdigit():
-        return session.get(Document, int(ref))
+    if ref.isdigit() and ref.isascii():
+        return session.get(Document, int(ref)) if int(ref) <= ID_MAX else None
     document = session.scalars(select(Document).where(Document.url == ref)).first()
     if document is None:
         document = session.scalars(
@@ -44,6 +49,13 @@ def changes_of(session: Session, document_id: int) -> Sequence[Change]:
 
 
 CHANGE_RANKS = ("time", "significance")
+
+
+def problems_of(session: Session, document_id: int) -> Sequence[Problem]:
+    """Fetches of a document that made no version (empty text, a held suspected outage), oldest first."""
+    return session.scalars(
+        select(Problem).where(Problem.document_id == document_id).order_by(Problem.at, Problem.id)
+    ).all()
 
 
 def change_feed(

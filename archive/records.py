@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from archive.groups import members_canonical_first
 from archive.models import Change, CrawlRun, Document, Portal, ReportGroup, Version
-from archive.queries import changes_of, versions_of
+from archive.queries import changes_of, problems_of, versions_of
 
 EXPORT_KEYS = (
     "id",
@@ -41,7 +41,10 @@ def parse_iso(text: str) -> datetime:
     """An ISO date or date-time from a user (``--since``, ``?since=``); naive values are UTC.
     Raises ValueError."""
     parsed = datetime.fromisoformat(text)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except OverflowError:  # 9999-12-31T23:59-14:00 is beyond what UTC can hold
+        raise ValueError(f"{text!r} is out of range") from None
 
 
 def export_record(document: Document, text: str | None) -> dict:
@@ -129,12 +132,14 @@ def feed_record(change: Change, document: Document) -> dict:
 
 
 def history_record(session: Session, document: Document) -> dict:
-    """Every stored version (without texts) and every change event of a document."""
+    """Every stored version (without texts), every change event and every problem of a document."""
     return {
         "id": document.id,
         "url": document.url,
         "versions": [version_record(v) for v in versions_of(session, document.id)],
         "changes": [change_record(c) for c in changes_of(session, document.id)],
+        # fetches that made no version: empty text, a suspected outage held (archive/store.py)
+        "problems": [{"at": iso(p.at), "message": p.message} for p in problems_of(session, document.id)],
     }
 
 

@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from archive.captures import FetchedPage, PageMissing, PageNotModified
 from archive.citation import citation_id
-from archive.diff import diff_texts
+from archive.diff import TextDiff, diff_texts
 from archive.fingerprint import text_hash
 from archive.groups import assign_group, leave_group
 from archive.models import Portal
@@ -43,6 +43,15 @@ from archive.types import utcnow
 
 RAW_CODEC = "zlib"
 GONE_AFTER = 2
+#: A known report's new text less similar than this to the latest version is held (a suspected outage).
+OUTAGE_SIMILARITY = 0.2
+#: ... and so is one shorter than this share of the latest version's length.
+OUTAGE_LENGTH_RATIO = 0.3
+#: Titles are stored cut to this many characters (with "…"): a real one is under 100, and a hostile page's
+#: 2,000,000-character <title> must not be copied into every listing, search hit and export.
+TITLE_MAX_CHARS = 300
+#: The start of the problem message of a held text.
+HELD_PREFIX = "suspected outage, held"
 
 _DOCUMENT_BY_URL = select(DOCUMENT).where(DOCUMENT.c.url == bindparam("url"))
 _PORTAL_EXISTS = select(PORTAL.c.id).where(PORTAL.c.id == bindparam("id"))
@@ -53,7 +62,7 @@ class RecordResult:
     """What storing one item did, for stats and logs."""
 
     document_id: int | None
-    outcome: str  # new_version | unchanged | problem | missing | not_modified | unknown
+    outcome: str  # new_version | unchanged | held | problem | missing | not_modified | unknown
     changes: list[str] = field(default_factory=list)  # change kinds recorded, in order
     version: int | None = None  # seq of the version created, if any
 
@@ -184,6 +193,15 @@ def _add_change(
         result.changes.append(kind)
 
 
+def _add_problem(
+    conn: Connection, document_id: int | None, portal_id: str, url: str, at: datetime, message: str
+) -> None:
+    conn.execute(
+        insert(PROBLEM),
+        {"document_id": document_id, "portal_id": portal_id, "url": url, "at": at, "message": message},
+    )
+
+
 def _mark_live(conn: Connection, document: DocumentRow, *, now: datetime, result: RecordResult) -> None:
     """The document answered again: a missing or gone one has ``returned``."""
     if document["status"] != "live":
@@ -236,8 +254,15 @@ def _resolve_move(
     return document
 
 
+def capped_title(title: str | None) -> str | None:
+    """``title`` cut to :data:`TITLE_MAX_CHARS` characters."""
+    if title is None or len(title) <= TITLE_MAX_CHARS:
+        return title
+    return title[: TITLE_MAX_CHARS - 1] + "…"
+
+
 def _apply_metadata(document: DocumentRow, item: FetchedPage, now: datetime) -> None:
-    document["title"] = item.title or item.list_title or document["title"]
+    document["title"] = capped_title(item.title or item.list_title) or document["title"]
     document["kind"] = item.kind or "other"
     document["year"] = item.year
     document["publisher"] = item.publisher or document["publisher"]
@@ -252,6 +277,51 @@ def _apply_metadata(document: DocumentRow, item: FetchedPage, now: datetime) -> 
     document["missing_count"] = 0
 
 
+@dataclass
+class _Plausibility:
+    """A known report's new text judged against its latest version."""
+
+    previous: str
+    diff: TextDiff
+    held: bool
+
+
+def _plausibility(
+    conn: Connection, document: DocumentRow, item: FetchedPage, text: str, digest: str | None, now: datetime
+) -> _Plausibility | None:
+    """Hold an implausible replacement of a known report as a suspected outage (a problem row, no version).
+
+    A maintenance page served with 200 (系统维护), an error page or a stub would otherwise become the
+    report's latest version, flip its kind and leave exports and coverage. It is implausible when the kind
+    flips from report, the similarity falls below :data:`OUTAGE_SIMILARITY`, or the text shrinks below
+    :data:`OUTAGE_LENGTH_RATIO` of the old one. The same text at a later crawl confirms it: a real
+    replacement is then stored as a version. None when there is nothing to compare.
+    """
+    if document["kind"] != "report" or not document["versions"] or digest in (None, document["text_hash"]):
+        return None
+    previous = version_entry(conn, document["id"], document["versions"])[1]
+    diff = diff_texts(previous, text)
+    doubts = []
+    if item.kind != "report":
+        doubts.append(f"kind report -> {item.kind or 'other'}")
+    if diff.similarity < OUTAGE_SIMILARITY:
+        doubts.append(f"similarity {diff.similarity:.3f}")
+    if len(text) < OUTAGE_LENGTH_RATIO * len(previous):
+        doubts.append(f"{len(previous)} -> {len(text)} chars")
+    if not doubts:
+        return _Plausibility(previous, diff, held=False)
+    mark = f"{HELD_PREFIX} (text {digest[:16]})"
+    held_before = conn.execute(
+        select(PROBLEM.c.id).where(
+            PROBLEM.c.document_id == document["id"], PROBLEM.c.message.startswith(mark, autoescape=True)
+        )
+    ).first()
+    if held_before is not None:  # seen at an earlier crawl: a real replacement, not an outage
+        return _Plausibility(previous, diff, held=False)
+    _add_problem(conn, document["id"], item.portal_id, item.url, now, f"{mark}: {', '.join(doubts)}")
+    return _Plausibility(previous, diff, held=True)
+
+
 def record_page(session: Session, item: FetchedPage, *, now: datetime | None = None) -> RecordResult:
     """Store one fetched page: document upsert, move, version (only if the text changed), events, group."""
     now = now or item.fetched_at or utcnow()
@@ -259,6 +329,12 @@ def record_page(session: Session, item: FetchedPage, *, now: datetime | None = N
     result = RecordResult(document_id=None, outcome="unchanged")
     ensure_portal(conn, portal_id=item.portal_id, official=item.official)
     document = _resolve_move(conn, item, now, result)
+    text = item.text or ""
+    digest = (item.text_hash or text_hash(text)) if text.strip() else None
+    check = _plausibility(conn, document, item, text, digest, now) if document is not None else None
+    if check is not None and check.held:
+        result.document_id, result.outcome = document["id"], "held"
+        return result
     if document is None:
         before, document = None, _new_document(item, now)
     else:
@@ -269,36 +345,41 @@ def record_page(session: Session, item: FetchedPage, *, now: datetime | None = N
     old_key = (
         rank_key(before["kind"], before["year"], before["id"]) if before and before["versions"] else None
     )
-    _apply_metadata(document, item, now)
+    if before is None or digest is not None:
+        _apply_metadata(document, item, now)
+    else:  # an empty answer: the page is there, but its title and kind say nothing about the document
+        document.update(last_seen=now, missing_count=0)
 
-    text = item.text or ""
-    if not text.strip():
+    if digest is None:
         result.document_id = _save_document(conn, document, before)
         notes = "; ".join(item.problems) or "no text extracted"
-        conn.execute(
-            insert(PROBLEM),
-            {
-                "document_id": document["id"],
-                "portal_id": item.portal_id,
-                "url": item.url,
-                "at": now,
-                "message": f"empty text, no version stored: {notes}",
-            },
+        _add_problem(
+            conn, document["id"], item.portal_id, item.url, now, f"empty text, no version stored: {notes}"
         )
         result.outcome = "problem"
         _rekey(conn, document, old_key)
         return result
 
-    digest = item.text_hash or text_hash(text)
     text_changed = digest != document["text_hash"] or document["versions"] == 0
-    previous_title, previous = None, None
+    # the latest version and the diff to it, computed once (the plausibility check may have made the diff)
+    previous_title = previous = diff = None
     if text_changed and document["versions"]:
         previous_title, previous = version_entry(conn, document["id"], document["versions"])
+        diff = check.diff if check is not None else None
     if text_changed:
         document.update(versions=document["versions"] + 1, text_hash=digest, text_len=len(text))
     result.document_id = _save_document(conn, document, before)
     if text_changed:
-        _add_version(conn, document=document, item=item, text=text, previous=previous, now=now, result=result)
+        _add_version(
+            conn,
+            document=document,
+            item=item,
+            text=text,
+            previous=previous,
+            diff=diff,
+            now=now,
+            result=result,
+        )
         new_key = rank_key(document["kind"], document["year"], document["id"])
         old = (old_key, previous_title, previous) if old_key is not None and previous is not None else None
         reindex(conn, old, (new_key, item.title or item.list_title, text))
@@ -334,6 +415,7 @@ def _add_version(
     item: FetchedPage,
     text: str,
     previous: str | None,
+    diff: TextDiff | None,
     now: datetime,
     result: RecordResult,
 ) -> None:
@@ -343,7 +425,7 @@ def _add_version(
         "document_id": document["id"],
         "seq": seq,
         "fetched_at": item.fetched_at or now,
-        "title": item.title or item.list_title,
+        "title": capped_title(item.title or item.list_title),
         "text": text,
         "text_extracted": item.text_extracted,
         "text_hash": document["text_hash"],
@@ -364,10 +446,9 @@ def _add_version(
         "page_urls": json.dumps(item.page_urls) if getattr(item, "page_urls", None) else None,
     }
     details = None
-    if previous is None:
+    if diff is None:
         summary, kind = f"{len(text)} chars", "new"
     else:
-        diff = diff_texts(previous, text)
         version.update(
             similarity=round(diff.similarity, 6),
             chars_added=diff.chars_added,
@@ -386,7 +467,7 @@ def _add_version(
         kind=kind,
         at=now,
         summary=summary,
-        from_version=seq - 1 if previous is not None else None,
+        from_version=seq - 1 if diff is not None else None,
         to_version=seq,
         result=result,
         details=details,
@@ -403,6 +484,8 @@ def record_missing(
     conn = session.connection()
     document = _document_row(conn, item.url)
     if document is None:
+        if item.reason:  # a new URL judged a soft 404: not stored, but not without a trace either
+            _add_problem(conn, None, item.portal_id, item.url, now, f"not stored: {item.reason}")
         return RecordResult(document_id=None, outcome="unknown")
     before = dict(document)
     result = RecordResult(document_id=document["id"], outcome="missing")

@@ -53,11 +53,14 @@ HTTPCACHE_DIR = str(Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024  # a report page is < 1 MB; 20 MB also fits PDF attachments
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
-DEPTH_LIMIT = 6
+# No Scrapy DEPTH_LIMIT: it dropped deep list pages' articles without a word. The spider's own caps below
+# are counted per portal and shown in the crawl summary.
+DEPTH_LIMIT = 0
 FAZHI_MAX_PAGES_PER_PORTAL = 600  # requests per portal per crawl (the registry's max_pages overrides)
 FAZHI_RECHECK = False  # True (``fazhi crawl --recheck``): revalidate every known document now, due or not
 FAZHI_MAX_LIST_PAGES = 40  # list pages walked per start URL: stops calendar-style pagination traps
 FAZHI_DISCOVERY_BUDGET = 40  # requests per portal to find its report column from the home page
+FAZHI_MAX_COLUMN_DEPTH = 3  # topic sub-columns followed from a column, nested at most this deep
 FAZHI_EXTRACT_MAX_BYTES = 20_000_000  # bodies larger than this are not parsed (a problem row says so)
 
 # -- re-crawls (crawler/incremental.py) ---------------------------------------------------------------------

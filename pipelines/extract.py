@@ -31,9 +31,10 @@ from pipelines.chrome import strip_chrome_lines
 from pipelines.encoding import decode_body
 from pipelines.formats import DocText, is_document, read_document, sniff
 from pipelines.formats.base import join_plain_lines
-from pipelines.htmltext import block_lines, squash, tidy_lines
-from pipelines.items import PageItem
+from pipelines.htmltext import block_lines, clean_controls, may_hold_controls, squash, tidy_lines
+from pipelines.items import PageItem, PageMissing
 from pipelines.ocrpool import OcrPool
+from pipelines.soft404 import notice_reason
 from pipelines.stats import portal_stat
 
 if TYPE_CHECKING:
@@ -277,7 +278,7 @@ def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
     if not _LOOKS_HTML.search(decoded.text[:4096]):
         result.problems.append(f"not HTML (content-type {headers.get('content-type', 'unknown')!r})")
         return result
-    tree = _parse(decoded.text)
+    tree = _parse(clean_controls(decoded.text) if may_hold_controls(body) else decoded.text)
     if tree is None:
         result.problems.append("HTML could not be parsed")
         return result
@@ -472,6 +473,17 @@ class ExtractPipeline:
         kind = sniff(item.body, item.headers.get("content-type"), item.url)
         if not is_document(kind):
             result = extract_page(item.body, item.url, item.headers)
+            reason = notice_reason(result.title, result.text) if item.status == 200 else None
+            if reason is not None:  # a "页面不存在" notice served with 200: missing, not a document
+                self._inc(portal_stat(item.portal_id, "soft_404"))
+                logger.info("%s is a soft 404 (%s)", item.requested_url or item.url, reason)
+                return PageMissing(
+                    portal_id=item.portal_id,
+                    url=item.requested_url or item.url,
+                    status=200,
+                    fetched_at=item.fetched_at,
+                    reason=reason,
+                )
             if item.pages:
                 result = stitch_pages(result, item.pages, item.headers)
                 item.page_urls = [item.url] + [url for url, _ in item.pages]

@@ -136,6 +136,18 @@ CHROME_LINE_STARTS = re.compile(
     r"|^\s*(?:字体|字号)\s*[:：]"
     r"|^\s*(?:浏览次数|访问次数|阅读次数|点击次数|点击数|浏览量|阅读量)\s*[:：]"
     r"|^\s*[【\[]?\s*广告\s*[】\]]"
+    # Volatile lines: counters, clocks and request ids that differ on every fetch (a new version each
+    # crawl otherwise). A label family followed by its number or token, not one exact string.
+    r"|^\s*(?:当前|目前|实时)?在线(?:人数|用户|访客|人)?\s*[:：]?\s*\d"
+    r"|^\s*您是(?:本站|本网站|本网)?(?:的)?第\s*[\d,]+\s*(?:位|个|名)"
+    r"|^\s*(?:今日|今天|本日|昨日|本月|累计|总|本站|网站|全站)?"
+    r"(?:访问量|访问人数|访问人次|访问次数|浏览人次|浏览量|点击量|访客数?|PV|UV)\s*[:：]?\s*[\d,]"
+    r"|^\s*(?:请求|Request|Trace|会话|Session|流水)\s*[-_ ]?(?:ID|Id|id|编号|标识|号)\s*[:：=]"
+    r"|^\s*(?:页面|本页|网页)?(?:生成|执行|加载|响应|查询)(?:时间|耗时|用时)\s*[:：]?\s*[\d.]+\s*(?:ms|毫秒|秒|s)"
+    r"|^\s*(?:当前时间|服务器时间|系统时间|北京时间|现在时间)\s*[:：]"
+    # an id under a short Latin label: a UUID, or 16+ hex digits mixing letters and digits (never a 文号)
+    r"|^[A-Za-z_\s-]{0,16}[:：=]\s*[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\s*$"
+    r"|^[A-Za-z_\s-]{0,16}[:：=]\s*(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{16,}\s*$"
 )
 
 #: Tokens of page chrome; a short line made only of these (plus punctuation) is dropped.
@@ -159,6 +171,23 @@ FOOTER_MARKERS = re.compile(
 )
 #: A footer marker line this long or longer is body text that mentions the phrase, not a footer.
 FOOTER_LINE_MAX = 120
+
+# -- "not found" notices served with 200 (soft 404s) -------------------------------------------------
+
+#: Phrases of a "not found" notice. A page is only a soft 404 when such a phrase *dominates* it (its title,
+#: or a main text of at most ``SOFT_404_MAX_CHARS``): real reports quote them (对申请公开的信息不存在的，…).
+SOFT_404_PHRASES = re.compile(
+    r"页面不存在|页面未找到|找不到(?:该|您要访问的|您所访问的)?(?:页面|网页|文章|信息)|您(?:所|要)?访问的(?:页面|网页)"
+    r"|404\s*Not\s*Found|Page\s*Not\s*Found|Not\s*Found|(?:该|此)?(?:信息|文章|内容|页面)已(?:被)?(?:删除|撤销|下线)"
+    r"|(?:信息|文章|内容|网页)不存在|(?:页面|网页)(?:出错|错误)|出错了|错误页面|\b404\b",
+    re.IGNORECASE,
+)
+#: What else an error page's title may say around the phrase ("抱歉！页面不存在 - 404").
+SOFT_404_TITLE_FILLER = re.compile(
+    r"抱歉|对不起|提示(?:信息)?|系统|错误|error|访问|[\s\W_\d]+", re.IGNORECASE
+)
+#: A main text (non-space characters) this short that holds a phrase is a not-found notice.
+SOFT_404_MAX_CHARS = 300
 
 # -- header line and 信息公开 metadata table -------------------------------------------------------------
 

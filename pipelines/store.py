@@ -11,9 +11,9 @@ Settings
     on another core instead of holding up the reactor; a single worker keeps the writes in arrival order
     and SQLite to a single writer.
 
-Stats: ``store/new_version``, ``store/unchanged``, ``store/moved``, ``store/missing``, ``store/gone``,
+Stats: ``store/new_version``, ``store/unchanged``, ``store/held`` (a suspected outage, archive/store.py), ``store/moved``, ``store/missing``, ``store/gone``,
 ``store/returned``, ``store/not_modified``, ``store/problem``, ``store/unknown_url``, ``store/error``; per portal
-``portal/<id>/new_versions``, ``unchanged``, ``not_modified``, ``missing``, ``gone``, ``moved``, ``returned``,
+``portal/<id>/new_versions``, ``unchanged``, ``held``, ``not_modified``, ``missing``, ``gone``, ``moved``, ``returned``,
 ``store_problems``, ``store_errors`` (store errors also count in ``portal/<id>/errors``).
 """
 
@@ -46,6 +46,7 @@ _OUTCOME_STATS = {
     "not_modified": ("store/not_modified", "not_modified"),
     "missing": ("store/missing", "missing"),
     "problem": ("store/problem", "store_problems"),
+    "held": ("store/held", "held"),
     "unknown": ("store/unknown_url", None),
 }
 _CHANGE_STATS = {

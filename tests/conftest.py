@@ -1,3 +1,19 @@
-"""Shared fixtures: govsim (the simulated web) and database URLs for every backend."""
+"""Shared fixtures: govsim (the simulated web) and database URLs for every backend; the Hypothesis budget."""
+
+from hypothesis import HealthCheck, settings
 
 pytest_plugins = ["govsim.testing", "tests.fixtures_db"]
+
+# Property-based tests (tests/hostile/) run a fixed, small budget: the same examples on every run (CI must
+# not flake on a newly drawn input), no deadline (the machine is shared), no example database on disk.
+# HYPOTHESIS_PROFILE=deep runs far more examples when hunting for bugs by hand.
+settings.register_profile(
+    "fazhi",
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile("deep", parent=settings.get_profile("fazhi"), max_examples=2000, derandomize=False)
+settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "fazhi"))

@@ -7,7 +7,11 @@ fails only costs its own pages.
 Re-crawls are incremental (crawler/incremental.py): known documents get conditional GETs when due, and list
 paging stops at the first page holding only known items unless the portal is due a full sweep.
 
+Every cap is counted per portal and shown in the crawl summary (``list_limit_reached``,
+``column_limit_reached``, ``budget_exhausted``): nothing is left out without a word.
+
 Settings: ``FAZHI_REGISTRY``, ``FAZHI_DB``, ``FAZHI_MAX_PAGES_PER_PORTAL``, ``FAZHI_MAX_LIST_PAGES``,
+``FAZHI_MAX_COLUMN_DEPTH``,
 ``FAZHI_REVALIDATE_AFTER`` (hours), ``FAZHI_FULL_SWEEP_DAYS``, ``FAZHI_FULL_SWEEP`` (force one now),
 ``FAZHI_RECHECK`` (revalidate every known document now, not only those due).
 """
@@ -49,9 +53,6 @@ from pipelines.stats import portal_stat
 
 logger = logging.getLogger(__name__)
 
-_SOFT_404 = re.compile(
-    r"页面不存在|页面未找到|您访问的页面|404\s*Not\s*Found|该信息已删除|信息不存在", re.IGNORECASE
-)
 _HOME_PATH = re.compile(r"^/?(index\.s?html?)?$", re.IGNORECASE)
 
 
@@ -78,6 +79,7 @@ class ReportsSpider(DiscoveryMixin, scrapy.Spider):
         spider.registry_path = spider.registry_path or settings.get("FAZHI_REGISTRY")
         spider.max_pages = settings.getint("FAZHI_MAX_PAGES_PER_PORTAL")
         spider.max_list_pages = settings.getint("FAZHI_MAX_LIST_PAGES")
+        spider.max_column_depth = settings.getint("FAZHI_MAX_COLUMN_DEPTH")
         spider.revalidate_after = timedelta(hours=settings.getfloat("FAZHI_REVALIDATE_AFTER"))
         spider.full_sweep_every = timedelta(days=settings.getfloat("FAZHI_FULL_SWEEP_DAYS"))
         spider.force_full_sweep = settings.getbool("FAZHI_FULL_SWEEP")
@@ -246,7 +248,7 @@ class ReportsSpider(DiscoveryMixin, scrapy.Spider):
         fresh = yield from self._follow_candidates(portal, page.links, response)
         if cursor is not None and not page.links:  # the API has no more records
             return
-        if not self._keep_paging(portal, response, fresh):
+        if not self._keep_paging(portal, response, fresh, more=bool(page.next_pages)):
             return
         list_pages = response.meta.get("list_pages", 1)
         for following in page.next_pages:
@@ -259,14 +261,25 @@ class ReportsSpider(DiscoveryMixin, scrapy.Spider):
                 priority=-list_pages,
                 list_cursor=following.cursor,
                 list_pages=list_pages + 1,
+                column_depth=response.meta.get("column_depth", 0),
             )
             if request is not None:
                 yield request
 
-    def _keep_paging(self, portal: PortalConfig, response: Response, fresh: int) -> bool:
-        """Walk on unless the page limit is reached or, outside a full sweep, the page held nothing new."""
+    def _keep_paging(self, portal: PortalConfig, response: Response, fresh: int, *, more: bool) -> bool:
+        """Walk on unless the page limit is reached or, outside a full sweep, the page held nothing new.
+
+        Reaching the limit with pages left (``more``) is counted (``list_limit_reached``, in the summary).
+        """
         if response.meta.get("list_pages", 1) >= self.max_list_pages:
-            self._count(portal.id, "list_limit_reached")
+            if more:
+                self._count(portal.id, "list_limit_reached")
+                self.logger.warning(
+                    "%s: stopped paging %s after %d list pages (FAZHI_MAX_LIST_PAGES)",
+                    portal.id,
+                    response.url,
+                    self.max_list_pages,
+                )
             return False
         if fresh == 0 and portal.id not in self.full_sweep and self.memory.documents.get(portal.id):
             self._count(portal.id, "list_stopped_known")
@@ -286,8 +299,18 @@ class ReportsSpider(DiscoveryMixin, scrapy.Spider):
                 continue
             if looks_like_list_url(link.url) and score < 2:
                 # A sub-column named for the topic (e.g. "法治政府建设"): walk it as a list.
+                depth = response.meta.get("column_depth", 0) + 1
+                if depth > self.max_column_depth:
+                    self._count(portal.id, "column_limit_reached")
+                    continue
                 request = self._request(
-                    portal, link.url, self.parse_list, role="list", list_pages=1, priority=-1
+                    portal,
+                    link.url,
+                    self.parse_list,
+                    role="list",
+                    list_pages=1,
+                    priority=-1,
+                    column_depth=depth,
                 )
             elif self.memory.knows(portal.id, link.url):
                 self._count(portal.id, "known_skipped")  # revalidated separately, when due
@@ -318,13 +341,17 @@ class ReportsSpider(DiscoveryMixin, scrapy.Spider):
         if response.status == 304:
             yield PageNotModified(portal_id=portal.id, url=canonical_url(response.url), fetched_at=now)
             return
-        if response.status in (404, 410) or self._soft_404(requested, response):
+        soft_404 = self._soft_404(requested, response)
+        if response.status in (404, 410) or soft_404:
+            if soft_404:
+                self._count(portal.id, "soft_404")
+                self.logger.info("%s: %s is a soft 404 (%s)", portal.id, requested, soft_404)
             yield PageMissing(
                 portal_id=portal.id,
                 url=canonical_url(requested),
                 status=response.status,
                 fetched_at=now,
-                reason="soft 404" if response.status == 200 else f"HTTP {response.status}",
+                reason=soft_404 or f"HTTP {response.status}",
             )
             return
         rendered = script_built_article(response) if meta["role"] == "article" else None
@@ -427,19 +454,16 @@ class ReportsSpider(DiscoveryMixin, scrapy.Spider):
                 yield request
 
     @staticmethod
-    def _soft_404(requested: str, response: Response) -> bool:
-        """A redirect from an article to the home page, or a short "页面不存在" page served as 200."""
+    def _soft_404(requested: str, response: Response) -> str | None:
+        """A redirect from an article to the home page. (A "页面不存在" notice served with 200 is recognised
+        by the extract pipeline, which has its title and main text: pipelines/soft404.py.)"""
         if response.status != 200:
-            return False
+            return None
         if canonical_url(requested) != canonical_url(response.url) and _HOME_PATH.match(
             urlsplit(response.url).path
         ):
-            return True
-        if isinstance(response, TextResponse) and len(response.body) < 20_000:
-            return bool(_SOFT_404.search(response.text)) and "报告" not in (
-                response.xpath("//title/text()").get() or ""
-            )
-        return False
+            return "soft 404: redirected to the home page"
+        return None
 
     # -- failures ------------------------------------------------------------------------------------------
     def on_error(self, failure: Failure) -> None:

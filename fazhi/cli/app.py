@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 app = typer.Typer(
     name="fazhi",
@@ -25,6 +27,38 @@ def make_console(**kwargs) -> Console:
     if not made.is_terminal and "COLUMNS" not in os.environ:
         made.width = LOG_WIDTH
     return made
+
+
+#: Terminal escape sequences (CSI ``ESC [ … m``, OSC ``ESC ] … BEL``, two-character ``ESC x``) and the
+#: C0/C1 control characters other than tab and newline: crawled titles must not drive the terminal.
+_TERMINAL_CONTROLS = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+
+def terminal_safe(value: object) -> str:
+    """``value`` as text that cannot drive a terminal: escape sequences and control characters removed."""
+    return _TERMINAL_CONTROLS.sub("", "" if value is None else str(value))
+
+
+def plain(value: object, style: str = "") -> Text:
+    """Crawled or user text (titles, URLs, portal names, error messages) for a Rich table cell or print:
+    never read as markup (a title holding ``[/]`` or ``[bold red]``), never a terminal escape."""
+    return Text(terminal_safe(value), style=style)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line mixing our words and crawled or user text, e.g. ``styled(("error:", "red"), " ", message)``:
+    every part is text, never markup (a message ending in a backslash, or holding ``[/]``, prints as is),
+    and made terminal-safe; ``(text, style)`` pairs carry a style."""
+    return Text.assemble(
+        *((terminal_safe(p), "") if isinstance(p, str) else (terminal_safe(p[0]), p[1]) for p in parts)
+    )
+
+
+def error_line(message: object) -> Text:
+    """``error: <message>`` with the label in red."""
+    return styled(("error:", "red"), " ", str(message))
 
 
 console = make_console()

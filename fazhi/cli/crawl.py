@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.live import Live
 from rich.table import Table
+from rich.text import Text
 
 from archive.db import DatabaseSetupError, check_writable, get_engine, resolve_db_url
 from crawler.exitcodes import EXIT_SETUP
@@ -19,7 +20,7 @@ from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry, sel
 from crawler.render.summary import browser_cell
 from crawler.runner import SUMMARY_COLUMNS, CrawlResult, check_overrides, run_crawl
 from crawler.settings import LOOPBACK_SETTINGS
-from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
+from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, error_line, plain, styled
 
 RegistryOption = Annotated[
     str, typer.Option("--registry", help="Registry file or folder of *.yaml files.", show_default=True)
@@ -57,12 +58,13 @@ class _Progress:
         self.ocr = ""
         self.live = Live(self.render(), console=err_console, refresh_per_second=4, transient=True)
 
-    def render(self) -> str:
+    def render(self) -> Text:
         busiest = ", ".join(f"{pid} {n}" for pid, n in self.responses.most_common(3))
-        return (
-            f"[bold]crawling[/] {sum(self.responses.values())} pages fetched, "
-            f"{sum(self.items.values())} documents processed  [dim]{busiest}[/]"
-            + (f"  {self.ocr}" if self.ocr else "")
+        return styled(
+            ("crawling", "bold"),
+            f" {sum(self.responses.values())} pages fetched, {sum(self.items.values())} documents processed  ",
+            (busiest, "dim"),
+            f"  {self.ocr}" if self.ocr else "",
         )
 
     def __call__(self, kind: str, portal_id: str) -> None:
@@ -101,7 +103,7 @@ def summary_table(result: CrawlResult) -> Table:
         counts = result.per_portal.get(portal_id, {})
         outcome = result.portal_outcome(portal_id)
         table.add_row(
-            portal_id,
+            plain(portal_id),
             *[browser_cell(counts) if name == "browser" else str(counts.get(name, 0)) for name, _ in columns],
             f"[{styles[outcome]}]{outcome}[/]",
         )
@@ -127,10 +129,10 @@ def _crawl(
     try:
         portals = select_portals(load_registry(registry), portal_ids)
     except RegistryError as exc:
-        err_console.print(f"[red]error:[/] {exc}")
+        err_console.print(error_line(exc))
         raise typer.Exit(EXIT_SETUP) from None
     if not portals:
-        err_console.print(f"[red]error:[/] {registry}: the registry lists no portals")
+        err_console.print(error_line(f"{registry}: the registry lists no portals"))
         raise typer.Exit(EXIT_SETUP)
     try:
         db_url = resolve_db_url(db)
@@ -141,13 +143,13 @@ def _crawl(
         finally:
             engine.dispose()
     except (ValueError, DatabaseSetupError) as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        err_console.print(error_line(exc), soft_wrap=True)
         raise typer.Exit(EXIT_SETUP) from None
     if as_json:
         result = run_crawl(registry=registry, portals=portals, db_url=db_url, overrides=overrides)
         console.print_json(_summary_json(result))
         return result
-    err_console.print(f"crawling {len(portals)} portal(s) from {registry} into {db_url}")
+    err_console.print(plain(f"crawling {len(portals)} portal(s) from {registry} into {db_url}"))
     progress = _Progress()
     with progress.live:
         result = run_crawl(
@@ -167,7 +169,7 @@ def _print_alerts(result: CrawlResult) -> None:
     """One line on the digests sent at the end of the crawl (nothing when no subscription had news)."""
     stats = result.stats
     if stats.get("alerts/error"):
-        err_console.print(f"[red]alerts not sent:[/] {stats['alerts/error']}")
+        err_console.print(styled(("alerts not sent:", "red"), " ", str(stats["alerts/error"])))
     sent, failed = stats.get("alerts/sent", 0), stats.get("alerts/failed", 0)
     if sent:
         err_console.print(f"alerts: {sent} digest(s) sent, {stats.get('alerts/events', 0)} event(s)")
@@ -183,7 +185,7 @@ def parse_overrides(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or []:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            err_console.print(f"[red]error:[/] --set expects NAME=VALUE, got {pair!r}")
+            err_console.print(error_line(f"--set expects NAME=VALUE, got {pair!r}"))
             raise typer.Exit(2)
         overrides[name.strip()] = value
     return overrides

@@ -22,16 +22,25 @@ from archive.db import get_engine, resolve_db_url
 from archive.diff import diff_texts, side_by_side, unified
 from archive.export import export as export_records
 from archive.models import Document
-from archive.queries import CHANGE_RANKS, change_feed, find_document, recent_runs, version_of
+from archive.queries import (
+    CHANGE_RANKS,
+    ID_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+    change_feed,
+    find_document,
+    recent_runs,
+    version_of,
+)
 from archive.records import document_record, feed_record, history_record, iso, parse_iso, run_record
 from archive.runs import close_abandoned
 from archive.search import search as search_archive
-from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
+from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, plain, styled, terminal_safe
 
 
 def fail(message: str) -> NoReturn:
     """One line on stderr, exit code 1, no traceback."""
-    err_console.print(f"error: {message}", markup=False, highlight=False)
+    err_console.print(f"error: {terminal_safe(message)}", markup=False, highlight=False)
     raise typer.Exit(1)
 
 
@@ -54,6 +63,9 @@ def open_session(db: str | None) -> Iterator[Session]:
 
 
 def _document(session: Session, ref: str) -> Document:
+    digits = ref.strip()
+    if digits.isascii() and digits.isdigit() and int(digits) > ID_MAX:
+        raise typer.BadParameter(f"{digits} is not a document id (ids go up to {ID_MAX})")
     document = find_document(session, ref)
     if document is None:
         fail(f"no document with id or URL {ref!r}")
@@ -72,14 +84,16 @@ def _parse_since(value: str | None) -> datetime | None:
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words to find; several words must all occur.")],
-    year: Annotated[int | None, typer.Option(help="Year the report covers.")] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Year the report covers.", min=YEAR_MIN, max=YEAR_MAX)
+    ] = None,
     region: Annotated[
         str | None, typer.Option(help="Portal region, by prefix (上海市 finds 上海市静安区).")
     ] = None,
     level: Annotated[str | None, typer.Option(help="Portal level: province, city, county, ...")] = None,
     portal: Annotated[str | None, typer.Option(help="Portal id.")] = None,
     status: Annotated[str | None, typer.Option(help="live, missing or gone.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+    limit: Annotated[int, typer.Option(help="At most this many results.", min=1, max=ID_MAX)] = 20,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -98,13 +112,28 @@ def search(
     for column in ("id", "year", "portal", "title", "status", "hits", "snippet"):
         table.add_column(column)
     for h in hits:
-        snippet = Text(h.snippet)
-        for start, end in h.highlights:
-            snippet.stylize("bold yellow", start, end)
         table.add_row(
-            str(h.id), str(h.year or ""), h.portal, h.title or "", h.status, str(h.matches), snippet
+            str(h.id),
+            str(h.year or ""),
+            plain(h.portal),
+            plain(h.title or ""),
+            h.status,
+            str(h.matches),
+            _highlighted(h.snippet, h.highlights),
         )
     console.print(table)
+
+
+def _highlighted(snippet: str, highlights: list[tuple[int, int]]) -> Text:
+    """The snippet with its matches in bold, each piece made terminal-safe on its own (offsets hold)."""
+    text, pos = Text(), 0
+    for start, end in sorted(highlights):
+        start = max(start, pos)
+        text.append(terminal_safe(snippet[pos:start]))
+        text.append(terminal_safe(snippet[start:end]), style="bold yellow")
+        pos = max(pos, end)
+    text.append(terminal_safe(snippet[pos:]))
+    return text
 
 
 @app.command()
@@ -138,9 +167,9 @@ def show(
         "moved_to",
     ):
         if record.get(key) is not None:
-            meta.add_row(Text(key, style="bold"), Text(str(record[key])))
-    console.print(Panel(meta, title=record["title"] or "(untitled)"))
-    console.print(Text(record["text"] or "(no stored text)"))
+            meta.add_row(Text(key, style="bold"), plain(record[key]))
+    console.print(Panel(meta, title=plain(record["title"] or "(untitled)")))
+    console.print(plain(record["text"] or "(no stored text)"))
 
 
 def _record(session: Session, document: Document) -> dict:
@@ -154,16 +183,16 @@ def history(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Every stored version of a document and every change event."""
+    """Every stored version of a document, every change event and every fetch that made no version."""
     with open_session(db) as session:
         document = _document(session, ref)
         record = history_record(session, document)
     if as_json:
         emit_json(record)
         return
-    versions, changes = record["versions"], record["changes"]
+    versions, changes, problems = record["versions"], record["changes"], record["problems"]
     console.print(
-        f"[bold]{document.title or document.url}[/bold]  (document {document.id}, {document.status})"
+        styled((document.title or document.url, "bold"), f"  (document {document.id}, {document.status})")
     )
     vt = Table(title="versions")
     for column in ("seq", "fetched_at", "chars", "+", "-", "similarity", "cite as", "origin"):
@@ -185,17 +214,27 @@ def history(
         ct.add_column(column)
     for c in changes:
         span = "" if c["to_version"] is None else f"{c['from_version'] or ''}→{c['to_version']}"
-        ct.add_row(c["at"], c["kind"], span, Text(c["summary"]))
+        ct.add_row(c["at"], c["kind"], span, plain(c["summary"]))
     console.print(ct)
+    if problems:  # fetches that made no version: empty text, suspected outages held
+        pt = Table(title="problems")
+        for column in ("at", "message"):
+            pt.add_column(column)
+        for p in problems:
+            pt.add_row(p["at"], plain(p["message"]))
+        console.print(pt)
 
 
 @app.command()
 def diff(
     ref: Annotated[str, typer.Argument(metavar="ID|URL", help="Document id or URL.")],
     from_seq: Annotated[
-        int | None, typer.Option("--from", help="Old version (default: the one before --to).")
+        int | None,
+        typer.Option("--from", help="Old version (default: the one before --to).", min=0, max=ID_MAX),
     ] = None,
-    to_seq: Annotated[int | None, typer.Option("--to", help="New version (default: the latest).")] = None,
+    to_seq: Annotated[
+        int | None, typer.Option("--to", help="New version (default: the latest).", min=1, max=ID_MAX)
+    ] = None,
     side: Annotated[
         bool, typer.Option("--side-by-side", help="Show changed passages in two columns.")
     ] = False,
@@ -236,13 +275,10 @@ def diff(
     if side:
         console.print(side_by_side(result, from_label=f"v{from_n}", to_label=f"v{to_n}"))
     else:
-        sys.stdout.write(
-            unified(
-                result,
-                from_label=f"v{from_n} {iso(old.fetched_at)}",
-                to_label=f"v{to_n} {iso(new.fetched_at)}",
-            )
+        text = unified(
+            result, from_label=f"v{from_n} {iso(old.fetched_at)}", to_label=f"v{to_n} {iso(new.fetched_at)}"
         )
+        sys.stdout.write(terminal_safe(text) if sys.stdout.isatty() else text)
 
 
 @app.command()
@@ -252,7 +288,7 @@ def changes(
         list[str] | None,
         typer.Option(help="Only these kinds (new, changed, missing, gone, returned, moved); repeatable."),
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many events (0: all).")] = 200,
+    limit: Annotated[int, typer.Option(help="At most this many events (0: all).", min=0, max=ID_MAX)] = 200,
     rank: Annotated[
         str, typer.Option(help="time (newest first) or significance (the edits that changed most first).")
     ] = "time",
@@ -276,7 +312,7 @@ def changes(
             atom.write_bytes(atom_feed(rows))
         except OSError as exc:
             fail(f"cannot write {atom}: {exc.strerror}")
-        err_console.print(f"wrote {len(rows)} events to {atom}", highlight=False)
+        err_console.print(plain(f"wrote {len(rows)} events to {atom}"), highlight=False)
     if as_json:
         emit_json(rows)
         return
@@ -288,10 +324,10 @@ def changes(
             r["at"],
             r["kind"],
             str(r["document"]),
-            r["portal"],
-            Text(r["title"] or r["url"]),
+            plain(r["portal"]),
+            plain(r["title"] or r["url"]),
             "" if r["score"] is None else f"{r['score']:.2f}",
-            Text(r["summary"]),
+            plain(r["summary"]),
         )
     console.print(table if rows else "no changes")
 
@@ -327,7 +363,7 @@ def export(
                 count = export_records(session, out, format=fmt, all=include_all)
         except OSError as exc:
             fail(f"cannot write {output}: {exc.strerror}")
-    err_console.print(f"exported {count} records to {output}", highlight=False)
+    err_console.print(plain(f"exported {count} records to {output}"), highlight=False)
 
 
 def _export_web_archive(fmt: str, output: Path | None, portals: list[str], db: str | None) -> None:
@@ -361,7 +397,7 @@ def _alerts_cell(alerts: dict | None) -> str:
 
 @app.command()
 def runs(
-    limit: Annotated[int, typer.Option(help="At most this many runs.")] = 20,
+    limit: Annotated[int, typer.Option(help="At most this many runs.", min=1, max=ID_MAX)] = 20,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -389,9 +425,9 @@ def runs(
             str(r["id"]),
             r["started_at"],
             r["finished_at"] or "",
-            r["outcome"],
+            plain(r["outcome"]),
             str(len(r["portals"] or [])),
-            ", ".join(f"{k}={v}" for k, v in sorted(totals.items())),
-            Text(_alerts_cell(r["alerts"])),
+            plain(", ".join(f"{k}={v}" for k, v in sorted(totals.items()))),
+            plain(_alerts_cell(r["alerts"])),
         )
     console.print(table if rows else "no crawl runs")

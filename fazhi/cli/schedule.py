@@ -11,7 +11,7 @@ from rich.table import Table
 
 from crawler.exitcodes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry
-from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
+from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, error_line, plain, styled
 from fazhi.cli.crawl import RegistryOption, SetOption, parse_overrides
 from scheduler.config import ConfigError, ScheduleConfig, load_config
 from scheduler.jobs import DueReport
@@ -42,7 +42,7 @@ def _config(**values) -> ScheduleConfig:
         config = load_config(**values)
         load_registry(config.registry)
     except (ConfigError, RegistryError) as exc:
-        err_console.print(f"[red]error:[/] {exc}")
+        err_console.print(error_line(exc))
         raise typer.Exit(2) from None
     return config
 
@@ -56,18 +56,21 @@ def _print_report(report: DueReport) -> None:
     for crawl in report.crawls:
         style = _OUTCOME_STYLE.get(crawl.outcome, "white")
         table.add_row(
-            str(crawl.run_id), ", ".join(crawl.portals), f"[{style}]{crawl.outcome}[/]", crawl.detail
+            str(crawl.run_id),
+            plain(", ".join(crawl.portals)),
+            plain(crawl.outcome, style),
+            plain(crawl.detail),
         )
     if report.crawls:
         console.print(table)
     if report.held_elsewhere:
-        console.print(f"being crawled by another scheduler: {', '.join(report.held_elsewhere)}")
+        console.print(plain(f"being crawled by another scheduler: {', '.join(report.held_elsewhere)}"))
     if report.no_longer_due:
-        console.print(f"already crawled by another scheduler: {', '.join(report.no_longer_due)}")
+        console.print(plain(f"already crawled by another scheduler: {', '.join(report.no_longer_due)}"))
     if report.flagged:
-        console.print(f"[red]flagged after repeated failures:[/] {', '.join(report.flagged)}")
+        console.print(styled(("flagged after repeated failures:", "red"), " ", ", ".join(report.flagged)))
     for batch in report.enqueued:
-        console.print(f"enqueued for a worker: {', '.join(batch)}")
+        console.print(plain(f"enqueued for a worker: {', '.join(batch)}"))
     if report.stopped:
         console.print("[yellow]stopped by a signal: interrupted portals stay due for the next run[/]")
 
@@ -79,7 +82,7 @@ def _print_status(config: ScheduleConfig, as_json: bool) -> None:
     if as_json:
         console.print_json(json.dumps([r.to_json() for r in rows], ensure_ascii=False))
         return
-    table = Table(title=f"portals in {config.registry}")
+    table = Table(title=plain(f"portals in {config.registry}"))
     for column in ("portal", "cadence", "last attempt", "last success", "failures", "next due"):
         table.add_column(column)
     tz = config.tzinfo
@@ -94,8 +97,8 @@ def _print_status(config: ScheduleConfig, as_json: bool) -> None:
             else str(row.consecutive_failures or "")
         )
         table.add_row(
-            row.portal,
-            row.cadence,
+            plain(row.portal),
+            plain(row.cadence),
             when(row.last_attempt_at),
             when(row.last_success_at),
             failures,
@@ -179,14 +182,16 @@ def schedule(
     install_handlers(STOP)
     if not once:
         err_console.print(
-            f"scheduling {config.registry} into {config.db_url}: '{config.cron}' {config.timezone}; "
-            "Ctrl-C or SIGTERM to stop"
+            plain(
+                f"scheduling {config.registry} into {config.db_url}: '{config.cron}' {config.timezone}; "
+                "Ctrl-C or SIGTERM to stop"
+            )
         )
         run_service(config, handle_signals=False)
         return
     report = run_once(config)
     if report.error:
-        err_console.print(f"[red]error:[/] {report.error}")
+        err_console.print(error_line(report.error))
         raise typer.Exit(2)
     if as_json:
         console.print_json(json.dumps(report.to_json(), ensure_ascii=False))

@@ -13,7 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from archive.coverage import Cell, deadline
 from archive.coverage import coverage as coverage_matrix
 from archive.db import resolve_db_url
-from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
+from archive.queries import YEAR_MAX, YEAR_MIN
+from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, plain, terminal_safe
 from fazhi.cli.query import emit_json, fail, open_session
 
 STATE_STYLES = {
@@ -30,21 +31,34 @@ def serve(
     host: Annotated[
         str, typer.Option(help="Interface to bind (127.0.0.1: this machine only).")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8765,
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8765,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Also answer requests for this Host name (repeatable; '*' for any). 127.0.0.1, localhost "
+            "and the --host address are always answered; other names get 400 (DNS rebinding).",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """The web UI and JSON API: search, reports, diffs, the change feed and coverage."""
     import uvicorn
 
     from fazhi.web import create_app
+    from fazhi.web.app import LOCAL_HOSTS
 
     url = resolve_db_url(db)
+    hosts = list(dict.fromkeys([*LOCAL_HOSTS, f"[{host}]" if ":" in host else host, *(allow_host or [])]))
     try:
-        web = create_app(url)
+        web = create_app(url, allowed_hosts=hosts)
     except (SQLAlchemyError, OSError, ValueError) as exc:
         fail(f"cannot open database {url}: {str(exc).splitlines()[0]}")
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
-    err_console.print(f"fazhi: serving {url} on http://{shown}:{port}/ (Ctrl-C to stop)", highlight=False)
+    err_console.print(
+        plain(f"fazhi: serving {url} on http://{shown}:{port}/ (Ctrl-C to stop)"), highlight=False
+    )
     uvicorn.run(web, host=host, port=port, log_level="info")
 
 
@@ -71,14 +85,17 @@ def _cell_text(cell: Cell) -> Text:
                 f"\n#{doc.id} {doc.compliance}", style="green" if doc.compliance == "complete" else "red"
             )
     if cell.also_on:
-        text.append(f"\nalso on {', '.join(cell.also_on)}", style="dim")
+        text.append(terminal_safe(f"\nalso on {', '.join(cell.also_on)}"), style="dim")
     return text
 
 
 @app.command()
 def coverage(
     year: Annotated[
-        list[int] | None, typer.Option(help="Year the reports cover; repeatable (default: every year).")
+        list[int] | None,
+        typer.Option(
+            help="Year the reports cover; repeatable (default: every year).", min=YEAR_MIN, max=YEAR_MAX
+        ),
     ] = None,
     mirrors: Annotated[
         bool, typer.Option("--mirrors", help="Add rows for unofficial mirror portals.")
@@ -119,8 +136,10 @@ def coverage(
     for y in matrix.years:
         table.add_column(f"{y}\ndue {deadline(y).isoformat()}")
     for row in matrix.rows:
-        name = Text(row.name)
-        name.append(f"\n{row.portal}" + (f" · {row.region}" if row.region else ""), style="dim")
+        name = plain(row.name)
+        name.append(
+            terminal_safe(f"\n{row.portal}" + (f" · {row.region}" if row.region else "")), style="dim"
+        )
         table.add_row(name, *(_cell_text(row.cells[y]) for y in matrix.years))
     totals = matrix.totals()
     table.add_row(

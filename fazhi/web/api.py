@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import Field
 from sqlmodel import Session
 
 from archive.coverage import coverage as coverage_matrix
 from archive.export import FORMATS, iter_records
+from archive.queries import YEAR_MAX, YEAR_MIN
 from archive.records import history_record
 from archive.search import search as search_archive
 from fazhi.web import views
 from fazhi.web.deps import SessionDep
+from fazhi.web.params import BadValue, DocumentId, FromSeq, GroupId, Seq, ToSeq, Year, as_utc
 from fazhi.web.schemas import (
     CoverageOut,
     DiffOut,
@@ -39,7 +42,7 @@ Kind = Literal["report", "other"]
 def api_search(
     session: SessionDep,
     q: Annotated[str, Query(description="Words to find; several words must all occur.")],
-    year: int | None = None,
+    year: Year | None = None,
     region: Annotated[
         str | None, Query(description="Portal region prefix (上海市 finds 上海市静安区)")
     ] = None,
@@ -65,42 +68,42 @@ def api_search(
 
 
 @router.get("/documents/{document_id}", response_model=DocumentDetail)
-def api_document(document_id: int, session: SessionDep) -> dict:
+def api_document(document_id: DocumentId, session: SessionDep) -> dict:
     """A document: metadata, the latest version's text, every version, its events and its report group."""
     return views.document_page(session, document_id)
 
 
 @router.get("/documents/{document_id}/versions", response_model=list[VersionOut])
-def api_versions(document_id: int, session: SessionDep) -> list[dict]:
+def api_versions(document_id: DocumentId, session: SessionDep) -> list[dict]:
     """Every stored version of a document, oldest first (without text)."""
     return views.document_page(session, document_id)["versions"]
 
 
 @router.get("/documents/{document_id}/history", response_model=HistoryOut)
-def api_history(document_id: int, session: SessionDep) -> dict:
+def api_history(document_id: DocumentId, session: SessionDep) -> dict:
     """Every stored version (without text) and every change event: the record of ``fazhi history --json``."""
     return history_record(session, views.get_document(session, document_id))
 
 
 @router.get("/documents/{document_id}/versions/{seq}", response_model=VersionOut)
-def api_version(document_id: int, seq: int, session: SessionDep) -> dict:
+def api_version(document_id: DocumentId, seq: Seq, session: SessionDep) -> dict:
     """One version of a document, with its normalized text."""
     return views.document_page(session, document_id, seq)["version"]
 
 
 @router.get("/documents/{document_id}/diff", response_model=DiffOut)
 def api_diff(
-    document_id: int,
+    document_id: DocumentId,
     session: SessionDep,
-    from_: Annotated[int | None, Query(alias="from", description="Old version (default: to − 1)")] = None,
-    to: Annotated[int | None, Query(description="New version (default: the latest)")] = None,
+    from_: FromSeq = None,
+    to: ToSeq = None,
 ) -> dict:
     """What changed between two versions: aligned sentence blocks with character-level segments."""
     return views.diff_page(session, document_id, from_, to)
 
 
 @router.get("/groups/{group_id}", response_model=GroupOut)
-def api_group(group_id: int, session: SessionDep) -> dict:
+def api_group(group_id: GroupId, session: SessionDep) -> dict:
     """A report group: every URL (document) that carries the same report."""
     return views.get_group(session, group_id)
 
@@ -119,8 +122,11 @@ def api_changes(
     ] = "time",
 ) -> list[dict]:
     """The change feed, newest first or most significant first."""
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
+    if since is not None:
+        try:
+            since = as_utc(since)
+        except BadValue as exc:
+            raise HTTPException(422, str(exc)) from None
     return views.feed(session, since=since, kinds=kind, limit=limit, rank=rank)
 
 
@@ -135,7 +141,8 @@ def api_citation(citation: str, session: SessionDep) -> dict:
 def api_coverage(
     session: SessionDep,
     year: Annotated[
-        list[int] | None, Query(description="Years to show (default: all in the archive)")
+        list[Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]] | None,
+        Query(description="Years to show (default: all in the archive)"),
     ] = None,
     mirrors: bool = False,
     today: Annotated[date | None, Query(description="Judge deadlines as of this day")] = None,

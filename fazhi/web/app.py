@@ -18,6 +18,8 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from archive.db import get_engine, resolve_db_url
 from fazhi.web import api, pages
@@ -35,8 +37,19 @@ PAGE_CSP = (
 )
 
 
-def create_app(db_url: str | None = None, *, engine: Engine | None = None) -> FastAPI:
-    """The web app over the archive at ``db_url`` (resolved like ``--db``), or over a given engine."""
+#: Host names the app answers to unless told otherwise. Checking the Host header defeats DNS rebinding: a
+#: hostile site whose name re-resolves to 127.0.0.1 cannot read the archive through a visitor's browser.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def create_app(
+    db_url: str | None = None, *, engine: Engine | None = None, allowed_hosts: list[str] | None = None
+) -> FastAPI:
+    """The web app over the archive at ``db_url`` (resolved like ``--db``), or over a given engine.
+
+    ``allowed_hosts``: the Host header values answered (default :data:`LOCAL_HOSTS`; ``*`` for any, and
+    ``*.example.org`` for subdomains); any other host gets a 400.
+    """
     owned = engine is None
     engine = engine or get_engine(resolve_db_url(db_url))
 
@@ -69,18 +82,46 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None) -> Fa
         if chosen in LANGUAGES:  # ?lang= switches the UI language for later pages too
             response.set_cookie(COOKIE, chosen, max_age=365 * 86400, samesite="lax")
         response.headers.setdefault("Vary", "Accept-Language, Cookie")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if not request.url.path.startswith(API_DOCS):  # Swagger UI needs its own scripts
-            response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
-            response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+        return _secure(request, response)
 
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts or LOCAL_HOSTS))
+    app.add_middleware(HeadAsGet)
     return app
+
+
+class HeadAsGet:
+    """Answer HEAD like GET without the body (RFC 9110 §9.3.2): FastAPI's GET routes alone answer 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def _secure(request: Request, response: Response) -> Response:
+    """The security headers every answer carries (the API docs excepted: Swagger UI runs scripts)."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if not request.url.path.startswith(API_DOCS):
+        response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
 
 
 def _install_error_pages(app: FastAPI) -> None:
@@ -95,6 +136,12 @@ def _install_error_pages(app: FastAPI) -> None:
             {"status": status, "title": title, "message": message},
             status_code=status,
         )
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Runs outside the middleware stack (Starlette's ServerErrorMiddleware), so it adds the headers itself.
+        message = "Something went wrong on our side; the error was logged."
+        return _secure(request, render(request, 500, "Server error", message))
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:

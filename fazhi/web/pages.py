@@ -15,7 +15,18 @@ from archive.reading.figures import VOCABULARY
 from archive.search import search as search_archive
 from fazhi.web import reading, views
 from fazhi.web.deps import SessionDep, TemplatesDep
-from fazhi.web.params import BadValue, opt_datetime, opt_int, opt_str
+from fazhi.web.params import (
+    BadValue,
+    DocumentId,
+    FromSeq,
+    GroupId,
+    Seq,
+    ToSeq,
+    opt_datetime,
+    opt_int,
+    opt_str,
+    opt_year,
+)
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -24,7 +35,9 @@ MAX_LIMIT = 200
 
 
 def _render(templates: TemplatesDep, request: Request, name: str, context: dict) -> Response:
-    return templates.TemplateResponse(request, name, context)
+    """The page; a form value that could not be used (``context["error"]``) makes it a 422."""
+    status = 422 if context.get("error") else 200
+    return templates.TemplateResponse(request, name, context, status_code=status)
 
 
 @router.get("/", name="home")
@@ -62,7 +75,7 @@ def search_page(
     error, hits = None, []
     try:
         n = min(max(opt_int(limit, "limit") or 50, 1), MAX_LIMIT)
-        year_n = opt_int(year, "year")
+        year_n = opt_year(year)
         if q.strip():
             hits = search_archive(
                 session,
@@ -95,14 +108,14 @@ def search_page(
 
 @router.get("/documents/{document_id}", name="document")
 def document_page(
-    request: Request, document_id: int, session: SessionDep, templates: TemplatesDep
+    request: Request, document_id: DocumentId, session: SessionDep, templates: TemplatesDep
 ) -> Response:
     return _render(templates, request, "document.html", {**views.document_page(session, document_id)})
 
 
 @router.get("/documents/{document_id}/versions/{seq}", name="version")
 def version_page(
-    request: Request, document_id: int, seq: int, session: SessionDep, templates: TemplatesDep
+    request: Request, document_id: DocumentId, seq: Seq, session: SessionDep, templates: TemplatesDep
 ) -> Response:
     return _render(templates, request, "document.html", {**views.document_page(session, document_id, seq)})
 
@@ -110,17 +123,17 @@ def version_page(
 @router.get("/documents/{document_id}/diff", name="diff")
 def diff_page(
     request: Request,
-    document_id: int,
+    document_id: DocumentId,
     session: SessionDep,
     templates: TemplatesDep,
-    from_: Annotated[int | None, Query(alias="from")] = None,
-    to: int | None = None,
+    from_: FromSeq = None,
+    to: ToSeq = None,
 ) -> Response:
     return _render(templates, request, "diff.html", {**views.diff_page(session, document_id, from_, to)})
 
 
 @router.get("/groups/{group_id}", name="group")
-def group_page(request: Request, group_id: int, session: SessionDep, templates: TemplatesDep) -> Response:
+def group_page(request: Request, group_id: GroupId, session: SessionDep, templates: TemplatesDep) -> Response:
     return _render(templates, request, "group.html", {"group": views.get_group(session, group_id)})
 
 
@@ -183,7 +196,7 @@ def coverage_page(
 ) -> Response:
     error, years = None, []
     try:
-        years = [y for y in (opt_int(v, "year") for v in year or []) if y is not None]
+        years = [y for y in (opt_year(v) for v in year or []) if y is not None]
     except BadValue as exc:
         error = str(exc)
     if opt_str(region):

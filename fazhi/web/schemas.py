@@ -82,11 +82,17 @@ class ChangeOut(BaseModel):
     )
 
 
+class ProblemOut(BaseModel):
+    at: str
+    message: str
+
+
 class HistoryOut(BaseModel):
     id: int
     url: str
     versions: list[VersionSummaryOut]
     changes: list[ChangeOut]
+    problems: list[ProblemOut]
 
 
 class FeedItem(ChangeOut):

@@ -18,12 +18,14 @@ def archive_ids(engine) -> dict[str, int]:
 
 @pytest.fixture
 def client(engine, archive_ids) -> Iterator[TestClient]:
-    with TestClient(create_app(engine=engine), headers={"Accept-Language": "en"}) as c:
+    with TestClient(
+        create_app(engine=engine), base_url="http://127.0.0.1", headers={"Accept-Language": "en"}
+    ) as c:
         yield c
 
 
 @pytest.fixture
 def zh_client(engine, archive_ids) -> Iterator[TestClient]:
     """A client without Accept-Language: the UI's default language, Chinese."""
-    with TestClient(create_app(engine=engine)) as c:
+    with TestClient(create_app(engine=engine), base_url="http://127.0.0.1") as c:
         yield c

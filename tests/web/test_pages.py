@@ -42,7 +42,7 @@ def test_search_empty_fields_are_no_filter_and_bad_year_is_explained(client):
     assert r.status_code == 200
     assert "6 results for" in text_of(r.text)
     bad = client.get("/search", params={"q": "法治", "year": "二〇二四"})
-    assert bad.status_code == 200
+    assert bad.status_code == 422  # the form again, with the problem explained
     assert "year must be a whole number" in text_of(bad.text)
     empty = client.get("/search")
     assert empty.status_code == 200 and 'name="q"' in empty.text
@@ -101,7 +101,7 @@ def test_change_feed_page_and_filters(client, archive_ids):
     late = client.get("/changes", params={"since": "2025-05-15"})
     assert re.findall(r'<span class="badge (\w+)">', late.text) == ["missing"]
     bad = client.get("/changes", params={"since": "yesterday"})
-    assert bad.status_code == 200 and "since must be a date" in text_of(bad.text)
+    assert bad.status_code == 422 and "since must be a date" in text_of(bad.text)
 
 
 def test_coverage_page_matrix(client):
