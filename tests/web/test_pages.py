@@ -205,4 +205,4 @@ def test_coverage_page_of_every_jurisdiction_of_a_region(client):
     states = {code: state for _, code, state in rows}
     assert states["310106"] == "on_time" and states["310107"] == "late" and states["310115"] == "no_portal"
     unknown = client.get("/coverage", params={"region": "火星省"})
-    assert unknown.status_code == 200 and "is not a province" in unknown.text
+    assert unknown.status_code == 422 and "is not a province" in unknown.text  # a form value it cannot use
