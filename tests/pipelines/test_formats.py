@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import signal
 import subprocess
 import zipfile
 
@@ -86,10 +87,14 @@ def test_govsim_word97_files_read_by_an_independent_reader(tmp_path, wps):
     body, _ = make_file("wps" if wps else "doc", TITLE, lines)
     path = tmp_path / "report.doc"
     path.write_bytes(body)
-    out = subprocess.run(
-        ["antiword", "-m", "UTF-8.txt", str(path)], capture_output=True, text=True, check=True
-    ).stdout
-    assert char_f1(out, "\n".join((TITLE, *lines))) >= 0.99
+    # antiword 0.37 dies with SIGSEGV now and then on the very same bytes (12 of 30 runs of one file,
+    # measured), so a crash is retried; any other failure, or a wrong text, fails the test.
+    for _ in range(10):
+        run = subprocess.run(["antiword", "-m", "UTF-8.txt", str(path)], capture_output=True, text=True)
+        if run.returncode != -signal.SIGSEGV:
+            break
+    assert run.returncode == 0, run.stderr
+    assert char_f1(run.stdout, "\n".join((TITLE, *lines))) >= 0.99
 
 
 @pytest.mark.parametrize(
