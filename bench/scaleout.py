@@ -113,20 +113,20 @@ def generated_size(wanted: int) -> int:
 
 def start_govsim(portals: int, tmp: Path) -> tuple[subprocess.Popen, Path, dict]:
     """``python -m govsim serve`` in its own process; returns it, its registry and manifest once serving."""
-    registry, manifest = tmp / "govsim.yaml", tmp / "manifest.json"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "govsim", "serve", "--portals", str(portals)]
-        + ["--registry", str(registry), "--manifest", str(manifest)],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    for line in proc.stderr:  # its last start-up line comes after both files are written
-        if line.startswith("govsim:"):
-            break
-    else:
-        raise SystemExit(f"govsim did not start (exit {proc.wait()})")
+    registry, manifest, err = tmp / "govsim.yaml", tmp / "manifest.json", tmp / "govsim.err"
+    with err.open("wb") as out:  # a file, not a pipe nobody reads once it has started
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "govsim", "serve", "--portals", str(portals)]
+            + ["--registry", str(registry), "--manifest", str(manifest)],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=out,
+        )
+    # its last start-up line comes after both files are written
+    while "govsim:" not in err.read_text(encoding="utf-8", errors="replace"):
+        if proc.poll() is not None:
+            raise SystemExit(f"govsim did not start (exit {proc.returncode}):\n{err.read_text()[-2000:]}")
+        time.sleep(0.1)
     return proc, registry, json.loads(manifest.read_text(encoding="utf-8"))
 
 
@@ -184,17 +184,17 @@ def _pin(core: int):
 
 def start_worker(name: str, core: int, db_url: str, env: dict[str, str], folder: Path) -> subprocess.Popen:
     """``fazhi worker`` pinned to ``core`` (inherited by its crawl subprocess and the browser)."""
-    log = folder / f"{name}.out"
-    return subprocess.Popen(
-        [sys.executable, "-m", "fazhi", "worker", "--db", db_url, "--name", f"{name}@bench"]
-        + ["--log-file", str(folder / f"{name}.log")],
-        cwd=folder,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        preexec_fn=_pin(core),
-    )
+    with (folder / f"{name}.out").open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "fazhi", "worker", "--db", db_url, "--name", f"{name}@bench"]
+            + ["--log-file", str(folder / f"{name}.log")],
+            cwd=folder,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_pin(core),
+        )
 
 
 def wait_ready(workers: dict[str, subprocess.Popen], folder: Path, timeout: float = 120) -> None:
@@ -202,9 +202,9 @@ def wait_ready(workers: dict[str, subprocess.Popen], folder: Path, timeout: floa
     deadline = time.monotonic() + timeout
     for name, proc in workers.items():
         out = folder / f"{name}.out"
-        while "ready." not in out.read_text(encoding="utf-8", errors="replace"):
+        while "ready." not in (said := out.read_text(encoding="utf-8", errors="replace")):
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"worker {name} did not start; see {out}")
+                raise SystemExit(f"worker {name} did not start:\n{said[-3000:]}")
             time.sleep(0.2)
 
 
