@@ -90,6 +90,11 @@ class RunResult:
         return self.pages / self.wall if self.wall else 0.0
 
     @property
+    def pages_per_cpu_s(self) -> float:
+        """Pages per CPU second the workers got: on a shared machine, what the run would do per core."""
+        return self.pages / self.cpu if self.cpu else 0.0
+
+    @property
     def portals_per_min(self) -> float:
         return 60 * self.portals / self.wall if self.wall else 0.0
 
@@ -328,7 +333,8 @@ def describe(r: RunResult) -> None:
         f"{r.pages} pages in {r.wall:.1f}s wall → {r.pages_per_s:.2f} pages/s, {r.portals_per_min:.1f} portals/min"
     )
     print(
-        f"  CPU: workers and their crawls/browsers {r.cpu:.1f}s ({r.cpu / r.wall:.2f} cores), govsim "
+        f"  CPU: workers and their crawls/browsers {r.cpu:.1f}s ({r.cpu / r.wall:.2f} cores, "
+        f"{r.pages_per_cpu_s:.2f} pages per CPU second), govsim "
         f"{r.govsim_cpu:.1f}s; busy: the workers' core(s) {r.cores_busy:.1f}s of {r.wall * len(r.cores):.1f}s, "
         f"whole machine {r.machine_busy:.1f}s of {r.wall * os.cpu_count():.1f}s; load average at the end "
         f"{r.load[0]:.2f} {r.load[1]:.2f} {r.load[2]:.2f}"
@@ -394,6 +400,11 @@ def main() -> None:
     ratio = b.pages_per_s / a.pages_per_s if a.pages_per_s else 0.0
     equal = a.archive == b.archive
     print(f"ratio B / A: {ratio:.2f}× pages/s (target ≥ 1.7×); wall {a.wall:.1f}s → {b.wall:.1f}s")
+    per_cpu = b.pages_per_cpu_s / a.pages_per_cpu_s if a.pages_per_cpu_s else 0.0
+    print(
+        f"pages per CPU second B / A: {per_cpu:.2f}× (1.0: no work lost to running two at once; with the "
+        "cores to themselves the ratio above is at most twice this)"
+    )
     print(
         f"archive contents equal: {str(equal).lower()} ({len(a.archive)} vs {len(b.archive)} (url, text hash); "
         f"{len(a.archive - b.archive)} only in A, {len(b.archive - a.archive)} only in B)"
@@ -405,6 +416,7 @@ def main() -> None:
         "ratio": round(ratio, 3),
     }
     summary["archive_equal"] = equal
+    summary["per_cpu_ratio"] = round(per_cpu, 3)
     for r in (a, b):
         summary[r.label] = {
             "workers": len(r.cores),
@@ -414,6 +426,7 @@ def main() -> None:
             "pages_per_s": round(r.pages_per_s, 3),
             "portals_per_min": round(r.portals_per_min, 2),
             "cpu_s": round(r.cpu, 1),
+            "pages_per_cpu_s": round(r.pages_per_cpu_s, 3),
             "govsim_cpu_s": round(r.govsim_cpu, 2),
             "cores_busy_s": round(r.cores_busy, 1),
             "machine_busy_s": round(r.machine_busy, 1),
