@@ -118,7 +118,6 @@ def signature_similarity(a: bytes, b: bytes) -> float:
 
 
 BANDS = 32
-ROWS = NUM_PERM // BANDS
 
 
 def band_keys(signature: bytes, bands: int = BANDS) -> list[int]:

@@ -71,10 +71,6 @@ def _contains(column, term: str, *, ilike: bool) -> ColumnElement[bool]:
     return column.ilike(pattern, escape="\\") if ilike else column.like(pattern, escape="\\")
 
 
-def _fts_phrase(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
-
-
 def _count(body: str | None, terms: list[str]) -> int:
     """How many times the terms occur in ``body`` (case-sensitive, as LIKE is on SQLite)."""
     return sum((body or "").count(t) for t in terms)
