@@ -339,11 +339,6 @@ _PARA_END = re.compile(r"[。！？：；!?:;.]$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def join_pdf_lines(lines: list[str]) -> list[str]:
-    """Re-join visual PDF lines into paragraphs (kept under its old name; see ``formats.base``)."""
-    return join_plain_lines(lines)
-
-
 def _document_title(doc: DocText) -> str | None:
     """The file's stated title when it is a real one (Chinese, not "Microsoft Word - 附件1.doc"), else
     its first line when that looks like a heading (short, not a sentence)."""
@@ -386,11 +381,6 @@ def extract_document(body: bytes, kind: str = "pdf", *, ocr: bool = True) -> Ext
     # publication date from the page that links the attachment.
     result.publisher = md.signature(lines)
     return result
-
-
-def extract_pdf(body: bytes) -> Extraction:
-    """Text of a PDF attachment: its text layer, or OCR of its pages when it is a scan."""
-    return extract_document(body, "pdf")
 
 
 # -- Scrapy ------------------------------------------------------------------------------------------------

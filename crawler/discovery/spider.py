@@ -70,9 +70,7 @@ class DiscoveryMixin:
     def discovery_start(self, portal: PortalConfig) -> list[Request]:
         """Verify the portal's stored columns, or discover them from its home page."""
         now = datetime.now(UTC)
-        stored = [
-            c for c in self.stored_columns.get(portal.id, []) if now - c["found_at"] < store.REDISCOVER_AFTER
-        ]
+        stored = [c for c in self.stored_columns.get(portal.id, []) if not store.is_stale(c["found_at"], now)]
         if stored:
             requests = []
             for column in stored:
