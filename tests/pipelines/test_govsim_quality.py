@@ -45,7 +45,9 @@ def results() -> list[Result]:
             assert entry["url"].startswith("http://127.0.0.1")
             body, headers = _fetch(entry["url"])
             is_pdf = body.startswith(b"%PDF") or "pdf" in headers.get("content-type", "")
-            extraction = extract_document(body, "pdf") if is_pdf else extract_page(body, entry["url"], headers)
+            extraction = (
+                extract_document(body, "pdf") if is_pdf else extract_page(body, entry["url"], headers)
+            )
             normalized = normalize_text(extraction.text)
             title = normalize_title(extraction.title)
             verdict = classify(
