@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-
-class SearchHit(BaseModel):
-    id: int
-    url: str
-    title: str | None
-    portal: str
-    kind: str
-    year: int | None
-    status: str
-    published: str | None = Field(description="YYYY-MM-DD")
-    report_group: int | None
-    matches: int = Field(description="Occurrences of the query terms in title and text")
-    snippet: str
-    highlights: list[list[int]] = Field(description="[start, end) character spans of the terms in snippet")
+from archive.search import SearchHit
 
 
 class SearchResults(BaseModel):
