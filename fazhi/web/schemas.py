@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from archive.diff import DiffBlock
 from archive.search import SearchHit
 
 
@@ -174,18 +175,6 @@ class DocumentDetail(BaseModel):
     reading: ReadingOut | None = Field(
         description="What the shown version contains: headings, required parts with evidence, key figures"
     )
-
-
-class Segment(BaseModel):
-    op: str = Field(description="equal | delete | insert")
-    text: str
-
-
-class DiffBlock(BaseModel):
-    op: str = Field(description="equal | replace | delete | insert (aligned sentences)")
-    old: str
-    new: str
-    segments: list[Segment]
 
 
 class DiffOut(BaseModel):

@@ -6,6 +6,7 @@ a diff or a report group contains. Nothing here escapes anything: the templates 
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -89,22 +90,13 @@ def diff_page(session: Session, document_id: int, from_seq: int | None, to_seq: 
         if v is None:
             raise NotFound(f"Document {document_id} has no version {n} (it has 1–{document.versions}).")
     result = diff_texts(old.text, new.text)
-    blocks = [
-        {
-            "op": b.op,
-            "old": b.old,
-            "new": b.new,
-            "segments": [{"op": s.op, "text": s.text} for s in b.segments],
-        }
-        for b in result.blocks
-    ]
     return {
         "document": document_record(session, document),
         "from": version_record(old),
         "to": version_record(new),
         **result.summary(),
         "changed": result.changed,
-        "blocks": blocks,
+        "blocks": [asdict(b) for b in result.blocks],
         "versions": [v.seq for v in versions_of(session, document.id)],
     }
 
