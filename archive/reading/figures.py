@@ -149,12 +149,12 @@ _TOPICS = (
 @dataclass
 class Figure:
     name: str
-    value: float
+    value: int | float  # int when whole (_clean)
     unit: str
     sentence: str
     start: int  # offsets of the mention (number and unit) in the text
     end: int
-    yoy: float | None = None  # change on the previous year
+    yoy: int | float | None = None  # change on the previous year
     yoy_unit: str | None = None  # "%" (relative) or "pp" (percentage points)
 
     def to_dict(self) -> dict:

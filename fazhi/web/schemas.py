@@ -5,6 +5,9 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from archive.diff import DiffBlock
+from archive.reading.figures import Figure
+from archive.reading.parts import Evidence
+from archive.reading.sections import Heading
 from archive.search import SearchHit
 
 
@@ -114,12 +117,8 @@ class GroupOut(BaseModel):
     documents: list[GroupMember]
 
 
-class EvidenceOut(BaseModel):
-    part: int
-    kind: str = Field(description="heading | sentence")
-    text: str
-    start: int
-    end: int
+class EvidenceOut(Evidence):
+    """Where a required part was found: its heading, or a sentence (``kind``), with offsets in the text."""
 
 
 class PartOut(BaseModel):
@@ -129,13 +128,8 @@ class PartOut(BaseModel):
     evidence: EvidenceOut | None
 
 
-class HeadingOut(BaseModel):
-    level: int = Field(description="1: 一、  2: (一)  3: 1.  4: (1)")
-    marker: str
-    title: str
-    start: int
-    end: int
-    section_end: int
+class HeadingOut(Heading):
+    """A numbered heading; ``level`` 1: 一、  2: (一)  3: 1.  4: (1)."""
 
 
 class BoldOut(BaseModel):
@@ -144,15 +138,10 @@ class BoldOut(BaseModel):
     text: str
 
 
-class FigureOut(BaseModel):
-    name: str = Field(description="From the figure vocabulary (README)")
-    value: int | float
-    unit: str
-    sentence: str
-    start: int = Field(description="Offset of the number in the version's text")
-    end: int
-    yoy: int | float | None = Field(description="同比 change written after the figure")
-    yoy_unit: str | None = Field(description='"%" (relative) or "pp" (percentage points)')
+class FigureOut(Figure):
+    """A key figure: ``name`` from the figure vocabulary (README), ``start``/``end`` the offsets of the number
+    in the version's text, ``yoy`` the 同比 change written after it, in ``yoy_unit`` "%" (relative) or "pp"
+    (percentage points)."""
 
 
 class ReadingOut(BaseModel):
