@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from archive.coverage import CoverageRow
 from archive.diff import DiffBlock
 from archive.reading.figures import Figure
 from archive.reading.parts import Evidence
@@ -188,37 +189,6 @@ class PortalOut(BaseModel):
     official: bool
     documents: int
     reports: int
-
-
-class CoverageDocOut(BaseModel):
-    id: int
-    url: str
-    title: str | None
-    published: str | None
-    first_seen: str
-    status: str
-    report_group: int | None
-    compliance: str | None = Field(
-        default=None, description='"complete" or "missing part N[, M]" (督察工作规定 Art. 25)'
-    )
-
-
-class CoverageCell(BaseModel):
-    state: str = Field(description="on_time | late | undated | missing | not_due")
-    date: str | None
-    date_source: str | None = Field(description="published | first_seen")
-    days_late: int | None
-    documents: list[CoverageDocOut]
-    also_on: list[str]
-
-
-class CoverageRow(BaseModel):
-    portal: str
-    name: str
-    region: str | None
-    level: str | None
-    adcode: str | None
-    cells: dict[str, CoverageCell]
 
 
 class CoverageOut(BaseModel):
