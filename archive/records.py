@@ -37,14 +37,18 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def as_utc(value: datetime) -> datetime:
+    """An aware datetime in UTC (naive ones are UTC). Raises ValueError for one that UTC cannot hold."""
+    try:
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    except OverflowError:  # 9999-12-31T23:59-14:00 is beyond what UTC can hold
+        raise ValueError(f"{value.isoformat()} is out of range") from None
+
+
 def parse_iso(text: str) -> datetime:
     """An ISO date or date-time from a user (``--since``, ``?since=``); naive values are UTC.
     Raises ValueError."""
-    parsed = datetime.fromisoformat(text)
-    try:
-        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    except OverflowError:  # 9999-12-31T23:59-14:00 is beyond what UTC can hold
-        raise ValueError(f"{text!r} is out of range") from None
+    return as_utc(datetime.fromisoformat(text))
 
 
 def export_record(document: Document, text: str | None) -> dict:
