@@ -22,7 +22,7 @@ rule — training sessions, hotline tickets, 网上可办率 — are not key fig
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from archive.reading.text import sentences
 
@@ -156,9 +156,6 @@ class Figure:
     end: int
     yoy: int | float | None = None  # change on the previous year
     yoy_unit: str | None = None  # "%" (relative) or "pp" (percentage points)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def parse_number(num: str, mul: str | None = None) -> float:
