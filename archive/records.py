@@ -7,12 +7,13 @@ The export record's keys are the public contract (ARCHITECTURE.md); the other re
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlmodel import Session
 
 from archive.groups import members_canonical_first
 from archive.models import Change, CrawlRun, Document, Portal, ReportGroup, Version
-from archive.queries import changes_of, problems_of, versions_of
+from archive.queries import change_feed, changes_of, problems_of, versions_of
 
 EXPORT_KEYS = (
     "id",
@@ -122,17 +123,20 @@ def change_record(change: Change) -> dict:
     }
 
 
-def feed_record(change: Change, document: Document) -> dict:
-    """A change event in the feed: the event and the identity of its document."""
-    return {
-        **change_record(change),
-        "document": document.id,
-        "url": document.url,
-        "portal": document.portal_id,
-        "title": document.title,
-        "year": document.year,
-        "versions": document.versions,
-    }
+def feed_records(session: Session, **filters: Any) -> list[dict]:
+    """The change feed (:func:`~archive.queries.change_feed`'s filters): each event with its document's identity."""
+    return [
+        {
+            **change_record(change),
+            "document": document.id,
+            "url": document.url,
+            "portal": document.portal_id,
+            "title": document.title,
+            "year": document.year,
+            "versions": document.versions,
+        }
+        for change, document in change_feed(session, **filters)
+    ]
 
 
 def history_record(session: Session, document: Document) -> dict:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from archive.coverage import coverage as coverage_matrix
 from archive.export import FORMATS, iter_records
 from archive.queries import YEAR_MAX, YEAR_MIN
-from archive.records import as_utc, history_record
+from archive.records import as_utc, feed_records, history_record
 from archive.search import search as search_archive
 from fazhi.web import views
 from fazhi.web.deps import SessionDep
@@ -127,7 +127,7 @@ def api_changes(
             since = as_utc(since)
         except ValueError as exc:  # beyond what UTC can hold
             raise HTTPException(422, str(exc)) from None
-    return views.feed(session, since=since, kinds=kind, limit=limit, rank=rank)
+    return feed_records(session, since=since, kinds=kind or (), limit=limit, rank=rank)
 
 
 @router.get("/v/{citation}", response_model=VersionOut)

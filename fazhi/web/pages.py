@@ -12,6 +12,7 @@ from archive.coverage import coverage as coverage_matrix
 from archive.models import CHANGE_KINDS, DOCUMENT_STATUSES, Subscription
 from archive.queries import CHANGE_RANKS
 from archive.reading.figures import VOCABULARY
+from archive.records import feed_records
 from archive.search import search as search_archive
 from fazhi.web import reading, views
 from fazhi.web.deps import SessionDep, TemplatesDep
@@ -46,7 +47,7 @@ def home(request: Request, session: SessionDep, templates: TemplatesDep) -> Resp
         templates,
         request,
         "home.html",
-        {"stats": views.stats(session), "changes": views.feed(session, limit=10)},
+        {"stats": views.stats(session), "changes": feed_records(session, limit=10)},
     )
 
 
@@ -152,7 +153,7 @@ def changes_page(
     try:
         n = min(max(opt_int(limit, "limit") or 100, 1), 1000)
         kinds = [opt_str(kind)] if opt_str(kind) else []
-        rows = views.feed(session, since=opt_datetime(since, "since"), kinds=kinds, limit=n, rank=order)
+        rows = feed_records(session, since=opt_datetime(since, "since"), kinds=kinds, limit=n, rank=order)
     except BadValue as exc:
         error = str(exc)
     return _render(

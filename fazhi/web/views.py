@@ -7,7 +7,6 @@ a diff or a report group contains. Nothing here escapes anything: the templates 
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -15,11 +14,10 @@ from sqlmodel import Session
 
 from archive.diff import diff_texts
 from archive.models import Change, Document, Portal, Version
-from archive.queries import change_feed, changes_of, version_of, versions_of
+from archive.queries import changes_of, version_of, versions_of
 from archive.records import (
     change_record,
     document_record,
-    feed_record,
     group_record,
     version_record,
 )
@@ -99,21 +97,6 @@ def diff_page(session: Session, document_id: int, from_seq: int | None, to_seq: 
         "blocks": [asdict(b) for b in result.blocks],
         "versions": [v.seq for v in versions_of(session, document.id)],
     }
-
-
-def feed(
-    session: Session,
-    *,
-    since: datetime | None = None,
-    kinds: list[str] | None = None,
-    limit: int = 100,
-    rank: str = "time",
-) -> list[dict]:
-    """The change feed, newest first (or most significant first), each event with its document's identity."""
-    return [
-        feed_record(c, d)
-        for c, d in change_feed(session, since=since, kinds=kinds or (), limit=limit, rank=rank)
-    ]
 
 
 def resolve_citation(session: Session, citation: str) -> tuple[int, int]:
