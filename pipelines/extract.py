@@ -35,7 +35,7 @@ from pipelines.htmltext import block_lines, clean_controls, may_hold_controls, s
 from pipelines.items import PageItem, PageMissing
 from pipelines.ocrpool import OcrPool
 from pipelines.soft404 import notice_reason
-from pipelines.stats import portal_stat
+from pipelines.stats import Counting, portal_stat
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -386,7 +386,7 @@ def extract_document(body: bytes, kind: str = "pdf", *, ocr: bool = True) -> Ext
 # -- Scrapy ------------------------------------------------------------------------------------------------
 
 
-class ExtractPipeline:
+class ExtractPipeline(Counting):
     """Fill the extract fields of :class:`PageItem` (encoding, title, text_extracted, published, ...).
 
     The format is sniffed from the bytes (``formats.sniff``): report files (PDF, DOCX, DOC, WPS, OFD,
@@ -446,10 +446,6 @@ class ExtractPipeline:
         self.closing = True
         if self.ocr is not None:
             self.ocr.close()
-
-    def _inc(self, key: str, n: int = 1) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(key, n)
 
     def process_item(self, item, spider=None):
         if not isinstance(item, PageItem) or item.ocr_read:  # an OCR'd copy was extracted already
