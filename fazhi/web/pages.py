@@ -65,30 +65,15 @@ def search_page(
     kind: str | None = None,
     limit: str | None = None,
 ) -> Response:
-    form = {
-        "year": opt_str(year) or "",
-        "region": opt_str(region) or "",
-        "level": opt_str(level) or "",
-        "portal": opt_str(portal) or "",
-        "status": opt_str(status) or "",
-        "kind": opt_str(kind) or "",
-    }
+    filters = {"region": region, "level": level, "portal": portal, "status": status, "kind": kind}
+    filters = {name: opt_str(value) for name, value in filters.items()}
+    form = {"year": opt_str(year) or "", **{name: value or "" for name, value in filters.items()}}
     error, hits = None, []
     try:
         n = min(max(opt_int(limit, "limit") or 50, 1), MAX_LIMIT)
         year_n = opt_year(year)
         if q.strip():
-            hits = search_archive(
-                session,
-                q,
-                year=year_n,
-                region=opt_str(region),
-                level=opt_str(level),
-                portal=opt_str(portal),
-                status=opt_str(status),
-                kind=opt_str(kind),
-                limit=n,
-            )
+            hits = search_archive(session, q, year=year_n, limit=n, **filters)
     except BadValue as exc:
         error = str(exc)
     return _render(
