@@ -18,12 +18,12 @@ from pipelines.htmltext import clean_controls
 from pipelines.normalize import normalize_text, normalize_title
 from pipelines.soft404 import error_title, notice_reason
 
-CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
 # Text that hostile pages carry: Chinese, markup brackets, escapes, controls, the not-found phrases.
 hostile_text = st.text(
     alphabet=st.one_of(
         st.sampled_from("法治政府建设报告页面不存在您访问的信息已删除[]/\\<>&;:：，。"),
-        st.sampled_from(CONTROLS + "\x1b[31m\x1b]0;\x07\x9b"),
+        st.sampled_from(CONTROLS + "\x1b[31m\x1b]0;\x07\x9b\x85"),
         st.characters(codec="utf-8"),
     ),
     max_size=80,
