@@ -52,6 +52,25 @@ def clean_controls(text: str) -> str:
     return _CONTROLS.sub("", text.translate(_BREAKS))
 
 
+#: A numeric character reference to a C0 control or DEL (``&#7;``, ``&#x0B;``): libxml2 turns it into the
+#: character itself after :func:`clean_controls` has run (``&#128;``–``&#159;`` it maps to cp1252 letters).
+_CONTROL_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,2})(?![0-9a-fA-F])|0*(\d{1,3})(?!\d));?")
+
+
+def _control_ref(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    char = chr(code)
+    return clean_controls(char) if (code < 0x20 and char not in "\t\n\r") or code == 0x7F else match.group(0)
+
+
+def clean_html_controls(source: str) -> str:
+    """HTML source through :func:`clean_controls`, character references to controls included: one
+    ``&#7;`` costs a page its whole body on trafilatura's path, as a raw BEL does."""
+    if "&#" in source:
+        source = _CONTROL_REF.sub(_control_ref, source)
+    return clean_controls(source)
+
+
 def tidy_lines(text: str) -> list[str]:
     """Split on newlines, collapse runs of spaces, strip each line, drop empty ones. (Spaces are collapsed
     in one pass over the whole text: ``SPACES`` never matches a newline, and one call beats one per line.)"""
