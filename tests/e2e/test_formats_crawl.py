@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import time
+from contextlib import closing
 
 import pytest
 from sqlmodel import Session, select
@@ -20,6 +21,7 @@ from archive.db import get_engine
 from archive.models import Document
 from govsim.quality import char_f1
 from tests.e2e.helpers import LOOPBACK, crawl, latest_texts, start_fazhi
+from tests.paths import REPO
 
 pytestmark = pytest.mark.slow
 
@@ -50,11 +52,37 @@ def formats_archive(tmp_path_factory):
 FIRST_CRAWL: dict = {}
 
 
-def _kill_during_ocr(registry, db_path, db_url: str, scan_url: str, timeout: float = 240) -> bool:
-    """Crawl, and SIGKILL the crawl (its whole process group: store worker, OCR workers) as soon as the scan
-    is recorded as a document awaiting OCR. True when it was killed while the scan had no version."""
+#: ``sitecustomize`` of the crawl that is killed: every OCR job is held until the crawl is killed. It runs in
+#: every interpreter of the crawl (the OCR pool's forkserver starts a fresh one, whose workers resolve the
+#: pickled ``pipelines.ocrpool._ocr_job`` to this stand-in), so however slowly a loaded machine runs the
+#: crawl, its scan is still awaiting OCR when the test sees it recorded: no race with the OCR finishing.
+_HOLD_OCR = """
+import threading
+
+import pipelines.ocrpool as ocrpool
+
+
+def _ocr_job(body, kind):
+    threading.Event().wait()  # held: the test kills the crawl during OCR
+
+
+_ocr_job.__module__, _ocr_job.__qualname__ = "pipelines.ocrpool", "_ocr_job"
+ocrpool._ocr_job = _ocr_job
+"""
+
+
+def _kill_during_ocr(registry, db_path, db_url: str, scan_url: str, timeout: float = 600) -> bool:
+    """Crawl with OCR held (:data:`_HOLD_OCR`), and SIGKILL the crawl (its whole process group: store worker,
+    OCR workers) once the scan is recorded as a document awaiting OCR. True when it was killed while the
+    scan had no version. The crawl cannot finish first: it stays open while a scan is being OCR'd."""
+    hold = db_path.parent / "hold_ocr"
+    hold.mkdir(exist_ok=True)
+    (hold / "sitecustomize.py").write_text(_HOLD_OCR, encoding="utf-8")
     args = ["crawl", "--registry", str(registry), "--db", db_url, "--json", *LOOPBACK, "--portal", "formats"]
-    proc = start_fazhi(*args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    env = {"PYTHONPATH": os.pathsep.join((str(hold), str(REPO)))}
+    proc = start_fazhi(
+        *args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline, pending = time.monotonic() + timeout, False
     try:
         while time.monotonic() < deadline and proc.poll() is None:
@@ -62,7 +90,7 @@ def _kill_during_ocr(registry, db_path, db_url: str, scan_url: str, timeout: flo
             if not db_path.exists():
                 continue
             try:
-                with sqlite3.connect(db_path, timeout=1) as conn:
+                with closing(sqlite3.connect(db_path, timeout=1)) as conn:
                     row = conn.execute("SELECT versions FROM document WHERE url = ?", (scan_url,)).fetchone()
             except sqlite3.Error:
                 continue
