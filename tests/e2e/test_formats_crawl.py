@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import time
+import urllib.request
 from contextlib import closing
 
 import pytest
@@ -40,6 +41,12 @@ def formats_archive(tmp_path_factory):
         registry.write_text(sim.registry_yaml(), encoding="utf-8")
         # First a crawl killed while the scan is being OCR'd; the next crawl must read the scan.
         scan_url = next(p["url"] for p in sim.manifest()["pages"] if p.get("format") == "scan")
+        # govsim renders the scan (22 page images) on its first request: 9.4 s at load 9, measured, against
+        # the crawl's 10 s DOWNLOAD_TIMEOUT, and the retry renders it again in parallel. Both downloads then
+        # time out, the scan is never recorded and no crawl reads it. So the scan is rendered (and cached)
+        # before the crawls start: a fetch of the test's own, without the crawl's timeout.
+        with urllib.request.urlopen(scan_url, timeout=600) as response:
+            assert response.read(5) == b"%PDF-"
         FIRST_CRAWL["pending_when_killed"] = _kill_during_ocr(registry, tmp / "archive.db", db_url, scan_url)
         before = latest_texts(db_url)
         summary = crawl(registry, db_url, portals=["formats"])
