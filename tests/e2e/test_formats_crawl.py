@@ -49,7 +49,8 @@ def formats_archive(tmp_path_factory):
             assert response.read(5) == b"%PDF-"
         FIRST_CRAWL["pending_when_killed"] = _kill_during_ocr(registry, tmp / "archive.db", db_url, scan_url)
         before = latest_texts(db_url)
-        summary = crawl(registry, db_url, portals=["formats"])
+        # This crawl OCRs the 22-page scan in one worker: about 100 s idle, over 300 s at load 12 (measured).
+        summary = crawl(registry, db_url, portals=["formats"], timeout=1200)
         manifest = sim.manifest()
     pages = [p for p in manifest["pages"] if p["portal"] == "formats" and p["status"] == 200]
     FIRST_CRAWL.update(stored=before)
