@@ -21,7 +21,6 @@ DOCUMENT_KINDS = ("report", "other")
 DOCUMENT_STATUSES = ("live", "missing", "gone")
 CHANGE_KINDS = ("new", "changed", "missing", "gone", "returned", "moved")
 ALERT_EVENTS = ("new", "changed", "missing", "gone", "returned")  # what a subscription can ask for
-VERSION_ORIGINS = ("crawl", "reextract")  # a fetch, or ``fazhi reextract`` over stored raw bytes
 RUN_OUTCOMES = ("running", "ok", "partial", "failed", "interrupted")
 
 # Deterministic constraint names, so later migrations (and SQLite batch mode) can refer to them.

@@ -117,6 +117,30 @@ def _rss(pid: int) -> int:
     return 0
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size: shared pages (Chromium's, above all) split among the processes sharing them."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_memory(root: int) -> tuple[int, int]:
+    """(summed RSS, summed PSS) of ``root`` and every process under it."""
+    tree = _children()
+    rss = pss = 0
+    stack = [root]
+    while stack:
+        pid = stack.pop()
+        rss += _rss(pid)
+        pss += _pss(pid)
+        stack.extend(tree.get(pid, []))
+    return rss, pss
+
+
 def browser_rss(root: int) -> tuple[int, int]:
     """(RSS of every process under ``root`` — the browser tree —, RSS of ``root`` itself)."""
     tree = _children()

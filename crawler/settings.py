@@ -22,7 +22,13 @@ COMMANDS_MODULE = "crawler.commands"  # ``scrapy crawl`` with fazhi's exit codes
 FAZHI_CONTACT_URL = "https://github.com/fazhi-archive/fazhi"
 USER_AGENT = f"Mozilla/5.0 (compatible; fazhi/0.1; +{FAZHI_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 16
+# Requests in flight over all portals. Per-host politeness (below) keeps each portal at two at a time; the
+# global cap only has to keep a latency-bound night busy: a request holds its place while it waits out its
+# host's delay and answer (about a second), so 3,000 hosts need hundreds (bench/national.py).
+CONCURRENT_REQUESTS = 256
+# Take the next request from the host with the fewest downloads in flight, not from the one that queued
+# most: Scrapy's choice for crawls over many hosts, so one big portal's backlog never starves the others.
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 # Scrapy starts this many asyncio workers for every callback's output; a page yields a few items or requests,
 # and the default of 100 made task bookkeeping a large share of a crawl's CPU.
 CONCURRENT_ITEMS = 8
@@ -37,6 +43,9 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
+FAZHI_HOST_DOWN_AFTER = (
+    2  # connection failures in a row before a host counts as down for the crawl (0: never)
+)
 COOKIES_ENABLED = True
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -83,6 +92,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.scope.PortalScopeMiddleware": 50,
     # 540: after decompression (590) and redirects (600) on the way back, before cookies (700) on the way out.
     "crawler.render.middleware.RenderMiddleware": 540,
+    # after retries (550) on the way out: sees every failed attempt first on the way back (crawler/hostdown.py)
+    "crawler.hostdown.HostDownMiddleware": 560,
     # the same middleware, but it never downloads the Public Suffix List mid-crawl (crawler/cookies.py)
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "crawler.cookies.CookiesMiddleware": 700,
@@ -143,6 +154,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 # Settings for crawling govsim (or any server on this machine): no politeness delays.
 LOOPBACK_SETTINGS = {
+    "CONCURRENT_REQUESTS": 16,  # no latency to hide: more in flight only adds overhead
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,

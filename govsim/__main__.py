@@ -26,6 +26,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the registry lists home URLs only (columns to be discovered)",
     )
+    s.add_argument(
+        "--national",
+        action="store_true",
+        help="the national night's mix: 10%% script-only, 2%% gated, 1%% down, 3%% slow, answer latency",
+    )
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument(
         "--base-port", type=int, default=None, help="portal i listens on BASE+i (default: free ports)"
@@ -39,7 +44,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
 
-    sim = GovSim(day=args.day, portals=args.portals, seed=args.seed, host=args.host, base_port=args.base_port)
+    sim = GovSim(
+        day=args.day,
+        portals=args.portals,
+        seed=args.seed,
+        host=args.host,
+        base_port=args.base_port,
+        national=args.national,
+    )
     sim.start()
     try:
         for spec in args.fault:

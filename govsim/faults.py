@@ -1,6 +1,8 @@
 """Faults, switchable per portal with ``GovSim.set_fault(portal_id, name)``; ``/robots.txt`` is never faulted.
 
 * ``slow`` — every response waits ``GovSim.slow_seconds`` (default 3 s) before the status line.
+* ``down`` — the host is unreachable: every request, ``/robots.txt`` included, gets no answer for
+  ``GovSim.down_seconds`` (default 45 s, longer than a crawler's usual timeout), then the connection is reset.
 * ``http500`` — every request answers 500 with a small error page.
 * ``reset`` — the connection is reset (TCP RST, SO_LINGER 0) after the request is read; no response bytes.
 * ``truncate`` — full headers announcing the real Content-Length, then only half the body, then close.
@@ -25,6 +27,7 @@ from .site import Request, Response
 
 FAULTS = (
     "slow",
+    "down",
     "http500",
     "reset",
     "truncate",
@@ -39,8 +42,13 @@ BOMB_CHUNK = 1 << 20  # bytes of plain text per repeated deflate block
 BOMB_CHUNKS = 2048  # 2 GiB decompressed
 
 
-def before(fault: str | None, req: Request, slow_seconds: float, huge_bytes: int) -> Response | None:
+def before(
+    fault: str | None, req: Request, slow_seconds: float, huge_bytes: int, down_seconds: float = 45.0
+) -> Response | None:
     """Faults that replace the normal response (None: go on and build it)."""
+    if fault == "down":
+        time.sleep(down_seconds)
+        return Response(action="reset")
     if not fault or req.path == "/robots.txt":
         return None
     if fault == "slow":

@@ -444,6 +444,17 @@ _FAMILY_WEIGHTS = [
     ("gate412", 3),
     ("gate521", 3),
 ]
+# The national night (GovSim(national=True)): about 10% script-only portals and 2% behind an anti-bot gate.
+NATIONAL_FAMILY_WEIGHTS = [
+    ("trs", 28),
+    ("hanweb", 24),
+    ("static", 20),
+    ("legacy", 10),
+    ("jsonly", 10),
+    ("mirror", 6),
+    ("gate412", 1),
+    ("gate521", 1),
+]
 _NAME_CHARS = "安宁平和丰泰清华阳江山河东西南北新兴昌盛永宏德正长乐文武云龙溪城桥湖海川林峰"
 _PROVINCES = [
     ("广东省", "44"),
@@ -459,10 +470,12 @@ _PROVINCES = [
 ]
 
 
-def generated_portals(seed: int, count: int, start: int = 0) -> list[Portal]:
+def generated_portals(
+    seed: int, count: int, start: int = 0, weights: list[tuple[str, int]] | None = None
+) -> list[Portal]:
     """``count`` synthetic county/city portals mixing the families by weight, deterministically from ``seed``."""
     rng = random.Random(f"{seed}:scale")
-    families = [f for f, w in _FAMILY_WEIGHTS for _ in range(w)]
+    families = [f for f, w in weights or _FAMILY_WEIGHTS for _ in range(w)]
     out = []
     for i in range(start, start + count):
         fam = rng.choice(families)
@@ -515,11 +528,12 @@ def generated_portals(seed: int, count: int, start: int = 0) -> list[Portal]:
     return out
 
 
-def build_portals(seed: int, count: int | None) -> list[Portal]:
-    """``None`` → the standard set; ``N`` → the standard set (cut to N) topped up with generated portals."""
+def build_portals(seed: int, count: int | None, weights: list[tuple[str, int]] | None = None) -> list[Portal]:
+    """``None`` → the standard set; ``N`` → the standard set (cut to N) topped up with generated portals
+    (families mixed by ``weights``, default the scale set's)."""
     std = standard_portals(seed)
     if count is None:
         return std
     if count <= len(std):
         return std[:count]
-    return std + generated_portals(seed, count - len(std), start=len(std))
+    return std + generated_portals(seed, count - len(std), start=len(std), weights=weights)

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import random
 import threading
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 
 from . import faults, manifest, nav
@@ -19,7 +22,7 @@ from .families import FAMILIES, Ctx
 from .files import make_file
 from .formats_portal import formats_portal
 from .gates import Gates
-from .portals import Portal, build_portals
+from .portals import NATIONAL_FAMILY_WEIGHTS, Portal, build_portals
 from .server import Server
 from .site import ATTACHMENT_ONLY_LINES, DayView, Request, Response, article_lines, path_key, split_pages
 
@@ -28,12 +31,33 @@ JIUCUO_JS = (
     b"(function(){var s=document.getElementById('_jiucuo_');if(s){s.setAttribute('data-ready','1');}})();"
 )
 _CACHE_LIMIT = 50000
+NATIONAL_DOWN_SHARE = 0.01  # of the generated portals, unreachable all night
+NATIONAL_SLOW_SHARE = 0.03  # of the generated portals, GovSim.slow_seconds more on every answer
+
+
+class LogNormalLatency:
+    """Seconds a real portal takes to answer: log-normal around ``median``, capped at ``cap``.
+
+    With the defaults (median 0.3 s, sigma 0.8) a tenth of the answers take over 0.8 s, one in a hundred
+    about 2 s and one in a thousand 3.5 s: the long tail of slow government hosts, cut at 5 s.
+    """
+
+    def __init__(self, median: float = 0.3, sigma: float = 0.8, cap: float = 5.0, seed: int = 0):
+        self.median, self.sigma, self.cap = median, sigma, cap
+        self._rng = random.Random(f"{seed}:latency")
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            draw = self._rng.lognormvariate(0.0, self.sigma)
+        return min(self.cap, self.median * draw)
 
 
 class GovSim:
     """A set of simulated portals, each on its own port. Use as a context manager, or ``start()``/``close()``."""
 
     slow_seconds: float = 3.0
+    down_seconds: float = 45.0
     huge_bytes: int = 50 * 1024 * 1024
 
     def __init__(
@@ -44,11 +68,14 @@ class GovSim:
         host: str = "127.0.0.1",
         base_port: int | None = None,
         formats: bool = False,
+        national: bool = False,
     ):
         if day < 1:
             raise ValueError("day starts at 1")
         self.day, self.seed, self.host, self.base_port = day, seed, host, base_port
-        self.specs: list[Portal] = build_portals(seed, portals)
+        self.specs: list[Portal] = build_portals(
+            seed, portals, weights=NATIONAL_FAMILY_WEIGHTS if national else None
+        )
         if formats:  # the portal whose reports come in every file format (govsim/formats_portal.py)
             self.specs.append(formats_portal(seed))
         nav.assign_routes(seed, self.specs)
@@ -63,6 +90,25 @@ class GovSim:
         self.base_urls: dict[str, str] = {}
         self.platform_urls: dict[str, str] = {}  # the 信息公开 platform ("another host") of a portal
         self._requests: dict[str, int] = defaultdict(int)  # requests answered per portal (both hosts)
+        # seconds before each answer (None: at once); the national night draws them from LogNormalLatency
+        self.latency: Callable[[], float] | None = None
+        if national:
+            self._national_night()
+
+    def _national_night(self) -> None:
+        """Real-web conditions for the national night: answer latency, and some portals down or slow."""
+        self.latency = LogNormalLatency(seed=self.seed)
+        rng = random.Random(f"{self.seed}:national")
+        generated = [p.id for p in self.specs if p.id.startswith("p")]
+        down = rng.sample(generated, round(len(generated) * NATIONAL_DOWN_SHARE))
+        rest = [pid for pid in generated if pid not in set(down)]
+        slow = rng.sample(rest, round(len(generated) * NATIONAL_SLOW_SHARE))
+        self._faults.update(dict.fromkeys(down, "down") | dict.fromkeys(slow, "slow"))
+
+    def faults(self) -> dict[str, str]:
+        """The faults switched on, by portal."""
+        with self._lock:
+            return dict(self._faults)
 
     # --- lifecycle ---
     def start(self) -> GovSim:
@@ -173,8 +219,10 @@ class GovSim:
     def respond(self, p: Portal, req: Request, platform: bool = False) -> Response:
         with self._lock:
             self._requests[p.id] += 1
+        if self.latency is not None:
+            time.sleep(self.latency())
         day, fault = self.day, self._faults.get(p.id)
-        replaced = faults.before(fault, req, self.slow_seconds, self.huge_bytes)
+        replaced = faults.before(fault, req, self.slow_seconds, self.huge_bytes, self.down_seconds)
         if replaced is not None:
             return replaced
         challenge = self._gates.check(p.gate, req)

@@ -35,7 +35,7 @@ from pipelines.htmltext import block_lines, clean_html_controls, squash, tidy_li
 from pipelines.items import PageItem, PageMissing
 from pipelines.ocrpool import OcrPool
 from pipelines.soft404 import notice_reason
-from pipelines.stats import portal_stat
+from pipelines.stats import Counting, portal_stat
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -339,11 +339,6 @@ _PARA_END = re.compile(r"[。！？：；!?:;.]$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def join_pdf_lines(lines: list[str]) -> list[str]:
-    """Re-join visual PDF lines into paragraphs (kept under its old name; see ``formats.base``)."""
-    return join_plain_lines(lines)
-
-
 def _document_title(doc: DocText) -> str | None:
     """The file's stated title when it is a real one (Chinese, not "Microsoft Word - 附件1.doc"), else
     its first line when that looks like a heading (short, not a sentence)."""
@@ -388,15 +383,10 @@ def extract_document(body: bytes, kind: str = "pdf", *, ocr: bool = True) -> Ext
     return result
 
 
-def extract_pdf(body: bytes) -> Extraction:
-    """Text of a PDF attachment: its text layer, or OCR of its pages when it is a scan."""
-    return extract_document(body, "pdf")
-
-
 # -- Scrapy ------------------------------------------------------------------------------------------------
 
 
-class ExtractPipeline:
+class ExtractPipeline(Counting):
     """Fill the extract fields of :class:`PageItem` (encoding, title, text_extracted, published, ...).
 
     The format is sniffed from the bytes (``formats.sniff``): report files (PDF, DOCX, DOC, WPS, OFD,
@@ -456,10 +446,6 @@ class ExtractPipeline:
         self.closing = True
         if self.ocr is not None:
             self.ocr.close()
-
-    def _inc(self, key: str, n: int = 1) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(key, n)
 
     def process_item(self, item, spider=None):
         if not isinstance(item, PageItem) or item.ocr_read:  # an OCR'd copy was extracted already

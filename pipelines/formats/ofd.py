@@ -35,10 +35,6 @@ def _xml(archive: zipfile.ZipFile, name: str) -> etree._Element:
     return etree.fromstring(strip_control_bytes(archive.read(info)), parser)
 
 
-def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname
-
-
 def _width(delta_x: str | None, count: int, size: float) -> float:
     """Advance of a run of ``count`` characters: the ``DeltaX`` list (with ``g N D`` repeats) plus one
     character for the last glyph; ``size`` per character when there is no list."""
