@@ -135,6 +135,23 @@ class Version(SQLModel, table=True):
     page_urls: str | None = Field(default=None, sa_type=Text)  # JSON list: an article split over pages
 
 
+class VersionPage(SQLModel, table=True):
+    """The raw bytes of a later page of an article split over pages (TRS ``t…_1.shtml``), one row per page:
+    the version's own ``raw`` is page 1, these are pages 2, 3, … of its ``page_urls``, so the archive keeps
+    every byte that the stitched text was read from (``archive.store.version_pages``)."""
+
+    __tablename__ = "version_page"
+
+    version_id: int = Field(
+        sa_column=Column(ForeignKey("version.id", ondelete="CASCADE"), primary_key=True, nullable=False)
+    )
+    page: int = Field(primary_key=True)  # the page's number: 2 for ``page_urls[1]``
+    url: str
+    raw: bytes = Field(sa_type=LargeBinary)
+    raw_codec: str = Field(default="zlib", max_length=16)
+    raw_size: int = 0
+
+
 class Change(SQLModel, table=True):
     """An event in the change feed; ``from_version``/``to_version`` are version sequence numbers."""
 

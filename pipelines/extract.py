@@ -31,7 +31,7 @@ from pipelines.chrome import strip_chrome_lines
 from pipelines.encoding import decode_body
 from pipelines.formats import DocText, is_document, read_document, sniff
 from pipelines.formats.base import join_plain_lines
-from pipelines.htmltext import block_lines, clean_controls, may_hold_controls, squash, tidy_lines
+from pipelines.htmltext import block_lines, clean_html_controls, squash, tidy_lines
 from pipelines.items import PageItem, PageMissing
 from pipelines.ocrpool import OcrPool
 from pipelines.soft404 import notice_reason
@@ -278,7 +278,7 @@ def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
     if not _LOOKS_HTML.search(decoded.text[:4096]):
         result.problems.append(f"not HTML (content-type {headers.get('content-type', 'unknown')!r})")
         return result
-    tree = _parse(clean_controls(decoded.text) if may_hold_controls(body) else decoded.text)
+    tree = _parse(clean_html_controls(decoded.text))
     if tree is None:
         result.problems.append("HTML could not be parsed")
         return result
