@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from twisted.internet.defer import Deferred
 
+from pipelines.lifetime import die_with_parent
 from pipelines.stats import Counting
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ ocr_progress = object()
 
 
 def _init_worker(threads: int) -> None:
+    die_with_parent()  # a killed crawl must not leave OCR workers reading on
     os.environ["FAZHI_OCR_THREADS"] = str(threads)
 
 
