@@ -34,7 +34,8 @@ class FetchedPage(Protocol):
     text_hash: str | None
     problems: list[str]
     # optional (read with getattr): how the text was read, and OCR's mean score
-    # text_method: str | None; text_confidence: float | None; parent_url: str | None (an attachment's page)
+    # text_method: str | None; text_confidence: float | None; parent_url: str | None (an attachment's page);
+    # pages: list[tuple[str, bytes]] (an article's later pages, stored with their raw bytes)
 
 
 @dataclass

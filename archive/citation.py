@@ -9,17 +9,11 @@ returned after an edit resolves to its first version).
 from __future__ import annotations
 
 import hashlib
-import re
 
 CITATION_CHARS = 16
-_CITATION = re.compile(r"^[0-9a-f]{16}$")
 
 
 def citation_id(url: str, text: str) -> str:
     """The citation id of ``text`` (normalized) published at ``url``."""
     digest = hashlib.sha256(f"{url}\n{text}".encode()).hexdigest()
     return digest[:CITATION_CHARS]
-
-
-def is_citation(value: str) -> bool:
-    return bool(_CITATION.match(value))

@@ -21,6 +21,7 @@ still count as published; their status is shown in the cell.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -42,7 +43,8 @@ def deadline(year: int) -> date:
 
 @dataclass
 class CoverageDoc:
-    """One report document in a cell."""
+    """One report document in a cell; ``compliance`` (when asked for) is "complete" or "missing part N[, M]"
+    (督察工作规定 Art. 25)."""
 
     id: int
     url: str
@@ -51,13 +53,16 @@ class CoverageDoc:
     first_seen: date
     status: str
     report_group: int | None
-    compliance: str | None = None  # "complete" / "missing part 3" (督察工作规定 Art. 25), when asked for
+    compliance: str | None = None
 
 
 @dataclass
-class Cell:
+class CoverageCell:  # CoverageDoc, CoverageCell and CoverageRow are also the JSON API's schemas
+    """One portal's reports for one year: ``state`` on_time, late, undated, missing or not_due, judged on
+    ``date`` (from ``date_source``: published, else first_seen)."""
+
     state: str
-    date: date | None = None
+    date: dt.date | None = None  # dt.date: in the class body, ``date`` is this field
     date_source: str | None = None  # "published" | "first_seen"
     days_late: int | None = None
     documents: list[CoverageDoc] = field(default_factory=list)
@@ -65,19 +70,19 @@ class Cell:
 
 
 @dataclass
-class Row:
+class CoverageRow:
     portal: str
     name: str
     region: str | None
     level: str | None
     adcode: str | None
-    cells: dict[int, Cell]
+    cells: dict[int, CoverageCell]
 
 
 @dataclass
 class Coverage:
     years: list[int]
-    rows: list[Row]
+    rows: list[CoverageRow]
     today: date
 
     def totals(self) -> dict[int, dict[str, int]]:
@@ -108,7 +113,7 @@ class Coverage:
         }
 
 
-def _cell_dict(cell: Cell) -> dict:
+def _cell_dict(cell: CoverageCell) -> dict:
     data = asdict(cell)
     data["date"] = cell.date.isoformat() if cell.date else None
     for doc in data["documents"]:
@@ -117,11 +122,11 @@ def _cell_dict(cell: Cell) -> dict:
     return data
 
 
-def classify_cell(docs: list[CoverageDoc], *, year: int, others_have_year: bool, today: date) -> Cell:
+def classify_cell(docs: list[CoverageDoc], *, year: int, others_have_year: bool, today: date) -> CoverageCell:
     """Apply the rule in the module docstring to one portal's report documents for one year."""
     if not docs:
         due = others_have_year or today > deadline(year)
-        return Cell(state="missing" if due else "not_due")
+        return CoverageCell(state="missing" if due else "not_due")
     dated = [d.published for d in docs if d.published is not None]
     if dated:
         when, source = min(dated), "published"
@@ -135,7 +140,7 @@ def classify_cell(docs: list[CoverageDoc], *, year: int, others_have_year: bool,
     else:
         state = "late"
     days_late = (when - limit).days if state == "late" else None
-    return Cell(state=state, date=when, date_source=source, days_late=days_late, documents=docs)
+    return CoverageCell(state=state, date=when, date_source=source, days_late=days_late, documents=docs)
 
 
 def report_years(session: Session) -> list[int]:
@@ -202,7 +207,7 @@ def coverage(
             also = {pid for d in docs_here if d.report_group is not None for pid in carriers[d.report_group]}
             cell.also_on = sorted(also - {p.id})
             cells[y] = cell
-        rows.append(Row(p.id, p.name, p.region, p.level, p.adcode, cells))
+        rows.append(CoverageRow(p.id, p.name, p.region, p.level, p.adcode, cells))
     if compliance:
         _label_compliance(session, [d for docs in by_cell.values() for d in docs], store_readings)
     return Coverage(years=wanted, rows=rows, today=today)

@@ -24,7 +24,7 @@ def split_sentences(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Segment:
+class Segment:  # Segment and DiffBlock are also the JSON API's schemas (fazhi/web/schemas.py)
     """A run of characters: ``op`` is ``equal``, ``delete`` (old only) or ``insert`` (new only)."""
 
     op: str
@@ -32,10 +32,11 @@ class Segment:
 
 
 @dataclass
-class Block:
-    """An aligned stretch of sentences; changed blocks carry a character-level segment list."""
+class DiffBlock:
+    """An aligned stretch of sentences (``op``: equal, replace, delete or insert); changed blocks carry a
+    character-level segment list."""
 
-    op: str  # equal | replace | delete | insert
+    op: str
     old: str
     new: str
     segments: list[Segment] = field(default_factory=list)
@@ -43,7 +44,7 @@ class Block:
 
 @dataclass
 class TextDiff:
-    blocks: list[Block]
+    blocks: list[DiffBlock]
     chars_added: int
     chars_removed: int
     similarity: float  # 1 - (added + removed) / (len(old) + len(new)); 1.0 for two empty texts
@@ -88,17 +89,17 @@ def _char_segments(old: str, new: str) -> list[Segment]:
 def diff_texts(old: str, new: str) -> TextDiff:
     """Align sentences with difflib, then diff characters inside each replaced block."""
     a, b = split_sentences(old), split_sentences(new)
-    blocks: list[Block] = []
+    blocks: list[DiffBlock] = []
     added = removed = 0
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         old_part, new_part = "".join(a[i1:i2]), "".join(b[j1:j2])
         if tag == "equal":
-            blocks.append(Block("equal", old_part, new_part, [Segment("equal", old_part)]))
+            blocks.append(DiffBlock("equal", old_part, new_part, [Segment("equal", old_part)]))
             continue
         segments = _char_segments(old_part, new_part)
         removed += sum(len(s.text) for s in segments if s.op == "delete")
         added += sum(len(s.text) for s in segments if s.op == "insert")
-        blocks.append(Block(tag, old_part, new_part, segments))
+        blocks.append(DiffBlock(tag, old_part, new_part, segments))
     total = len(old) + len(new)
     similarity = 1.0 if total == 0 else 1.0 - (added + removed) / total
     return TextDiff(blocks=blocks, chars_added=added, chars_removed=removed, similarity=similarity)

@@ -35,9 +35,9 @@ def live_columns(session: Session, portal_ids: Iterable[str]) -> dict[str, list[
     return out
 
 
-def is_stale(column: DiscoveredColumn, now: datetime) -> bool:
-    """Due for a fresh discovery (found more than :data:`REDISCOVER_AFTER` ago)."""
-    return now - column.found_at >= REDISCOVER_AFTER
+def is_stale(found_at: datetime, now: datetime) -> bool:
+    """A column found at ``found_at`` is due for a fresh discovery (found :data:`REDISCOVER_AFTER` ago)."""
+    return now - found_at >= REDISCOVER_AFTER
 
 
 def save_columns(
@@ -87,20 +87,6 @@ def record_attempt(
     attempt = DiscoveryAttempt(portal_id=portal_id, at=at, outcome=outcome, requests=requests, tried=tried)
     session.add(attempt)
     return attempt
-
-
-def latest_attempts(session: Session, portal_ids: Iterable[str]) -> dict[str, DiscoveryAttempt]:
-    """The most recent attempt of each portal."""
-    ids = list(portal_ids)
-    out: dict[str, DiscoveryAttempt] = {}
-    if not ids:
-        return out
-    rows = session.scalars(
-        select(DiscoveryAttempt).where(DiscoveryAttempt.portal_id.in_(ids)).order_by(DiscoveryAttempt.id)
-    )
-    for row in rows:
-        out[row.portal_id] = row
-    return out
 
 
 def fill_adcode(session: Session, *, portal_id: str, adcode: str, region: str | None) -> bool:

@@ -109,16 +109,7 @@ def minhash_signature(text: str | None) -> bytes:
     return minhash_values(text).astype(np.uint64).tobytes()
 
 
-def signature_similarity(a: bytes, b: bytes) -> float:
-    """Estimated Jaccard similarity of two stored signatures."""
-    va, vb = np.frombuffer(a, dtype=np.uint64), np.frombuffer(b, dtype=np.uint64)
-    if va.shape != vb.shape or not len(va):
-        raise ValueError("signatures of different sizes")
-    return float(np.count_nonzero(va == vb)) / len(va)
-
-
 BANDS = 32
-ROWS = NUM_PERM // BANDS
 
 
 def band_keys(signature: bytes, bands: int = BANDS) -> list[int]:

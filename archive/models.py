@@ -21,7 +21,6 @@ DOCUMENT_KINDS = ("report", "other")
 DOCUMENT_STATUSES = ("live", "missing", "gone")
 CHANGE_KINDS = ("new", "changed", "missing", "gone", "returned", "moved")
 ALERT_EVENTS = ("new", "changed", "missing", "gone", "returned")  # what a subscription can ask for
-VERSION_ORIGINS = ("crawl", "reextract")  # a fetch, or ``fazhi reextract`` over stored raw bytes
 RUN_OUTCOMES = ("running", "ok", "partial", "failed", "interrupted")
 
 # Deterministic constraint names, so later migrations (and SQLite batch mode) can refer to them.
@@ -134,6 +133,23 @@ class Version(SQLModel, table=True):
     text_method: str | None = Field(default=None, max_length=32)
     text_confidence: float | None = None
     page_urls: str | None = Field(default=None, sa_type=Text)  # JSON list: an article split over pages
+
+
+class VersionPage(SQLModel, table=True):
+    """The raw bytes of a later page of an article split over pages (TRS ``t…_1.shtml``), one row per page:
+    the version's own ``raw`` is page 1, these are pages 2, 3, … of its ``page_urls``, so the archive keeps
+    every byte that the stitched text was read from (``archive.store.version_pages``)."""
+
+    __tablename__ = "version_page"
+
+    version_id: int = Field(
+        sa_column=Column(ForeignKey("version.id", ondelete="CASCADE"), primary_key=True, nullable=False)
+    )
+    page: int = Field(primary_key=True)  # the page's number: 2 for ``page_urls[1]``
+    url: str
+    raw: bytes = Field(sa_type=LargeBinary)
+    raw_codec: str = Field(default="zlib", max_length=16)
+    raw_size: int = 0
 
 
 class Change(SQLModel, table=True):

@@ -7,12 +7,13 @@ The export record's keys are the public contract (ARCHITECTURE.md); the other re
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlmodel import Session
 
 from archive.groups import members_canonical_first
 from archive.models import Change, CrawlRun, Document, Portal, ReportGroup, Version
-from archive.queries import changes_of, problems_of, versions_of
+from archive.queries import change_feed, changes_of, problems_of, versions_of
 
 EXPORT_KEYS = (
     "id",
@@ -37,14 +38,18 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def as_utc(value: datetime) -> datetime:
+    """An aware datetime in UTC (naive ones are UTC). Raises ValueError for one that UTC cannot hold."""
+    try:
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    except OverflowError:  # 9999-12-31T23:59-14:00 is beyond what UTC can hold
+        raise ValueError(f"{value.isoformat()} is out of range") from None
+
+
 def parse_iso(text: str) -> datetime:
     """An ISO date or date-time from a user (``--since``, ``?since=``); naive values are UTC.
     Raises ValueError."""
-    parsed = datetime.fromisoformat(text)
-    try:
-        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    except OverflowError:  # 9999-12-31T23:59-14:00 is beyond what UTC can hold
-        raise ValueError(f"{text!r} is out of range") from None
+    return as_utc(datetime.fromisoformat(text))
 
 
 def export_record(document: Document, text: str | None) -> dict:
@@ -118,17 +123,20 @@ def change_record(change: Change) -> dict:
     }
 
 
-def feed_record(change: Change, document: Document) -> dict:
-    """A change event in the feed: the event and the identity of its document."""
-    return {
-        **change_record(change),
-        "document": document.id,
-        "url": document.url,
-        "portal": document.portal_id,
-        "title": document.title,
-        "year": document.year,
-        "versions": document.versions,
-    }
+def feed_records(session: Session, **filters: Any) -> list[dict]:
+    """The change feed (:func:`~archive.queries.change_feed`'s filters): each event with its document's identity."""
+    return [
+        {
+            **change_record(change),
+            "document": document.id,
+            "url": document.url,
+            "portal": document.portal_id,
+            "title": document.title,
+            "year": document.year,
+            "versions": document.versions,
+        }
+        for change, document in change_feed(session, **filters)
+    ]
 
 
 def history_record(session: Session, document: Document) -> dict:

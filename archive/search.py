@@ -31,8 +31,9 @@ RANK_POOL = 200
 
 
 @dataclass
-class Hit:
-    """One matching document; ``highlights`` are (start, end) character spans of the terms in ``snippet``."""
+class SearchHit:  # also the JSON API's schema (fazhi/web/schemas.py): its docstring is the description
+    """One matching document. ``matches`` counts the occurrences of the query terms in title and text;
+    ``highlights`` are [start, end) character spans of the terms in ``snippet``."""
 
     id: int
     url: str
@@ -69,10 +70,6 @@ def _escape_like(term: str) -> str:
 def _contains(column, term: str, *, ilike: bool) -> ColumnElement[bool]:
     pattern = f"%{_escape_like(term)}%"
     return column.ilike(pattern, escape="\\") if ilike else column.like(pattern, escape="\\")
-
-
-def _fts_phrase(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
 
 
 def _count(body: str | None, terms: list[str]) -> int:
@@ -195,7 +192,7 @@ def search(
     status: str | None = None,
     kind: str | None = None,
     limit: int = 20,
-) -> list[Hit]:
+) -> list[SearchHit]:
     """Documents whose latest version contains every term of ``query`` (title or text), best first.
 
     ``region`` matches the portal's region by prefix (``上海市`` finds ``上海市静安区``).
@@ -233,7 +230,7 @@ def search(
     for row, count in pool[:limit]:
         snippet, spans = _snippet(row.text or "", terms)
         hits.append(
-            Hit(
+            SearchHit(
                 id=row.id,
                 url=row.url,
                 title=row.title,

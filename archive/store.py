@@ -35,6 +35,7 @@ from archive.tables import (
     PORTAL,
     PROBLEM,
     VERSION,
+    VERSION_PAGE,
     DocumentRow,
     update_document,
     version_entry,
@@ -460,7 +461,8 @@ def _add_version(
             f"{details['summary']}"
         )
         kind = "changed"
-    conn.execute(insert(VERSION), version)
+    version_id = conn.execute(insert(VERSION), version).inserted_primary_key[0]
+    _add_pages(conn, version_id, getattr(item, "pages", None) or [])
     _add_change(
         conn,
         document=document,
@@ -474,6 +476,34 @@ def _add_version(
     )
     result.outcome = "new_version"
     result.version = seq
+
+
+def _add_pages(conn: Connection, version_id: int, pages: list[tuple[str, bytes]]) -> None:
+    """Keep the raw bytes of an article's later pages (pages 2, 3, …), one row each: ``raw`` is page 1."""
+    if pages:
+        rows = [
+            {
+                "version_id": version_id,
+                "page": number,
+                "url": url,
+                "raw": compress_raw(body),
+                "raw_codec": RAW_CODEC,
+                "raw_size": len(body),
+            }
+            for number, (url, body) in enumerate(pages, start=2)
+        ]
+        conn.execute(insert(VERSION_PAGE), rows)
+
+
+def version_pages(conn: Connection, version_id: int) -> list[tuple[str, bytes]]:
+    """The later pages of a version's article as fetched, ``(URL, raw bytes)`` in page order (empty for a
+    single page, and for a stitched version stored before migration 0016 kept them)."""
+    rows = conn.execute(
+        select(VERSION_PAGE.c.url, VERSION_PAGE.c.raw, VERSION_PAGE.c.raw_codec)
+        .where(VERSION_PAGE.c.version_id == version_id)
+        .order_by(VERSION_PAGE.c.page)
+    )
+    return [(url, decompress_raw(raw, codec)) for url, raw, codec in rows]
 
 
 def record_missing(

@@ -11,10 +11,11 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from archive.models import Change, Document, MinHashBand, Portal, Problem, ReportGroup, Version
+from archive.models import Change, Document, MinHashBand, Portal, Problem, ReportGroup, Version, VersionPage
 
 DOCUMENT = Document.__table__
 VERSION = Version.__table__
+VERSION_PAGE = VersionPage.__table__
 CHANGE = Change.__table__
 PORTAL = Portal.__table__
 PROBLEM = Problem.__table__

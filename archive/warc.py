@@ -7,6 +7,8 @@ Every stored capture (a version fetched from a portal, with its raw bytes) becom
 * ``metadata`` — fazhi's view of that capture as JSON: document id, version, citation id, portal, kind,
   year, title, publisher, text hash.
 
+An article split over pages adds a ``response`` and a ``request`` for each later page (``version_page``).
+
 The response also carries ``WARC-Fazhi-Citation`` and ``WARC-Fazhi-Document`` so a record can be traced
 back to the archive without the metadata record. Re-extracted versions (``origin="reextract"``) are the
 same captures read again and are not written twice. A document's versions are written under its current
@@ -36,7 +38,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.models import Document, Portal, Version
-from archive.store import decompress_raw
+from archive.store import decompress_raw, version_pages
 
 SOFTWARE = "fazhi 0.1 (archive of 法治政府建设 reports)"
 USER_AGENT = "Mozilla/5.0 (compatible; fazhi/0.1)"
@@ -105,6 +107,51 @@ def _metadata(document: Document, version: Version, portal: Portal | None) -> di
     }
 
 
+def _write_exchange(
+    writer: WARCWriter,
+    url: str,
+    body: bytes,
+    headers: list[tuple[str, str]],
+    status: int,
+    date: str,
+    citation: str | None,
+    fazhi_id: str,
+) -> str:
+    """The ``response`` (stored headers, raw body) and ``request`` records of one fetch; the response's id."""
+    response = writer.create_warc_record(
+        url,
+        "response",
+        payload=io.BytesIO(body),
+        length=len(body),
+        http_headers=StatusAndHeaders(
+            _status_line(status), [*headers, ("Content-Length", str(len(body)))], protocol="HTTP/1.1"
+        ),
+        warc_headers_dict={
+            "WARC-Date": date,
+            "WARC-Fazhi-Citation": citation or "",
+            "WARC-Fazhi-Document": fazhi_id,
+        },
+    )
+    response_id = response.rec_headers.get_header("WARC-Record-ID")
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    request = writer.create_warc_record(
+        url,
+        "request",
+        payload=io.BytesIO(b""),
+        length=0,
+        http_headers=StatusAndHeaders(
+            f"GET {target} HTTP/1.1",
+            [("Host", parts.netloc), ("User-Agent", USER_AGENT)],
+            is_http_request=True,
+        ),
+        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response_id},
+    )
+    writer.write_record(response)
+    writer.write_record(request)
+    return response_id
+
+
 def write_warc(
     session: Session, stream: BinaryIO, *, portal_ids: Sequence[str] = (), filename: str = "fazhi.warc.gz"
 ) -> list[dict]:
@@ -125,45 +172,28 @@ def write_warc(
         if version.content_type and "content-type" not in stored:
             stored["content-type"] = version.content_type
         headers = [(k, v) for k, v in stored.items() if k.lower() not in _DROP_HEADERS]
-        headers.append(("Content-Length", str(len(body))))
         date = _warc_date(version.fetched_at)
-        response = writer.create_warc_record(
-            document.url,
-            "response",
-            payload=io.BytesIO(body),
-            length=len(body),
-            http_headers=StatusAndHeaders(_status_line(version.status or 200), headers, protocol="HTTP/1.1"),
-            warc_headers_dict={
-                "WARC-Date": date,
-                "WARC-Fazhi-Citation": version.citation or "",
-                "WARC-Fazhi-Document": f"{document.id}/v{version.seq}",
-            },
+        fazhi_id = f"{document.id}/v{version.seq}"
+        response_id = _write_exchange(
+            writer, document.url, body, headers, version.status or 200, date, version.citation, fazhi_id
         )
-        response_id = response.rec_headers.get_header("WARC-Record-ID")
-        parts = urlsplit(document.url)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        request = writer.create_warc_record(
-            document.url,
-            "request",
-            payload=io.BytesIO(b""),
-            length=0,
-            http_headers=StatusAndHeaders(
-                f"GET {target} HTTP/1.1",
-                [("Host", parts.netloc), ("User-Agent", USER_AGENT)],
-                is_http_request=True,
-            ),
-            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response_id},
-        )
+        # An article split over pages: its later pages as fetched, each under its own URL. Only their bodies
+        # were kept, so they carry the first page's content type and the spider's 200.
+        page_headers = [(k, v) for k, v in headers if k.lower() == "content-type"]
+        for number, (url, page_body) in enumerate(version_pages(session.connection(), version.id), start=2):
+            _write_exchange(
+                writer, url, page_body, page_headers, 200, date, version.citation, f"{fazhi_id}/p{number}"
+            )
         meta = json.dumps(_metadata(document, version, portals.get(document.portal_id)), ensure_ascii=False)
-        metadata = writer.create_warc_record(
-            document.url,
-            "metadata",
-            payload=io.BytesIO(meta.encode()),
-            warc_content_type="application/json",
-            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response_id},
+        writer.write_record(
+            writer.create_warc_record(
+                document.url,
+                "metadata",
+                payload=io.BytesIO(meta.encode()),
+                warc_content_type="application/json",
+                warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response_id},
+            )
         )
-        for record in (response, request, metadata):
-            writer.write_record(record)
         pages.append(
             {
                 "url": document.url,

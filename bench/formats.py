@@ -89,9 +89,11 @@ def _measure(fmt: str, texts: list[tuple[str, tuple[str, ...]]], rounds: int, dp
             confidences.append(result.confidence)
     engine = None
     if fmt == "scan":
-        from pipelines.formats.ocr import engine_version
+        from importlib.metadata import version
 
-        engine = engine_version()
+        from pipelines.formats.ocr import ENGINE
+
+        engine = f"{ENGINE} {version('rapidocr')} (onnxruntime {version('onnxruntime')})"
     queue.put(
         {
             "format": fmt,

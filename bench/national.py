@@ -104,14 +104,16 @@ def age_archive(db_url: str, hours: float = 24.0) -> None:
     shift = timedelta(hours=hours)
     with Session(engine) as session:
         docs = session.exec(select(Document.id, Document.last_seen)).all()
-        for doc_id, last_seen in docs:
-            session.execute(update(Document).where(Document.id == doc_id).values(last_seen=last_seen - shift))
+        if docs:  # bulk UPDATE by primary key: one executemany
+            session.execute(update(Document), [{"id": i, "last_seen": seen - shift} for i, seen in docs])
         runs = session.exec(select(CrawlRun.id, CrawlRun.started_at, CrawlRun.finished_at)).all()
-        for run_id, started_at, finished_at in runs:
+        if runs:
             session.execute(
-                update(CrawlRun)
-                .where(CrawlRun.id == run_id)
-                .values(started_at=started_at - shift, finished_at=finished_at and finished_at - shift)
+                update(CrawlRun),
+                [
+                    {"id": i, "started_at": started - shift, "finished_at": finished and finished - shift}
+                    for i, started, finished in runs
+                ],
             )
         session.commit()
     engine.dispose()

@@ -64,7 +64,9 @@ class HostDownMiddleware:
             self._count(request)
             raise HostUnreachable(f"{host} is down: it did not answer {self.after} connections in a row")
 
-    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
         self.failures.pop(self.host(request), None)
         return response
 

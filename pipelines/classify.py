@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from pipelines.items import PageItem
 from pipelines.metadata import signature
-from pipelines.stats import portal_stat
+from pipelines.stats import Counting, portal_stat
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -156,7 +156,7 @@ def classify(
     return Classification(True, year, issuer(used_title, text, source), reason)
 
 
-class ClassifyPipeline:
+class ClassifyPipeline(Counting):
     """Set ``kind`` ("report"/"other"), ``year`` and, for reports, ``publisher`` (the issuing body).
 
     Settings
@@ -179,10 +179,6 @@ class ClassifyPipeline:
     def from_crawler(cls, crawler: Crawler) -> ClassifyPipeline:
         settings = crawler.settings
         return cls(crawler.stats, settings.getbool("FAZHI_CLASSIFY_PUBLISHED_YEAR"))
-
-    def _inc(self, key: str) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(key)
 
     def process_item(self, item, spider=None):
         if not isinstance(item, PageItem):

@@ -6,17 +6,12 @@ candidates; the fingerprints themselves are computed in :mod:`archive.fingerprin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from archive.fingerprint import text_hash
 from pipelines.items import PageItem
-
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-    from scrapy.statscollectors import StatsCollector
+from pipelines.stats import StatsPipeline
 
 
-class DedupPipeline:
+class DedupPipeline(StatsPipeline):
     """Fill ``text_hash`` (sha256 of ``text``); grouping is the store's job.
 
     Settings
@@ -25,13 +20,6 @@ class DedupPipeline:
 
     Stats: ``dedup/hashed``, ``dedup/empty`` (no normalized text to hash).
     """
-
-    def __init__(self, stats: StatsCollector | None = None) -> None:
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
-        return cls(crawler.stats)
 
     def process_item(self, item, spider=None):
         if not isinstance(item, PageItem):
@@ -42,6 +30,5 @@ class DedupPipeline:
         else:
             item.text_hash = None
             key = "dedup/empty"
-        if self.stats is not None:
-            self.stats.inc_value(key)
+        self._inc(key)
         return item

@@ -31,11 +31,11 @@ from pipelines.chrome import strip_chrome_lines
 from pipelines.encoding import decode_body
 from pipelines.formats import DocText, is_document, read_document, sniff
 from pipelines.formats.base import join_plain_lines
-from pipelines.htmltext import block_lines, clean_controls, may_hold_controls, squash, tidy_lines
+from pipelines.htmltext import block_lines, clean_html_controls, squash, tidy_lines
 from pipelines.items import PageItem, PageMissing
 from pipelines.ocrpool import OcrPool
 from pipelines.soft404 import notice_reason
-from pipelines.stats import portal_stat
+from pipelines.stats import Counting, portal_stat
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -278,7 +278,7 @@ def extract_page(body: bytes, url: str, headers: dict[str, str]) -> Extraction:
     if not _LOOKS_HTML.search(decoded.text[:4096]):
         result.problems.append(f"not HTML (content-type {headers.get('content-type', 'unknown')!r})")
         return result
-    tree = _parse(clean_controls(decoded.text) if may_hold_controls(body) else decoded.text)
+    tree = _parse(clean_html_controls(decoded.text))
     if tree is None:
         result.problems.append("HTML could not be parsed")
         return result
@@ -339,11 +339,6 @@ _PARA_END = re.compile(r"[。！？：；!?:;.]$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def join_pdf_lines(lines: list[str]) -> list[str]:
-    """Re-join visual PDF lines into paragraphs (kept under its old name; see ``formats.base``)."""
-    return join_plain_lines(lines)
-
-
 def _document_title(doc: DocText) -> str | None:
     """The file's stated title when it is a real one (Chinese, not "Microsoft Word - 附件1.doc"), else
     its first line when that looks like a heading (short, not a sentence)."""
@@ -388,15 +383,10 @@ def extract_document(body: bytes, kind: str = "pdf", *, ocr: bool = True) -> Ext
     return result
 
 
-def extract_pdf(body: bytes) -> Extraction:
-    """Text of a PDF attachment: its text layer, or OCR of its pages when it is a scan."""
-    return extract_document(body, "pdf")
-
-
 # -- Scrapy ------------------------------------------------------------------------------------------------
 
 
-class ExtractPipeline:
+class ExtractPipeline(Counting):
     """Fill the extract fields of :class:`PageItem` (encoding, title, text_extracted, published, ...).
 
     The format is sniffed from the bytes (``formats.sniff``): report files (PDF, DOCX, DOC, WPS, OFD,
@@ -456,10 +446,6 @@ class ExtractPipeline:
         self.closing = True
         if self.ocr is not None:
             self.ocr.close()
-
-    def _inc(self, key: str, n: int = 1) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(key, n)
 
     def process_item(self, item, spider=None):
         if not isinstance(item, PageItem) or item.ocr_read:  # an OCR'd copy was extracted already

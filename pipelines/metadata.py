@@ -21,7 +21,6 @@ _DATE = re.compile(r"(?<!\d)(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2}
 _FULL_DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年.{1,3}月.{1,4}日\s*$")
 _ORG_END = re.compile(r"(?:政府|办公室|办公厅|局|委员会|委|办事处|厅|院|中心|处|部|街道|镇|乡|公司|小组|会)$")
 _SENTENCE_PUNCT = re.compile(r"[。，；！？,;!?：:]")
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
 _XXGK_LABEL_VALUE = re.compile(r"^(" + "|".join(rules.XXGK_LABELS) + r")\s*[:：]?\s*(.*)$")
 _TITLE_TEXT = etree.XPath("//title/text()")
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")

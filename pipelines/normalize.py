@@ -13,15 +13,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from pipelines.htmltext import SPACES, T2S
 from pipelines.items import PageItem
-from pipelines.stats import portal_stat
-
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-    from scrapy.statscollectors import StatsCollector
+from pipelines.stats import StatsPipeline, portal_stat
 
 #: A text is traditional when at least this share of its Han characters changes under t2s.
 TRADITIONAL_SHARE = 0.05
@@ -102,7 +97,7 @@ def normalize_text(text: str | None) -> Normalized:
     return Normalized(tidy_whitespace(text), traditional, removed)
 
 
-class NormalizePipeline:
+class NormalizePipeline(StatsPipeline):
     """Fill ``text``, ``was_traditional`` and ``pinyin_removed`` from ``text_extracted``; repair ``title``
     (:func:`normalize_title`), so a mirror's 習(xí)-titled copy gets the official title.
 
@@ -114,13 +109,6 @@ class NormalizePipeline:
     ``normalize/pinyin_syllables`` (count), ``portal/<id>/traditional``.
     """
 
-    def __init__(self, stats: StatsCollector | None = None) -> None:
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
-        return cls(crawler.stats)
-
     def process_item(self, item, spider=None):
         if not isinstance(item, PageItem):
             return item
@@ -129,12 +117,11 @@ class NormalizePipeline:
         item.title = normalize_title(item.title)
         item.was_traditional = result.was_traditional
         item.pinyin_removed = result.pinyin_removed
-        if self.stats is not None:
-            self.stats.inc_value("normalize/pages")
-            if result.was_traditional:
-                self.stats.inc_value("normalize/traditional")
-                self.stats.inc_value(portal_stat(item.portal_id, "traditional"))
-            if result.pinyin_removed:
-                self.stats.inc_value("normalize/pinyin_removed")
-                self.stats.inc_value("normalize/pinyin_syllables", result.pinyin_removed)
+        self._inc("normalize/pages")
+        if result.was_traditional:
+            self._inc("normalize/traditional")
+            self._inc(portal_stat(item.portal_id, "traditional"))
+        if result.pinyin_removed:
+            self._inc("normalize/pinyin_removed")
+            self._inc("normalize/pinyin_syllables", result.pinyin_removed)
         return item

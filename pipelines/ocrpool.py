@@ -20,6 +20,9 @@ from typing import TYPE_CHECKING
 
 from twisted.internet.defer import Deferred
 
+from pipelines.lifetime import die_with_parent
+from pipelines.stats import Counting
+
 if TYPE_CHECKING:
     from scrapy.signalmanager import SignalManager
     from scrapy.statscollectors import StatsCollector
@@ -34,6 +37,7 @@ ocr_progress = object()
 
 
 def _init_worker(threads: int) -> None:
+    die_with_parent()  # a killed crawl must not leave OCR workers reading on
     os.environ["FAZHI_OCR_THREADS"] = str(threads)
 
 
@@ -45,7 +49,7 @@ def _ocr_job(body: bytes, kind: str) -> tuple[Extraction, float]:
     return result, time.perf_counter() - started
 
 
-class OcrPool:
+class OcrPool(Counting):
     """Worker processes for OCR and the crawl's page budget.
 
     Stats: ``ocr/queued``, ``ocr/done``, ``ocr/pages``, ``ocr/pages_total`` (queued pages), ``ocr/seconds``,
@@ -65,10 +69,6 @@ class OcrPool:
         self.spent = 0
         self.queued = self.done = self.pages_done = 0
         self._executor: ProcessPoolExecutor | None = None
-
-    def _inc(self, key: str, n: float = 1) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(key, n)
 
     def admit(self, pages: int) -> bool:
         """Reserve ``pages`` of the budget; False (counted) when they do not fit."""

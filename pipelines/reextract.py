@@ -28,8 +28,10 @@ def reextract(
     fetched_at: datetime,
     status: int = 200,
     list_title: str | None = None,
+    pages: list[tuple[str, bytes]] | None = None,
 ) -> PageItem:
-    """The item a crawl would have stored for this capture with today's extractor."""
+    """The item a crawl would have stored for this capture with today's extractor; ``pages`` are the later
+    pages of an article split over pages (``archive.store.version_pages``), stitched as the crawl did."""
     item = PageItem(
         portal_id=portal_id,
         url=url,
@@ -39,6 +41,7 @@ def reextract(
         body=body,
         fetched_at=fetched_at,
         list_title=list_title,
+        pages=list(pages or []),
     )
     for stage in _CHAIN:
         item = stage.process_item(item)

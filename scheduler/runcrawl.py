@@ -12,7 +12,6 @@ session, so a Ctrl-C in the terminal reaches only the scheduler, which forwards 
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import signal
@@ -29,22 +28,11 @@ from archive.models import CrawlRun
 from archive.runs import this_host
 from archive.types import utcnow
 from crawler.exitcodes import EXIT_OK, EXIT_SETUP, RUN_EXIT_CODES
+from pipelines.lifetime import die_with_parent
 from scheduler.config import ScheduleConfig
 from scheduler.stop import STOP, StopSignal
 
 log = logging.getLogger("fazhi.scheduler.crawl")
-_PR_SET_PDEATHSIG = 1
-try:  # looked up here, not in the child between fork and exec
-    _prctl = ctypes.CDLL(None, use_errno=True).prctl
-except (OSError, AttributeError):  # not Linux
-    _prctl = None
-
-
-def _die_with_parent() -> None:
-    """In the crawl child: be killed when the scheduler or worker that started it dies (even by SIGKILL),
-    so no crawl runs on unsupervised, leasing nothing, while a successor crawls the same portals."""
-    if _prctl is not None:
-        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -177,7 +165,7 @@ def run_crawl_subprocess(
                 stderr=subprocess.STDOUT if out else None,
                 env=crawl_env(),
                 start_new_session=True,
-                preexec_fn=_die_with_parent,  # one async-signal-safe call, prepared above
+                preexec_fn=die_with_parent,  # one async-signal-safe call, prepared at import
             )
         except OSError as exc:
             close_run(engine, run_id, "failed")

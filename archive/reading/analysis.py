@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from archive.reading.figures import key_figures
 from archive.reading.parts import required_parts
 from archive.reading.sections import structure
@@ -16,7 +18,7 @@ def analyze(text: str, year: int | None = None, html: str | None = None) -> dict
     return {
         "analyzer": ANALYZER,
         "parts": sorted(parts),
-        "evidence": {str(p): e.to_dict() for p, e in parts.items()},
+        "evidence": {str(p): asdict(e) for p, e in parts.items()},
         "sections": structure(text, html),
-        "figures": [f.to_dict() for f in key_figures(text)],
+        "figures": [asdict(f) for f in key_figures(text)],
     }

@@ -22,7 +22,7 @@ rule — training sessions, hotline tickets, 网上可办率 — are not key fig
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from archive.reading.text import sentences
 
@@ -149,16 +149,13 @@ _TOPICS = (
 @dataclass
 class Figure:
     name: str
-    value: float
+    value: int | float  # int when whole (_clean)
     unit: str
     sentence: str
     start: int  # offsets of the mention (number and unit) in the text
     end: int
-    yoy: float | None = None  # change on the previous year
+    yoy: int | float | None = None  # change on the previous year
     yoy_unit: str | None = None  # "%" (relative) or "pp" (percentage points)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def parse_number(num: str, mul: str | None = None) -> float:

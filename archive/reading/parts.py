@@ -13,7 +13,7 @@ sentence, with its offsets. Headings can name two parts at once ("存在的问�
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from archive.reading.sections import headings as find_headings
 from archive.reading.text import sentences
@@ -50,9 +50,6 @@ class Evidence:
     text: str
     start: int
     end: int
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 _LEVEL2_SHORTCOMINGS = re.compile(r"(存在|不足|短板|薄弱|差距)")

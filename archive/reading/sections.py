@@ -43,9 +43,6 @@ class Heading:
     end: int  # offset just after the title
     section_end: int  # where the section this heading opens ends
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 def _lines(text: str):
     pos = 0
@@ -116,6 +113,6 @@ def bold_spans(text: str, html: str) -> list[tuple[int, int, str]]:
 def structure(text: str, html: str | None = None) -> dict:
     """The stored/shown form: headings and bold spans of one version."""
     return {
-        "headings": [h.to_dict() for h in headings(text)],
+        "headings": [asdict(h) for h in headings(text)],
         "bold": [{"start": s, "end": e, "text": t} for s, e, t in (bold_spans(text, html) if html else [])],
     }

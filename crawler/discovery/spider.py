@@ -53,7 +53,8 @@ class DiscoveryMixin:
         """The crawl's one engine (pipelines/database.py)."""
         return crawl_engine(self.crawler)
 
-    def _dstat(self, portal_id: str, name: str, n: int = 1) -> None:
+    def _count(self, portal_id: str, name: str, n: int = 1) -> None:
+        """Add ``n`` to a per-portal counter (the reports spider counts through this too)."""
         self.crawler.stats.inc_value(portal_stat(portal_id, name), n)
 
     # -- starting ----------------------------------------------------------------------------------------
@@ -70,9 +71,7 @@ class DiscoveryMixin:
     def discovery_start(self, portal: PortalConfig) -> list[Request]:
         """Verify the portal's stored columns, or discover them from its home page."""
         now = datetime.now(UTC)
-        stored = [
-            c for c in self.stored_columns.get(portal.id, []) if now - c["found_at"] < store.REDISCOVER_AFTER
-        ]
+        stored = [c for c in self.stored_columns.get(portal.id, []) if not store.is_stale(c["found_at"], now)]
         if stored:
             requests = []
             for column in stored:
@@ -91,7 +90,7 @@ class DiscoveryMixin:
         return self._next(portal, disc)
 
     def _column_check(self, portal: PortalConfig, column: dict) -> Request | None:
-        self._dstat(portal.id, "discovery_requests")
+        self._count(portal.id, "discovery_requests")
         return Request(
             column["url"],
             callback=self.parse_stored_column,
@@ -125,7 +124,7 @@ class DiscoveryMixin:
             if not disc.in_scope(fetch.url):
                 disc.undo(fetch)
                 continue
-            self._dstat(portal.id, "discovery_requests")
+            self._count(portal.id, "discovery_requests")
             meta = self._meta(portal, fetch.url, discovery_fetch=fetch)
             if fetch.formdata is not None:
                 return [
@@ -170,7 +169,7 @@ class DiscoveryMixin:
                 disc.requests += 1
                 disc._pending += 1
                 disc.tried[-1]["note"] += "; rendering it (list built in script?)"
-                self._dstat(portal.id, "discovery_requests")
+                self._count(portal.id, "discovery_requests")
                 yield again
                 return
         if disc.done:
@@ -183,7 +182,7 @@ class DiscoveryMixin:
         portal = self.portals[request.meta["portal_id"]]
         disc = self.discoveries[portal.id]
         disc.on_error(request.meta["discovery_fetch"], failure.getErrorMessage())
-        self._dstat(portal.id, "discovery_errors")
+        self._count(portal.id, "discovery_errors")
         if disc.done:
             yield from self._finish(portal, disc, None)
             return
@@ -219,9 +218,9 @@ class DiscoveryMixin:
             "tried": disc.tried,
         }
         if disc.found:
-            self._dstat(portal.id, "columns_found", len(disc.found))
+            self._count(portal.id, "columns_found", len(disc.found))
         else:
-            self._dstat(portal.id, "no_column_found")
+            self._count(portal.id, "no_column_found")
             logger.warning(
                 "%s: no report column found from %s (%d requests)", portal.id, portal.home_url, disc.requests
             )
@@ -243,7 +242,7 @@ class DiscoveryMixin:
             "columns": [],
             "tried": [{"note": note}],
         }
-        self._dstat(portal.id, "no_column_found")
+        self._count(portal.id, "no_column_found")
 
     def _use_columns(self, portal: PortalConfig, urls: list[str]) -> PortalConfig:
         """Crawl ``portal`` from these columns: they become its start URLs and their hosts its scope."""
@@ -266,7 +265,7 @@ class DiscoveryMixin:
             return
         checked.add(portal.id)
         state, division = judge(portal.adcode, code)
-        self._dstat(portal.id, f"site_code_{state}")
+        self._count(portal.id, f"site_code_{state}")
         result = self.discovery_results.setdefault(
             portal.id, {"outcome": "pending", "requests": 0, "columns": [], "tried": []}
         )
@@ -295,7 +294,7 @@ class DiscoveryMixin:
         column = response.meta["stored_column"]
         now = datetime.now(UTC)
         if response.status >= 400 and response.status not in (404, 410):  # refused: says nothing of a move
-            self._dstat(portal.id, "errors")
+            self._count(portal.id, "errors")
             logger.warning("%s: stored column %s answered HTTP %s", portal.id, column["url"], response.status)
             return
         moved = response.status in (404, 410) or _redirected_home(response)
@@ -309,7 +308,7 @@ class DiscoveryMixin:
             logger.warning(
                 "%s: stored column %s moved (%s); discovering again", portal.id, column["url"], why
             )
-            self._dstat(portal.id, "column_moved")
+            self._count(portal.id, "column_moved")
             if portal.id not in self.discoveries:
                 yield from self._begin(portal)
             return
@@ -318,7 +317,7 @@ class DiscoveryMixin:
         )
         result["requests"] += 1
         result["columns"].append({"url": column["url"], "evidence": column["evidence"], "via": column["via"]})
-        self._dstat(portal.id, "columns_reused")
+        self._count(portal.id, "columns_reused")
         if self.crawl_found:
             self._use_columns(portal, [column["url"]])
             yield from self.parse_list(response)
@@ -326,7 +325,7 @@ class DiscoveryMixin:
     def stored_column_error(self, failure: Failure):
         """Timeouts and 5xx say nothing about the column: keep it, count the error."""
         portal_id = failure.request.meta["portal_id"]
-        self._dstat(portal_id, "errors")
+        self._count(portal_id, "errors")
         self.discovery_results.setdefault(
             portal_id, {"outcome": "failed", "requests": 1, "columns": [], "tried": []}
         )["tried"].append({"url": failure.request.url, "note": failure.getErrorMessage()[:200]})

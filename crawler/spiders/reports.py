@@ -216,9 +216,6 @@ class ReportsSpider(DiscoveryMixin, scrapy.Spider):
     def _portal(self, response: Response) -> PortalConfig:
         return self.portals[response.meta["portal_id"]]
 
-    def _count(self, portal_id: str, name: str, n: int = 1) -> None:
-        self.crawler.stats.inc_value(portal_stat(portal_id, name), n)
-
     # -- list pages ----------------------------------------------------------------------------------------
     def parse_list(self, response: Response) -> Iterable[Request]:
         """A list page or a list API's answer: follow its candidates, then the list pages after it."""

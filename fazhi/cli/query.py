@@ -27,12 +27,11 @@ from archive.queries import (
     ID_MAX,
     YEAR_MAX,
     YEAR_MIN,
-    change_feed,
     find_document,
     recent_runs,
     version_of,
 )
-from archive.records import document_record, feed_record, history_record, iso, parse_iso, run_record
+from archive.records import document_record, feed_records, history_record, iso, parse_iso, run_record
 from archive.runs import close_abandoned
 from archive.search import search as search_archive
 from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, plain, styled, terminal_safe
@@ -303,10 +302,7 @@ def changes(
         fail(f"unknown rank {rank!r}; use {' or '.join(CHANGE_RANKS)}")
     since_dt = _parse_since(since)
     with open_session(db) as session:
-        rows = [
-            feed_record(c, d)
-            for c, d in change_feed(session, since=since_dt, kinds=kind or (), limit=limit or None, rank=rank)
-        ]
+        rows = feed_records(session, since=since_dt, kinds=kind or (), limit=limit or None, rank=rank)
     if atom is not None:
         try:
             atom.write_bytes(atom_feed(rows))

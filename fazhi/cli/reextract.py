@@ -6,6 +6,7 @@ an extractor upgrade never looks like a government edit and never sends an alert
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
@@ -13,7 +14,7 @@ from rich.table import Table
 
 from archive.models import Document
 from archive.queries import latest_captures, version_of
-from archive.store import decompress_raw, record_reextraction
+from archive.store import decompress_raw, record_reextraction, version_pages
 from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
 from fazhi.cli.query import emit_json, open_session
 from pipelines.reextract import reextract as run_chain
@@ -38,8 +39,9 @@ def reextract_command(
             checked += 1
             document = session.get(Document, document_id)
             version = version_of(session, document_id, seq)
-            if version.page_urls:  # raw holds the first page only: re-extraction would lose the others
-                skipped.append(document.url)
+            pages = version_pages(session.connection(), version.id) if version.page_urls else []
+            if version.page_urls and len(pages) != len(json.loads(version.page_urls)) - 1:
+                skipped.append(document.url)  # stored before its later pages were kept (migration 0016)
                 continue
             headers = dict(version.headers or {})
             if version.content_type and "content-type" not in headers:
@@ -52,6 +54,7 @@ def reextract_command(
                 fetched_at=version.fetched_at,
                 status=version.status or 200,
                 list_title=document.title,
+                pages=pages,
             )
             session.expunge(version)  # its raw bytes are not needed again
             if not item.text or item.text_hash == document.text_hash:

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 
-from archive.coverage import Cell, deadline
+from archive.coverage import CoverageCell, deadline
 from archive.coverage import coverage as coverage_matrix
 from archive.db import resolve_db_url
 from archive.queries import YEAR_MAX, YEAR_MIN
@@ -71,7 +71,7 @@ def _parse_day(value: str | None) -> date | None:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _cell_text(cell: Cell) -> Text:
+def _cell_text(cell: CoverageCell) -> Text:
     style = STATE_STYLES[cell.state]
     label = cell.state.replace("_", " ")
     if cell.state == "late":

@@ -14,11 +14,11 @@ from sqlmodel import Session
 from archive.coverage import coverage as coverage_matrix
 from archive.export import FORMATS, iter_records
 from archive.queries import YEAR_MAX, YEAR_MIN
-from archive.records import history_record
+from archive.records import as_utc, feed_records, history_record
 from archive.search import search as search_archive
 from fazhi.web import views
 from fazhi.web.deps import SessionDep
-from fazhi.web.params import BadValue, DocumentId, FromSeq, GroupId, Seq, ToSeq, Year, as_utc
+from fazhi.web.params import DocumentId, FromSeq, GroupId, Seq, ToSeq, Year
 from fazhi.web.schemas import (
     CoverageOut,
     DiffOut,
@@ -125,9 +125,9 @@ def api_changes(
     if since is not None:
         try:
             since = as_utc(since)
-        except BadValue as exc:
+        except ValueError as exc:  # beyond what UTC can hold
             raise HTTPException(422, str(exc)) from None
-    return views.feed(session, since=since, kinds=kind, limit=limit, rank=rank)
+    return feed_records(session, since=since, kinds=kind or (), limit=limit, rank=rank)
 
 
 @router.get("/v/{citation}", response_model=VersionOut)

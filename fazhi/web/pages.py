@@ -12,6 +12,7 @@ from archive.coverage import coverage as coverage_matrix
 from archive.models import CHANGE_KINDS, DOCUMENT_STATUSES, Subscription
 from archive.queries import CHANGE_RANKS
 from archive.reading.figures import VOCABULARY
+from archive.records import feed_records
 from archive.search import search as search_archive
 from fazhi.web import reading, views
 from fazhi.web.deps import SessionDep, TemplatesDep
@@ -46,7 +47,7 @@ def home(request: Request, session: SessionDep, templates: TemplatesDep) -> Resp
         templates,
         request,
         "home.html",
-        {"stats": views.stats(session), "changes": views.feed(session, limit=10)},
+        {"stats": views.stats(session), "changes": feed_records(session, limit=10)},
     )
 
 
@@ -64,30 +65,15 @@ def search_page(
     kind: str | None = None,
     limit: str | None = None,
 ) -> Response:
-    form = {
-        "year": opt_str(year) or "",
-        "region": opt_str(region) or "",
-        "level": opt_str(level) or "",
-        "portal": opt_str(portal) or "",
-        "status": opt_str(status) or "",
-        "kind": opt_str(kind) or "",
-    }
+    filters = {"region": region, "level": level, "portal": portal, "status": status, "kind": kind}
+    filters = {name: opt_str(value) for name, value in filters.items()}
+    form = {"year": opt_str(year) or "", **{name: value or "" for name, value in filters.items()}}
     error, hits = None, []
     try:
         n = min(max(opt_int(limit, "limit") or 50, 1), MAX_LIMIT)
         year_n = opt_year(year)
         if q.strip():
-            hits = search_archive(
-                session,
-                q,
-                year=year_n,
-                region=opt_str(region),
-                level=opt_str(level),
-                portal=opt_str(portal),
-                status=opt_str(status),
-                kind=opt_str(kind),
-                limit=n,
-            )
+            hits = search_archive(session, q, year=year_n, limit=n, **filters)
     except BadValue as exc:
         error = str(exc)
     return _render(
@@ -152,7 +138,7 @@ def changes_page(
     try:
         n = min(max(opt_int(limit, "limit") or 100, 1), 1000)
         kinds = [opt_str(kind)] if opt_str(kind) else []
-        rows = views.feed(session, since=opt_datetime(since, "since"), kinds=kinds, limit=n, rank=order)
+        rows = feed_records(session, since=opt_datetime(since, "since"), kinds=kinds, limit=n, rank=order)
     except BadValue as exc:
         error = str(exc)
     return _render(

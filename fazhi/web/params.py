@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Path, Query
@@ -45,15 +45,6 @@ def opt_int(value: str | None, name: str, low: int = -ID_MAX, high: int = ID_MAX
 
 def opt_year(value: str | None) -> int | None:
     return opt_int(value, "year", YEAR_MIN, YEAR_MAX)
-
-
-def as_utc(value: datetime) -> datetime:
-    """An aware datetime in UTC (naive ones are UTC); one that UTC cannot hold (year 9999 at -14:00) is a
-    bad value, not an OverflowError."""
-    try:
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    except OverflowError:
-        raise BadValue(f"{value.isoformat()} is out of range") from None
 
 
 def opt_datetime(value: str | None, name: str) -> datetime | None:

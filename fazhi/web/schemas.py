@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-
-class SearchHit(BaseModel):
-    id: int
-    url: str
-    title: str | None
-    portal: str
-    kind: str
-    year: int | None
-    status: str
-    published: str | None = Field(description="YYYY-MM-DD")
-    report_group: int | None
-    matches: int = Field(description="Occurrences of the query terms in title and text")
-    snippet: str
-    highlights: list[list[int]] = Field(description="[start, end) character spans of the terms in snippet")
+from archive.coverage import CoverageRow
+from archive.diff import DiffBlock
+from archive.reading.figures import Figure
+from archive.reading.parts import Evidence
+from archive.reading.sections import Heading
+from archive.search import SearchHit
 
 
 class SearchResults(BaseModel):
@@ -126,12 +118,8 @@ class GroupOut(BaseModel):
     documents: list[GroupMember]
 
 
-class EvidenceOut(BaseModel):
-    part: int
-    kind: str = Field(description="heading | sentence")
-    text: str
-    start: int
-    end: int
+class EvidenceOut(Evidence):
+    """Where a required part was found: its heading, or a sentence (``kind``), with offsets in the text."""
 
 
 class PartOut(BaseModel):
@@ -141,13 +129,8 @@ class PartOut(BaseModel):
     evidence: EvidenceOut | None
 
 
-class HeadingOut(BaseModel):
-    level: int = Field(description="1: 一、  2: (一)  3: 1.  4: (1)")
-    marker: str
-    title: str
-    start: int
-    end: int
-    section_end: int
+class HeadingOut(Heading):
+    """A numbered heading; ``level`` 1: 一、  2: (一)  3: 1.  4: (1)."""
 
 
 class BoldOut(BaseModel):
@@ -156,15 +139,10 @@ class BoldOut(BaseModel):
     text: str
 
 
-class FigureOut(BaseModel):
-    name: str = Field(description="From the figure vocabulary (README)")
-    value: int | float
-    unit: str
-    sentence: str
-    start: int = Field(description="Offset of the number in the version's text")
-    end: int
-    yoy: int | float | None = Field(description="同比 change written after the figure")
-    yoy_unit: str | None = Field(description='"%" (relative) or "pp" (percentage points)')
+class FigureOut(Figure):
+    """A key figure: ``name`` from the figure vocabulary (README), ``start``/``end`` the offsets of the number
+    in the version's text, ``yoy`` the 同比 change written after it, in ``yoy_unit`` "%" (relative) or "pp"
+    (percentage points)."""
 
 
 class ReadingOut(BaseModel):
@@ -189,18 +167,6 @@ class DocumentDetail(BaseModel):
     )
 
 
-class Segment(BaseModel):
-    op: str = Field(description="equal | delete | insert")
-    text: str
-
-
-class DiffBlock(BaseModel):
-    op: str = Field(description="equal | replace | delete | insert (aligned sentences)")
-    old: str
-    new: str
-    segments: list[Segment]
-
-
 class DiffOut(BaseModel):
     document: DocumentOut
     from_version: VersionOut = Field(alias="from")
@@ -223,37 +189,6 @@ class PortalOut(BaseModel):
     official: bool
     documents: int
     reports: int
-
-
-class CoverageDocOut(BaseModel):
-    id: int
-    url: str
-    title: str | None
-    published: str | None
-    first_seen: str
-    status: str
-    report_group: int | None
-    compliance: str | None = Field(
-        default=None, description='"complete" or "missing part N[, M]" (督察工作规定 Art. 25)'
-    )
-
-
-class CoverageCell(BaseModel):
-    state: str = Field(description="on_time | late | undated | missing | not_due")
-    date: str | None
-    date_source: str | None = Field(description="published | first_seen")
-    days_late: int | None
-    documents: list[CoverageDocOut]
-    also_on: list[str]
-
-
-class CoverageRow(BaseModel):
-    portal: str
-    name: str
-    region: str | None
-    level: str | None
-    adcode: str | None
-    cells: dict[str, CoverageCell]
 
 
 class CoverageOut(BaseModel):

@@ -6,7 +6,7 @@ a diff or a report group contains. Nothing here escapes anything: the templates 
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import asdict
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -14,11 +14,10 @@ from sqlmodel import Session
 
 from archive.diff import diff_texts
 from archive.models import Change, Document, Portal, Version
-from archive.queries import change_feed, changes_of, version_of, versions_of
+from archive.queries import changes_of, version_of, versions_of
 from archive.records import (
     change_record,
     document_record,
-    feed_record,
     group_record,
     version_record,
 )
@@ -89,39 +88,15 @@ def diff_page(session: Session, document_id: int, from_seq: int | None, to_seq: 
         if v is None:
             raise NotFound(f"Document {document_id} has no version {n} (it has 1–{document.versions}).")
     result = diff_texts(old.text, new.text)
-    blocks = [
-        {
-            "op": b.op,
-            "old": b.old,
-            "new": b.new,
-            "segments": [{"op": s.op, "text": s.text} for s in b.segments],
-        }
-        for b in result.blocks
-    ]
     return {
         "document": document_record(session, document),
         "from": version_record(old),
         "to": version_record(new),
         **result.summary(),
         "changed": result.changed,
-        "blocks": blocks,
+        "blocks": [asdict(b) for b in result.blocks],
         "versions": [v.seq for v in versions_of(session, document.id)],
     }
-
-
-def feed(
-    session: Session,
-    *,
-    since: datetime | None = None,
-    kinds: list[str] | None = None,
-    limit: int = 100,
-    rank: str = "time",
-) -> list[dict]:
-    """The change feed, newest first (or most significant first), each event with its document's identity."""
-    return [
-        feed_record(c, d)
-        for c, d in change_feed(session, since=since, kinds=kinds or (), limit=limit, rank=rank)
-    ]
 
 
 def resolve_citation(session: Session, citation: str) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from pipelines.formats.base import DocText, FormatError
+from pipelines.htmltext import clean_controls
 
 __all__ = ["DocText", "FormatError", "is_document", "read_document", "sniff"]
 
@@ -90,6 +91,15 @@ def _reader(kind: str) -> Callable[..., DocText]:
     raise FormatError(f"no reader for {kind!r}")
 
 
+def _clean(doc: DocText) -> None:
+    """Every format's text through the HTML path's one cleaning step (:func:`clean_controls`): Word's
+    VT line breaks, stray BEL/US bytes and C1 junk reach readers from every format, in lines and titles."""
+    lines = (part.strip() for line in doc.lines for part in clean_controls(line).split("\n"))
+    doc.lines = [line for line in lines if line]
+    if doc.title is not None:
+        doc.title = clean_controls(doc.title).replace("\n", " ").strip() or None
+
+
 def read_document(body: bytes, kind: str, *, ocr: bool = True) -> DocText:
     """Text of a document of a sniffed ``kind``. Never raises: unreadable files come back with a problem note.
 
@@ -102,6 +112,7 @@ def read_document(body: bytes, kind: str, *, ocr: bool = True) -> DocText:
         return DocText(kind=kind, method=kind, problems=[str(exc)])
     except Exception as exc:  # noqa: BLE001 - a hostile or broken file must not stop the crawl
         return DocText(kind=kind, method=kind, problems=[f"{kind.upper()} could not be read: {exc!r}"[:300]])
+    _clean(doc)
     doc.kind = kind
     if kind == "wps" and doc.method == "doc":
         doc.method = "wps"

@@ -17,10 +17,10 @@ from pipelines.formats.base import DocText, FormatError
 
 _W_IDENT = 0xA5EC
 _FIELD = re.compile(r"\x13[^\x13\x14\x15]*(?:\x14([^\x13\x14\x15]*))?\x15")
-# Paragraph end, cell end, line break, page/section break → line ends; other control characters go.
+# Paragraph end, cell end, line break, page/section break → line ends (Word's meanings of these controls);
+# every other control character goes in ``read_document``'s cleaning step, as for every format.
 _BREAKS = str.maketrans({"\r": "\n", "\x07": "\n", "\x0b": "\n", "\x0c": "\n", "\x1e": "-", "\xa0": " "})
 _CODEPAGES = {936: "gbk", 54936: "gb18030", 65001: "utf-8", 950: "big5", 1252: "cp1252"}
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 def _main_text(word: bytes, table: bytes, ccp_text: int, fc_clx: int, lcb_clx: int) -> str:
@@ -81,7 +81,7 @@ def read_doc(body: bytes, *, ocr: bool = True) -> DocText:
         text = _main_text(word, table, ccp_text, fc_clx, lcb_clx)
         meta = ole.get_metadata()
     text = _FIELD.sub(lambda m: m.group(1) or "", text)
-    text = _CONTROL.sub("", text.translate(_BREAKS))
+    text = text.translate(_BREAKS)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     codec = _CODEPAGES.get(meta.codepage or 0, "cp1252")
     raw_title = meta.title.decode(codec, "replace") if isinstance(meta.title, bytes) else meta.title

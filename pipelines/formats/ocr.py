@@ -48,12 +48,6 @@ def engine():
     )
 
 
-def engine_version() -> str:
-    from importlib.metadata import version
-
-    return f"{ENGINE} {version('rapidocr')} (onnxruntime {version('onnxruntime')})"
-
-
 def _ink(image: Image.Image) -> Image.Image:
     """Grey page with red seals faded out: the red channel of an RGB scan."""
     if image.mode in ("RGB", "RGBA", "P", "CMYK"):

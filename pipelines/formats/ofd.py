@@ -17,6 +17,7 @@ from collections import defaultdict
 from lxml import etree
 
 from pipelines.formats.base import DocText, FormatError, VisualLine, join_visual_lines
+from pipelines.htmltext import strip_control_bytes
 
 _NS = {"ofd": "http://www.ofdspec.org/2016"}
 _MAX_XML = 50_000_000  # bytes of one member: a zip bomb is refused, not inflated
@@ -31,11 +32,7 @@ def _xml(archive: zipfile.ZipFile, name: str) -> etree._Element:
     if info.file_size > _MAX_XML:
         raise FormatError(f"OFD member {name} is {info.file_size} bytes")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    return etree.fromstring(archive.read(info), parser)
-
-
-def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname
+    return etree.fromstring(strip_control_bytes(archive.read(info)), parser)
 
 
 def _width(delta_x: str | None, count: int, size: float) -> float:

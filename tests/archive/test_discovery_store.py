@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlmodel import select
+
 from archive.db import session_scope
 from archive.discovery import (
     REDISCOVER_AFTER,
     is_stale,
-    latest_attempts,
     live_columns,
     mark_moved,
     record_attempt,
     save_columns,
 )
+from archive.models import DiscoveryAttempt
 
 T0 = datetime(2026, 1, 5, tzinfo=UTC)
 PATH = [{"url": "http://a.gov.cn/", "anchor": "首页", "title": ""}]
@@ -40,6 +42,7 @@ def test_columns_are_kept_refreshed_and_moved(engine):
         assert list(live) == ["a"] and len(live["a"]) == 1
         (column,) = live["a"]
         assert column.evidence == PATH and column.found_at == later
-        assert not is_stale(column, later + REDISCOVER_AFTER - timedelta(seconds=1))
-        assert is_stale(column, later + REDISCOVER_AFTER)  # monthly re-discovery
-        assert latest_attempts(s, ["a"])["a"].outcome == "reused"
+        assert not is_stale(column.found_at, later + REDISCOVER_AFTER - timedelta(seconds=1))
+        assert is_stale(column.found_at, later + REDISCOVER_AFTER)  # monthly re-discovery
+        attempts = s.scalars(select(DiscoveryAttempt).where(DiscoveryAttempt.portal_id == "a"))
+        assert [a.outcome for a in attempts] == ["found", "reused"]

@@ -15,11 +15,18 @@ from archive.fingerprint import (
     minhash_values,
     shingle_hashes,
     shingles,
-    signature_similarity,
     text_hash,
 )
 from pipelines.normalize import normalize_text
 from tests.pipelines.conftest import CORPUS, shared_file
+
+
+def signature_similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two stored signatures: the share of equal hash values."""
+    va, vb = np.frombuffer(a, dtype=np.uint64), np.frombuffer(b, dtype=np.uint64)
+    assert va.shape == vb.shape and len(va)
+    return float(np.count_nonzero(va == vb)) / len(va)
+
 
 TEXT = "2019年，我区坚持以习近平新时代中国特色社会主义思想为指导，深入推进依法行政。" * 10
 

@@ -111,3 +111,30 @@ def test_wacz_passes_py_wacz_validation(engine, db_url, tmp_path):
 def test_web_archive_formats_need_an_output_file(db_url):
     result = runner.invoke(app, ["export", "--format", "warc", "--db", db_url])
     assert result.exit_code == 1 and "-o FILE" in result.output
+
+
+def test_warc_holds_every_page_of_an_article_split_over_pages(engine, db_url, tmp_path):
+    """The later pages of a stitched article are captures too: each is kept (``version_page``) and exported
+    with its own URL and the bytes fetched, so no fetched byte is missing from the web archive."""
+    item = page(url="https://www.jingan.gov.cn/fzzfjs/t20250320_1.shtml", fetched_at=day(9))
+    item.pages = [
+        ("https://www.jingan.gov.cn/fzzfjs/t20250320_1_1.shtml", b"<html><p>page two</p></html>"),
+        ("https://www.jingan.gov.cn/fzzfjs/t20250320_1_2.shtml", b"<html><p>page three</p></html>"),
+    ]
+    item.page_urls = [item.url] + [url for url, _ in item.pages]
+    with session_scope(engine) as s:
+        record_page(s, item)
+    out = tmp_path / "pages.warc.gz"
+    _export(db_url, "warc", out)
+    with out.open("rb") as stream:
+        responses = {
+            r.rec_headers.get_header("WARC-Target-URI"): (
+                r.rec_headers.get_header("WARC-Fazhi-Document"),
+                r.content_stream().read(),
+            )
+            for r in ArchiveIterator(stream)
+            if r.rec_type == "response"
+        }
+    assert responses[item.url][1] == item.body
+    for number, (url, body) in enumerate(item.pages, start=2):
+        assert responses[url] == (f"{responses[item.url][0]}/p{number}", body)

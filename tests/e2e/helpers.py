@@ -48,12 +48,14 @@ def fazhi(
     )
 
 
-def crawl(registry: Path, db_url: str, *extra: str, portals: list[str] | None = None) -> dict:
+def crawl(
+    registry: Path, db_url: str, *extra: str, portals: list[str] | None = None, timeout: float = 300
+) -> dict:
     """``fazhi crawl --json`` against a registry; returns the parsed per-portal summary."""
     args = ["crawl", "--registry", str(registry), "--db", db_url, "--json", *LOOPBACK, *extra]
     for portal in portals or []:
         args += ["--portal", portal]
-    proc = fazhi(*args)
+    proc = fazhi(*args, timeout=timeout)
     assert proc.returncode in (0, 1), (
         f"crawl failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
     )

@@ -12,6 +12,8 @@ import signal
 import sqlite3
 import subprocess
 import time
+import urllib.request
+from contextlib import closing
 
 import pytest
 from sqlmodel import Session, select
@@ -20,6 +22,7 @@ from archive.db import get_engine
 from archive.models import Document
 from govsim.quality import char_f1
 from tests.e2e.helpers import LOOPBACK, crawl, latest_texts, start_fazhi
+from tests.paths import REPO
 
 pytestmark = pytest.mark.slow
 
@@ -38,9 +41,16 @@ def formats_archive(tmp_path_factory):
         registry.write_text(sim.registry_yaml(), encoding="utf-8")
         # First a crawl killed while the scan is being OCR'd; the next crawl must read the scan.
         scan_url = next(p["url"] for p in sim.manifest()["pages"] if p.get("format") == "scan")
+        # govsim renders the scan (22 page images) on its first request: 9.4 s at load 9, measured, against
+        # the crawl's 10 s DOWNLOAD_TIMEOUT, and the retry renders it again in parallel. Both downloads then
+        # time out, the scan is never recorded and no crawl reads it. So the scan is rendered (and cached)
+        # before the crawls start: a fetch of the test's own, without the crawl's timeout.
+        with urllib.request.urlopen(scan_url, timeout=600) as response:
+            assert response.read(5) == b"%PDF-"
         FIRST_CRAWL["pending_when_killed"] = _kill_during_ocr(registry, tmp / "archive.db", db_url, scan_url)
         before = latest_texts(db_url)
-        summary = crawl(registry, db_url, portals=["formats"])
+        # This crawl OCRs the 22-page scan in one worker: about 100 s idle, over 300 s at load 12 (measured).
+        summary = crawl(registry, db_url, portals=["formats"], timeout=1200)
         manifest = sim.manifest()
     pages = [p for p in manifest["pages"] if p["portal"] == "formats" and p["status"] == 200]
     FIRST_CRAWL.update(stored=before)
@@ -50,11 +60,37 @@ def formats_archive(tmp_path_factory):
 FIRST_CRAWL: dict = {}
 
 
-def _kill_during_ocr(registry, db_path, db_url: str, scan_url: str, timeout: float = 240) -> bool:
-    """Crawl, and SIGKILL the crawl (its whole process group: store worker, OCR workers) as soon as the scan
-    is recorded as a document awaiting OCR. True when it was killed while the scan had no version."""
+#: ``sitecustomize`` of the crawl that is killed: every OCR job is held until the crawl is killed. It runs in
+#: every interpreter of the crawl (the OCR pool's forkserver starts a fresh one, whose workers resolve the
+#: pickled ``pipelines.ocrpool._ocr_job`` to this stand-in), so however slowly a loaded machine runs the
+#: crawl, its scan is still awaiting OCR when the test sees it recorded: no race with the OCR finishing.
+_HOLD_OCR = """
+import threading
+
+import pipelines.ocrpool as ocrpool
+
+
+def _ocr_job(body, kind):
+    threading.Event().wait()  # held: the test kills the crawl during OCR
+
+
+_ocr_job.__module__, _ocr_job.__qualname__ = "pipelines.ocrpool", "_ocr_job"
+ocrpool._ocr_job = _ocr_job
+"""
+
+
+def _kill_during_ocr(registry, db_path, db_url: str, scan_url: str, timeout: float = 600) -> bool:
+    """Crawl with OCR held (:data:`_HOLD_OCR`), and SIGKILL the crawl (its whole process group: store worker,
+    OCR workers) once the scan is recorded as a document awaiting OCR. True when it was killed while the
+    scan had no version. The crawl cannot finish first: it stays open while a scan is being OCR'd."""
+    hold = db_path.parent / "hold_ocr"
+    hold.mkdir(exist_ok=True)
+    (hold / "sitecustomize.py").write_text(_HOLD_OCR, encoding="utf-8")
     args = ["crawl", "--registry", str(registry), "--db", db_url, "--json", *LOOPBACK, "--portal", "formats"]
-    proc = start_fazhi(*args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    env = {"PYTHONPATH": os.pathsep.join((str(hold), str(REPO)))}
+    proc = start_fazhi(
+        *args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline, pending = time.monotonic() + timeout, False
     try:
         while time.monotonic() < deadline and proc.poll() is None:
@@ -62,7 +98,7 @@ def _kill_during_ocr(registry, db_path, db_url: str, scan_url: str, timeout: flo
             if not db_path.exists():
                 continue
             try:
-                with sqlite3.connect(db_path, timeout=1) as conn:
+                with closing(sqlite3.connect(db_path, timeout=1)) as conn:
                     row = conn.execute("SELECT versions FROM document WHERE url = ?", (scan_url,)).fetchone()
             except sqlite3.Error:
                 continue
@@ -136,6 +172,35 @@ def test_paginated_article_is_one_document_with_pages_in_order(formats_archive):
     for later in page["page_urls"][1:]:
         assert later not in stored  # the later pages are part of the document, not documents of their own
     assert doc.kind == "report" and doc.year == page["year"]
+
+
+def test_every_page_of_a_paginated_article_is_kept_raw_and_reproduces_its_text(formats_archive):
+    """Nothing fetched is lost: the version's raw is page 1, ``version_page`` holds pages 2, 3, … as fetched,
+    and today's extractor over those bytes alone gives the stored text again (``fazhi reextract``)."""
+    from archive.store import decompress_raw, version_pages
+    from pipelines.reextract import reextract
+
+    _, pages, _, stored, db_url = formats_archive
+    page = next(p for p in pages if p.get("page_urls"))
+    doc, version = stored[page["url"]]
+    engine = get_engine(db_url)
+    with engine.connect() as conn:
+        kept = version_pages(conn, version.id)
+    engine.dispose()
+    assert [url for url, _ in kept] == page["page_urls"][1:]
+    first = decompress_raw(version.raw, version.raw_codec)
+    bodies = [first, *(body for _, body in kept)]
+    assert len(set(bodies)) == len(bodies) and all(b"<html" in body.lower() for body in bodies)
+    again = reextract(
+        portal_id=doc.portal_id,
+        url=doc.url,
+        body=first,
+        headers=dict(version.headers or {}),
+        fetched_at=version.fetched_at,
+        pages=kept,
+    )
+    assert again.text == version.text
+    assert again.page_urls == page["page_urls"]
 
 
 def test_scan_cut_off_by_a_killed_crawl_is_read_by_the_next_crawl(formats_archive):

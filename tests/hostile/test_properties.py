@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,12 +19,12 @@ from pipelines.htmltext import clean_controls
 from pipelines.normalize import normalize_text, normalize_title
 from pipelines.soft404 import error_title, notice_reason
 
-CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
 # Text that hostile pages carry: Chinese, markup brackets, escapes, controls, the not-found phrases.
 hostile_text = st.text(
     alphabet=st.one_of(
         st.sampled_from("法治政府建设报告页面不存在您访问的信息已删除[]/\\<>&;:：，。"),
-        st.sampled_from(CONTROLS + "\x1b[31m\x1b]0;\x07\x9b"),
+        st.sampled_from(CONTROLS + "\x1b[31m\x1b]0;\x07\x9b\x85"),
         st.characters(codec="utf-8"),
     ),
     max_size=80,
@@ -124,3 +125,15 @@ def test_cli_text_prints_verbatim_and_never_drives_the_terminal(text):
 
 def _strip_sgr(s: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", s)
+
+
+@pytest.mark.parametrize("container", ["zoom", "unknown-template"])
+@pytest.mark.parametrize("ref", ["&#7;", "&#x0B;", "&#0;", "&#31;", "&#127;", "&#7a"])
+def test_character_references_to_controls_are_cleaned_like_the_controls(ref, container):
+    """``&#7;`` becomes BEL only inside libxml2, after the source was cleaned: it must not cost the page its
+    body (trafilatura's path) nor leave a control in the text (the container's)."""
+    result = extract_page(
+        html("某市2024年法治政府建设情况报告", f"甲{ref}乙", container), "http://x/a.html", {}
+    )
+    assert "第29条" in result.text and "甲" in result.text
+    assert not set(result.text) & set(CONTROLS)

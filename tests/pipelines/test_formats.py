@@ -110,3 +110,44 @@ def test_govsim_word97_files_read_by_an_independent_reader(tmp_path, wps):
 def test_broken_files_are_problems_not_exceptions(kind, body, message):
     doc = read_document(body, kind)
     assert not doc.lines and doc.problems and message in doc.problems[0]
+
+
+#: What Word pastes and lax writers leave in a report's text: BEL, VT (Word's manual line break), US, DEL,
+#: NEL and another C1 control.
+JUNK = "\x07\x0b\x1f\x7f\x85\x9f"
+_C0_C1 = {chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]}
+
+
+def _junk_lines() -> tuple[str, ...]:
+    return ("一、依法全面履行政府职能。", f"全面推进{JUNK}依法行政，健全行政执法制度。", "某区人民政府")
+
+
+def _docx_with_raw_controls(lines: tuple[str, ...]) -> bytes:
+    """A DOCX whose ``document.xml`` holds raw C0 bytes, as lax writers leave them (python-docx itself
+    refuses to write them, so they go in by hand), and C1 characters (valid XML)."""
+    placeholder = "ZZCTRL"
+    body, _ = make_file("docx", TITLE, tuple(line.replace("\x07\x0b\x1f\x7f", placeholder) for line in lines))
+    src = zipfile.ZipFile(io.BytesIO(body))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for name in src.namelist():
+            data = src.read(name)
+            out.writestr(name, data.replace(placeholder.encode(), b"\x07\x0b\x1f\x7f"))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["docx", "doc", "wps", "ofd"])
+def test_control_characters_are_cleaned_from_every_format(fmt):
+    """Every format's text goes through the HTML path's cleaning step: no control character is left, the
+    text around them is kept, and a raw one in a DOCX/OFD part does not cost the file its text."""
+    lines = _junk_lines()
+    body = _docx_with_raw_controls(lines) if fmt == "docx" else make_file(fmt, TITLE + JUNK, lines)[0]
+    doc = read_document(body, sniff(body, None, f"http://x.gov.cn/a.{fmt}"))
+    assert not doc.problems
+    text = "\n".join([doc.title or "", *doc.lines])
+    assert not set(text) & _C0_C1, [c for c in text if c in _C0_C1]
+    assert "全面推进" in text and "依法行政，健全行政执法制度。" in text
+    if fmt != "docx":
+        assert doc.title is None or doc.title == TITLE
+    result = extract_document(body, sniff(body, None, f"http://x.gov.cn/a.{fmt}"))
+    assert "全面推进" in result.text and not set(result.text) & _C0_C1

@@ -12,7 +12,7 @@ govsim = pytest.importorskip("govsim")
 
 from govsim.quality import char_f1  # noqa: E402
 from pipelines.classify import Classification, classify  # noqa: E402
-from pipelines.extract import Extraction, extract_page, extract_pdf  # noqa: E402
+from pipelines.extract import Extraction, extract_document, extract_page  # noqa: E402
 from pipelines.normalize import normalize_text, normalize_title  # noqa: E402
 
 CHROME = ("纠错", "浏览次数", "打印", "扫一扫", "当前位置", "网站标识码", "ICP备")
@@ -45,7 +45,9 @@ def results() -> list[Result]:
             assert entry["url"].startswith("http://127.0.0.1")
             body, headers = _fetch(entry["url"])
             is_pdf = body.startswith(b"%PDF") or "pdf" in headers.get("content-type", "")
-            extraction = extract_pdf(body) if is_pdf else extract_page(body, entry["url"], headers)
+            extraction = (
+                extract_document(body, "pdf") if is_pdf else extract_page(body, entry["url"], headers)
+            )
             normalized = normalize_text(extraction.text)
             title = normalize_title(extraction.title)
             verdict = classify(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pipelines.extract import extract_pdf, join_pdf_lines
+from pipelines.extract import extract_document
+from pipelines.formats.base import join_plain_lines
 
 
 def make_pdf(lines: list[str]) -> bytes:
@@ -42,7 +43,7 @@ def test_join_pdf_lines_into_paragraphs() -> None:
         "XX区人民政府",
         "2020年3月20日",
     ]
-    assert join_pdf_lines(lines) == [
+    assert join_plain_lines(lines) == [
         lines[0] + lines[1],
         "一、主要工作",
         lines[3] + lines[4],
@@ -53,7 +54,7 @@ def test_join_pdf_lines_into_paragraphs() -> None:
 
 def test_extract_pdf_text() -> None:
     body = make_pdf(["Annual report on law-based government", "Section one.", "The end."])
-    result = extract_pdf(body)
+    result = extract_document(body, "pdf")
     assert result.method == "pdf" and not result.problems
     assert "Section one." in result.text and "The end." in result.text
     assert result.title == "Annual report on law-based government"
@@ -61,5 +62,5 @@ def test_extract_pdf_text() -> None:
 
 
 def test_broken_pdf_is_a_problem_note() -> None:
-    result = extract_pdf(b"%PDF-1.4\nthis is not really a pdf")
+    result = extract_document(b"%PDF-1.4\nthis is not really a pdf", "pdf")
     assert result.text == "" and result.problems and result.problems[0].startswith("PDF")
