@@ -8,8 +8,11 @@ error page, resets the count), the host is taken as down until the crawl ends: t
 retrying and the host's other requests fail at once, through the spider's errback like any download error,
 so the portal's outcome shows it (``portal/<id>/host_down``) and its next crawl walks its lists in full.
 
-The host is the URL's ``host:port``, the same key as the spider's download slots. Placed after the retry
-middleware on the way out (so before it on the way back): it sees every failed attempt.
+The host is the URL's ``host:port``, the same key as the spider's download slots; requests the spider did
+not make (robots.txt, fetched by Scrapy's robots middleware) get that slot here, so they too are spread over
+hosts instead of queueing in one slot per host name (on one IP with many ports, as govsim serves, every
+portal's robots.txt would otherwise wait in one line). Placed after the retry middleware on the way out (so
+before it on the way back): it sees every failed attempt.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ class HostDownMiddleware:
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         host = self.host(request)
+        request.meta.setdefault("download_slot", host)
         if host in self.down:
             self._count(request)
             raise HostUnreachable(f"{host} is down: it did not answer {self.after} connections in a row")
