@@ -23,9 +23,11 @@ FAZHI_CONTACT_URL = "https://github.com/fazhi-archive/fazhi"
 USER_AGENT = f"Mozilla/5.0 (compatible; fazhi/0.1; +{FAZHI_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
 # Requests in flight over all portals. Per-host politeness (below) keeps each portal at two at a time; the
-# global cap only has to keep a latency-bound night busy: a request holds its place while it waits out its
-# host's delay and answer (about a second), so 3,000 hosts need hundreds (bench/national.py).
-CONCURRENT_REQUESTS = 256
+# global cap only has to keep a latency-bound night busy. A request holds its place while it waits out its
+# host's delay and answer (about a second), and a request for the browser holds it while it waits for a free
+# browser page, so a night of 3,000 hosts, some of them script-only, needs a thousand (bench/national.py: at
+# 256 the browser's queue filled the cap and plain portals waited behind it).
+CONCURRENT_REQUESTS = 1024
 # Take the next request from the host with the fewest downloads in flight, not from the one that queued
 # most: Scrapy's choice for crawls over many hosts, so one big portal's backlog never starves the others.
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
