@@ -136,15 +136,9 @@ def report_truth(manifest: dict, down: set[str]) -> set[str]:
     }
 
 
-def change_recall(manifest: dict, down: set[str], reports: dict[str, int]) -> float:
-    """Share of the day's new and edited reports that the night archived as such."""
-    changes = [
-        c
-        for c in manifest["changes"]
-        if c["change"] in ("new", "edited")
-        and c["portal"] not in down
-        and c["url"] in report_truth(manifest, down)
-    ]
+def change_recall(manifest: dict, truth: set[str], reports: dict[str, int]) -> float:
+    """Share of the day's new and edited reports (of ``truth``: reachable portals) archived as such."""
+    changes = [c for c in manifest["changes"] if c["change"] in ("new", "edited") and c["url"] in truth]
     if not changes:
         return 1.0
     seen = sum(1 for c in changes if c["url"] in reports and (c["change"] == "new" or reports[c["url"]] >= 2))
@@ -192,7 +186,7 @@ def main() -> None:
             truth = report_truth(manifest, down)
             night.recall = len(truth & reports.keys()) / len(truth)
             if night.day > 1:
-                night.change_recall = change_recall(manifest, down, reports)
+                night.change_recall = change_recall(manifest, truth, reports)
             print(report_line(night), flush=True)
     figures = {
         "portals": len(sim.specs),

@@ -45,9 +45,8 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
-FAZHI_HOST_DOWN_AFTER = (
-    2  # connection failures in a row before a host counts as down for the crawl (0: never)
-)
+# connection failures in a row before a host counts as down for the crawl (0: never; crawler/hostdown.py)
+FAZHI_HOST_DOWN_AFTER = 2
 COOKIES_ENABLED = True
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",

@@ -100,8 +100,8 @@ class GovSim:
         self.latency = LogNormalLatency(seed=self.seed)
         rng = random.Random(f"{self.seed}:national")
         generated = [p.id for p in self.specs if p.id.startswith("p")]
-        down = rng.sample(generated, round(len(generated) * NATIONAL_DOWN_SHARE))
-        rest = [pid for pid in generated if pid not in set(down)]
+        down = set(rng.sample(generated, round(len(generated) * NATIONAL_DOWN_SHARE)))
+        rest = [pid for pid in generated if pid not in down]
         slow = rng.sample(rest, round(len(generated) * NATIONAL_SLOW_SHARE))
         self._faults.update(dict.fromkeys(down, "down") | dict.fromkeys(slow, "slow"))
 
