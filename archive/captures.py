@@ -35,7 +35,8 @@ class FetchedPage(Protocol):
     problems: list[str]
     # optional (read with getattr): how the text was read, and OCR's mean score
     # text_method: str | None; text_confidence: float | None; parent_url: str | None (an attachment's page);
-    # pages: list[tuple[str, bytes]] (an article's later pages, stored with their raw bytes)
+    # pages: list[tuple[str, bytes]] (an article's later pages, stored with their raw bytes);
+    # render_data: list[list[str | None]] | None (a rendered page's data requests with their validators)
 
 
 @dataclass

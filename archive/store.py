@@ -99,6 +99,7 @@ def _new_document(item: FetchedPage, now: datetime) -> DocumentRow:
         "last_seen": now,
         "etag": None,
         "last_modified": None,
+        "render_data": None,
         "report_group_id": None,
         "missing_count": 0,
         "moved_to": None,
@@ -269,11 +270,15 @@ def _apply_metadata(document: DocumentRow, item: FetchedPage, now: datetime) -> 
     document["publisher"] = item.publisher or document["publisher"]
     document["published"] = item.published or document["published"]
     # A rendered page's validators describe the HTML shell, not the text that scripts filled in: a 304 for
-    # the shell would hide an edit, so such documents are always revalidated with a full fetch.
+    # the shell alone would hide an edit. They are kept only with the validators of every data request the
+    # scripts made (``render_data``), which the next crawl revalidates too; otherwise such documents are
+    # revalidated by rendering them again.
     # No validators without text (a scan left for a later crawl's OCR): the next visit fetches it in full.
-    keep = not item.rendered and bool((item.text or "").strip())
+    render_data = getattr(item, "render_data", None) if item.rendered else None
+    keep = (not item.rendered or render_data is not None) and bool((item.text or "").strip())
     document["etag"] = item.headers.get("etag") if keep else None
     document["last_modified"] = item.headers.get("last-modified") if keep else None
+    document["render_data"] = render_data if keep else None
     document["last_seen"] = now
     document["missing_count"] = 0
 

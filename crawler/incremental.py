@@ -33,6 +33,9 @@ class KnownDocument:
     status: str
     kind: str = "report"
     versions: int = 1  # 0: no text stored yet (a scan left for OCR): due at every crawl
+    render_data: tuple[tuple[str, str | None, str | None], ...] | None = (
+        None  # a rendered page's data requests
+    )
 
 
 @dataclass
@@ -106,11 +109,13 @@ def load_memory(engine: Engine, portal_ids: Iterable[str], *, recent_runs: int =
                 Document.status,
                 Document.kind,
                 Document.versions,
+                Document.render_data,
             ).where(Document.portal_id.in_(portal_ids))
         )
-        for portal_id, url, etag, last_modified, last_seen, status, kind, versions in rows:
+        for portal_id, url, etag, last_modified, last_seen, status, kind, versions, render_data in rows:
+            data = tuple(tuple(entry) for entry in render_data) if render_data is not None else None
             memory.documents[portal_id][url] = KnownDocument(
-                url, etag, last_modified, last_seen, status, kind, versions
+                url, etag, last_modified, last_seen, status, kind, versions, data
             )
         recent = session.exec(select(CrawlRun).order_by(CrawlRun.started_at.desc()).limit(recent_runs))
         wanted, decided = set(portal_ids), set()

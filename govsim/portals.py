@@ -81,6 +81,9 @@ class Portal:
     reorder_day: int | None = None  # from this day, list page 2 shows its items in reverse order
     route: str = "hub"  # how the home page leads to the report column (govsim/nav.py)
     has_column: bool = True  # False: the portal publishes no report column at all
+    # JS-only: the article JSON is a static file with ETag and Last-Modified (as nginx serves a CMS's output);
+    # False: a dynamic backend answers it without validators
+    api_validators: bool = True
     articles: list[Article] = field(default_factory=list)
 
     @property

@@ -29,6 +29,8 @@ class PageItem:
     list_title: str | None = None  # anchor text on the list page that led here
     list_date: str | None = None  # date shown next to the link on the list page, if any
     rendered: bool = False  # fetched through the browser
+    # a rendered page's data requests as [url, etag, last-modified], when they vouch for its text (RenderJob)
+    render_data: list[list[str | None]] | None = None
     parent_url: str | None = None  # for an attachment: the page that linked it (its report group's copy)
     # the following pages of an article split over pages (TRS ``t…_1.shtml``): (URL, body), in order
     pages: list[tuple[str, bytes]] = field(default_factory=list, repr=False)

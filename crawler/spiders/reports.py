@@ -34,8 +34,10 @@ from twisted.python.failure import Failure
 from crawler.discovery.spider import DiscoveryMixin
 from crawler.incremental import CrawlMemory, conditional_headers, load_memory
 from crawler.registry import PortalConfig, load_registry, select_portals
-from crawler.render.escalate import script_built_article, script_built_list
+from crawler.render.escalate import DATA_CHECKS_KEY, script_built_article, script_built_list
+from crawler.render.page import RenderJob
 from crawler.scope import OffScope
+from crawler.spiders.datachecks import DataChecksMixin
 from crawler.walkers import read_list, trs
 from crawler.walkers.links import (
     Link,
@@ -56,7 +58,7 @@ logger = logging.getLogger(__name__)
 _HOME_PATH = re.compile(r"^/?(index\.s?html?)?$", re.IGNORECASE)
 
 
-class ReportsSpider(DiscoveryMixin, scrapy.Spider):
+class ReportsSpider(DiscoveryMixin, DataChecksMixin, scrapy.Spider):
     name = "reports"
     crawl_found = True  # a portal without a column URL is discovered first (crawler/discovery/)
 
@@ -115,6 +117,7 @@ class ReportsSpider(DiscoveryMixin, scrapy.Spider):
                 else self.memory.due(portal.id, now, self.revalidate_after)
             )
             for doc in known:
+                checks = {} if doc.render_data is None else {DATA_CHECKS_KEY: list(doc.render_data)}
                 request = self._request(
                     portal,
                     doc.url,
@@ -123,6 +126,7 @@ class ReportsSpider(DiscoveryMixin, scrapy.Spider):
                     priority=30,
                     headers=conditional_headers(doc),
                     known=True,
+                    **checks,
                 )
                 if request is not None:
                     self._count(portal.id, "revalidated")
@@ -190,7 +194,7 @@ class ReportsSpider(DiscoveryMixin, scrapy.Spider):
             ),  # the scope, for the browser (crawler/render/page.py)
             download_slot=urlsplit(url).netloc.lower(),
             dont_obey_robotstxt=not portal.obey_robots,
-            handle_httpstatus_list=[304, 404, 410] if role in ("article", "attachment") else [],
+            handle_httpstatus_list=[304, 404, 410] if role in ("article", "attachment", "data") else [],
         )
         if formdata is not None:
             return FormRequest(
@@ -336,6 +340,9 @@ class ReportsSpider(DiscoveryMixin, scrapy.Spider):
         requested = (meta.get("redirect_urls") or [response.url])[0]
         now = datetime.now(UTC)
         if response.status == 304:
+            if DATA_CHECKS_KEY in meta:  # a rendered document: its data requests decide
+                yield from self.check_render_data(portal, canonical_url(response.url), meta[DATA_CHECKS_KEY])
+                return
             yield PageNotModified(portal_id=portal.id, url=canonical_url(response.url), fetched_at=now)
             return
         soft_404 = self._soft_404(requested, response)
@@ -370,6 +377,7 @@ class ReportsSpider(DiscoveryMixin, scrapy.Spider):
             list_title=meta.get("list_title"),
             list_date=meta.get("list_date"),
             rendered="playwright" in response.flags or bool(meta.get("playwright")),
+            render_data=_render_data(response),
             parent_url=meta.get("parent_url"),
         )
         pages = []
@@ -471,6 +479,12 @@ class ReportsSpider(DiscoveryMixin, scrapy.Spider):
         portal_id = request.meta.get("portal_id", "?")
         self._count(portal_id, "errors")
         self.logger.warning("%s: %s failed: %s", portal_id, request.url, failure.getErrorMessage()[:200])
+
+
+def _render_data(response: Response) -> list[list[str | None]] | None:
+    """The validators of a rendered page's data requests, when they vouch for its text (RenderJob)."""
+    job = response.meta.get("render_job")
+    return job.data_validators() if isinstance(job, RenderJob) and response.meta.get("playwright") else None
 
 
 def _headers(response: Response) -> dict[str, str]:

@@ -4,8 +4,10 @@ Plain HTTP sees no report text and no article links."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from datetime import date
 
 from .. import chrome
 from ..portals import Article, Portal
@@ -108,11 +110,15 @@ class JsOnly(Family):
                 "source": a.source,
                 "content": paras_p(lines),
             }
-            return json_response(data)
+            return json_response(data, view.date if ctx.portal.api_validators else None)
         return None
 
 
-def json_response(data: dict) -> Response:
-    return Response(
-        body=json.dumps(data, ensure_ascii=False).encode(), ctype="application/json; charset=utf-8"
-    )
+def json_response(data: dict, last_modified: date | None = None) -> Response:
+    """JSON; with ``last_modified`` also an ETag of the bytes (a static file: govsim answers 304 to it)."""
+    body = json.dumps(data, ensure_ascii=False).encode()
+    resp = Response(body=body, ctype="application/json; charset=utf-8")
+    if last_modified is not None:
+        resp.etag = '"' + hashlib.md5(body).hexdigest()[:20] + '"'
+        resp.last_modified = last_modified
+    return resp

@@ -4,13 +4,14 @@ on the real report texts in ../shared/corpus."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import opencc
 import pytest
 
 from pipelines.chrome import strip_chrome_lines
 from pipelines.htmltext import tidy_lines
-from pipelines.normalize import is_pinyin_syllable, normalize_text, remove_pinyin, to_simplified
+from pipelines.normalize import is_pinyin_syllable, nfkc, normalize_text, remove_pinyin, to_simplified
 from tests.pipelines.conftest import CORPUS, shared_file
 
 _T2S = opencc.OpenCC("t2s")
@@ -25,6 +26,26 @@ def _squash(text: str) -> str:
 def test_t2s_leaves_simplified_characters_alone(text: str) -> None:
     assert _T2S.convert(text) == text
     assert to_simplified(text) == (text, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "（一）全年受理行政复议案件１２３件，同比增长４５％。\n①　依法行政\u00a0\n",
+        "e\n\u0301a\u0301\n\u1100\n\u1161",  # combining marks and Hangul jamo right after a newline
+        "\n\n  ㈠ 第一部分\n",
+    ],
+)
+def test_nfkc_by_line_equals_nfkc_of_the_whole_text(text: str) -> None:
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+@pytest.mark.parametrize(
+    "name", ["conghua-2016-with-page-chrome.txt", "jiangmen-2019-mirror-traditional-pinyin.txt"]
+)
+def test_nfkc_by_line_equals_nfkc_of_the_whole_text_on_the_corpus(name: str) -> None:
+    text = shared_file(CORPUS, name).read_text(encoding="utf-8")
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
 
 
 def test_traditional_text_is_converted() -> None:

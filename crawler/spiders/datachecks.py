@@ -1,0 +1,91 @@
+"""Revalidating a script-built document without the browser.
+
+A rendered document's text comes from the data requests its scripts made (fetch/XHR). When every one of them
+answered with a validator, the store keeps them with the page's own (``Document.render_data``). A later crawl
+then sends plain conditional GETs: the page first, then each data request in turn. All unchanged (304, or 200
+with the same ETag): the document is unchanged, as for any 304. Anything else (a new ETag, an error, a
+redirect, a robots.txt refusal): the document is rendered again, so an edit is never hidden. Two or three
+plain requests replace a render, which costs the browser a page, the shell, its scripts and the data again.
+
+Stats (per portal): ``render_data/unchanged`` documents confirmed without rendering, ``render_data/changed``
+documents rendered again because a check did not confirm them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from crawler.registry import PortalConfig
+from crawler.render.escalate import REASON_KEY
+from crawler.render.hosts import JS_ARTICLE
+from pipelines.items import PageNotModified
+
+DataCheck = tuple[str, str | None, str | None]  # url, etag, last-modified
+
+
+class DataChecksMixin:
+    """For :class:`crawler.spiders.reports.ReportsSpider`: the chain of plain checks after a page's 304."""
+
+    def check_render_data(self, portal: PortalConfig, document_url: str, checks: list[DataCheck]) -> Iterator:
+        """The next data request to revalidate, or the document's 304 when none is left."""
+        if not checks:
+            self._count(portal.id, "render_data/unchanged")
+            yield PageNotModified(portal_id=portal.id, url=document_url, fetched_at=datetime.now(UTC))
+            return
+        (url, etag, modified), rest = checks[0], checks[1:]
+        headers = {"If-None-Match": etag} if etag else {}
+        if modified:
+            headers["If-Modified-Since"] = modified
+        request = self._request(
+            portal,
+            url,
+            self.parse_data_check,
+            role="data",
+            priority=30,
+            headers=headers,
+            dont_filter=True,  # one data URL can serve several documents
+            data_document=document_url,
+            data_etag=etag,
+            data_rest=rest,
+        )
+        if request is None:  # out of the portal's scope or budget now: only the browser can tell
+            yield from self._render_again(portal, document_url)
+            return
+        request.errback = self.on_data_check_error
+        yield request
+
+    def parse_data_check(self, response: Response) -> Iterator:
+        portal = self._portal(response)
+        meta = response.meta
+        etag = meta["data_etag"]
+        same = response.status == 304 or (
+            response.status == 200 and etag is not None and response.headers.get("ETag", b"").decode() == etag
+        )
+        if same and not meta.get("redirect_urls"):
+            yield from self.check_render_data(portal, meta["data_document"], meta["data_rest"])
+        else:
+            yield from self._render_again(portal, meta["data_document"])
+
+    def on_data_check_error(self, failure: Failure) -> Iterator:
+        request = failure.request
+        self.on_error(failure)
+        yield from self._render_again(self.portals[request.meta["portal_id"]], request.meta["data_document"])
+
+    def _render_again(self, portal: PortalConfig, document_url: str) -> Iterator[Request]:
+        self._count(portal.id, "render_data/changed")
+        request = self._request(
+            portal,
+            document_url,
+            self.parse_article,
+            role="article",
+            priority=30,
+            dont_filter=True,
+            known=True,
+            **{REASON_KEY: JS_ARTICLE},
+        )
+        if request is not None:
+            yield request
