@@ -143,6 +143,7 @@ FAZHI_DB = None  # None: $FAZHI_DB, else sqlite:///fazhi.db (archive.db.resolve_
 FAZHI_REGISTRY = str(DEFAULT_REGISTRY)
 FAZHI_GONE_AFTER = GONE_AFTER  # consecutive missing crawls before a document is ``gone``
 FAZHI_STORE_PROCESS = True  # write to the archive from a worker process (pipelines/worker.py)
+FAZHI_EXTRACT_PROCESS = True  # extract pages and report files in a worker process of their own
 FAZHI_CLASSIFY_PUBLISHED_YEAR = True  # a report published January–June covers the year before
 FAZHI_RECORD_RUNS = True  # record the crawl as a CrawlRun row (crawler/extensions.py)
 FAZHI_RUN_ID = 0  # the scheduler's pre-created run row to fill in (0: open a new one)

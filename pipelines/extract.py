@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, partial
@@ -20,9 +21,6 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import trafilatura
 from lxml import etree
-from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
-from scrapy.utils.defer import deferred_from_coro
 from trafilatura.settings import use_config
 
 from pipelines import govrules as rules
@@ -33,13 +31,17 @@ from pipelines.formats import DocText, is_document, read_document, sniff
 from pipelines.formats.base import join_plain_lines
 from pipelines.htmltext import block_lines, clean_html_controls, squash, tidy_lines
 from pipelines.items import PageItem, PageMissing
-from pipelines.ocrpool import OcrPool
 from pipelines.soft404 import notice_reason
 from pipelines.stats import Counting, portal_stat
+from pipelines.worker import WorkerProcess
 
+# Scrapy, Twisted and the OCR pool are imported where the pipeline uses them: the extraction worker imports
+# this module for its functions, and they would add about 25 MB to its memory.
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
+
+    from pipelines.ocrpool import OcrPool
 
 logger = logging.getLogger(__name__)
 
@@ -333,6 +335,26 @@ def stitch_pages(first: Extraction, pages: list[tuple[str, bytes]], headers: dic
     return first
 
 
+def read_page(
+    body: bytes, url: str, headers: dict[str, str], pages: list[tuple[str, bytes]]
+) -> tuple[Extraction, Extraction | None]:
+    """:func:`extract_page`, and with following ``pages`` the stitched article too (else None).
+
+    What the extraction worker runs for an HTML page: one call per item, so items leave the worker in the
+    order they came, while the first page alone still decides on the reactor whether it is a soft 404.
+    """
+    first = extract_page(body, url, headers)
+    if not pages:
+        return first, None
+    copy = dataclasses.replace(first, problems=list(first.problems), attachments=list(first.attachments))
+    return first, stitch_pages(copy, pages, headers)
+
+
+def _worker_start() -> None:
+    """The extraction worker's initializer: naming it makes the child import this module at once, while
+    the crawl's first requests are under way."""
+
+
 # -- report files (PDF, Word, WPS, OFD, scans) --------------------------------------------------------------
 
 _PARA_END = re.compile(r"[。！？：；!?:;.]$")
@@ -351,7 +373,7 @@ def _document_title(doc: DocText) -> str | None:
     return None
 
 
-def extract_document(body: bytes, kind: str = "pdf", *, ocr: bool = True) -> Extraction:
+def extract_document(body: bytes, kind: str = "pdf", ocr: bool = True) -> Extraction:
     """Text of a report file of a sniffed ``kind`` (``formats.sniff``); problems noted, never raised.
 
     ``method`` is the file's reader (``pdf``, ``docx``, ``doc``, ``wps``, ``ofd``, ``ocr:rapidocr``) and
@@ -395,8 +417,16 @@ class ExtractPipeline(Counting):
     (:class:`~pipelines.ocrpool.OcrPool`) read it; its OCR'd copy then runs through the rest of the chain, and
     the crawl stays open until it has (``spider_idle``). ``PageMissing``/``PageNotModified`` pass through.
 
+    The extraction itself (:func:`read_page`, :func:`extract_document`) runs in a worker process of its own
+    (:mod:`pipelines.worker`), in arrival order, so its cost goes to another core instead of holding up the
+    reactor; what depends on the crawl (stats, the soft-404 decision, OCR admission, filling the item) stays
+    here. A worker that dies on a page (a crashing parser) fails that item alone: it is logged, counted
+    (``extract/error``, the portal's ``extract_errors`` and ``errors``) and stored without text as a problem.
+
     Settings
     --------
+    FAZHI_EXTRACT_PROCESS : bool, default True under a crawler
+        Extract in a worker process; False extracts in the crawl process.
     FAZHI_EXTRACT_MAX_BYTES : int, default 20_000_000
         Bodies larger than this are not parsed (a problem note is recorded instead).
     FAZHI_OCR : bool, default True
@@ -407,8 +437,12 @@ class ExtractPipeline(Counting):
         OCR worker processes; ``FAZHI_OCR_THREADS`` (default 1) ONNX Runtime threads in each.
 
     Stats: ``extract/pages``, ``extract/<format>``, ``extract/empty``, ``extract/problems``,
-    ``extract/method/<method>``, ``portal/<id>/extract_empty``, and the ``ocr/…`` counters of the pool.
+    ``extract/method/<method>``, ``extract/error``, ``portal/<id>/extract_empty``, ``portal/<id>/extract_errors``,
+    and the ``ocr/…`` counters of the pool.
     """
+
+    #: What the worker runs for an HTML page (a module-level function: it is pickled by name).
+    page_reader: Callable[..., tuple[Extraction, Extraction | None]] = staticmethod(read_page)
 
     def __init__(
         self,
@@ -416,17 +450,24 @@ class ExtractPipeline(Counting):
         max_bytes: int = 20_000_000,
         ocr: OcrPool | None = None,
         inline_ocr: bool = False,
+        in_worker: bool = False,
     ) -> None:
         self.stats = stats
         self.max_bytes = max_bytes
         self.ocr = ocr
         self.inline_ocr = inline_ocr  # OCR scans in this process, in process_item (``fazhi reextract``)
+        self.in_worker = in_worker
+        self.worker: WorkerProcess | None = None
         self.crawler: Crawler | None = None
         self.closing = False
         self.reinjected = 0  # OCR'd copies between extract and store
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        from scrapy import signals
+
+        from pipelines.ocrpool import OcrPool
+
         settings = crawler.settings
         ocr = None
         if settings.getbool("FAZHI_OCR"):
@@ -437,15 +478,23 @@ class ExtractPipeline(Counting):
                 stats=crawler.stats,
                 signals=crawler.signals,
             )
-        pipeline = cls(crawler.stats, settings.getint("FAZHI_EXTRACT_MAX_BYTES"), ocr)
+        in_worker = settings.getbool("FAZHI_EXTRACT_PROCESS")
+        pipeline = cls(crawler.stats, settings.getint("FAZHI_EXTRACT_MAX_BYTES"), ocr, in_worker=in_worker)
         pipeline.crawler = crawler
         crawler.signals.connect(pipeline._keep_open, signal=signals.spider_idle)
         return pipeline
+
+    def open_spider(self, spider=None) -> None:
+        if self.in_worker and self.worker is None:
+            self.worker = WorkerProcess(_worker_start)
 
     def close_spider(self, spider=None) -> None:
         self.closing = True
         if self.ocr is not None:
             self.ocr.close()
+        if self.worker is not None:
+            self.worker.close()  # every item has been answered: Scrapy closes pipelines once none is left
+            self.worker = None
 
     def process_item(self, item, spider=None):
         if not isinstance(item, PageItem) or item.ocr_read:  # an OCR'd copy was extracted already
@@ -457,25 +506,69 @@ class ExtractPipeline(Counting):
                 item, Extraction(problems=[f"body of {len(item.body)} bytes exceeds {self.max_bytes}"])
             )
         kind = sniff(item.body, item.headers.get("content-type"), item.url)
-        if not is_document(kind):
-            result = extract_page(item.body, item.url, item.headers)
-            reason = notice_reason(result.title, result.text) if item.status == 200 else None
-            if reason is not None:  # a "页面不存在" notice served with 200: missing, not a document
-                self._inc(portal_stat(item.portal_id, "soft_404"))
-                logger.info("%s is a soft 404 (%s)", item.requested_url or item.url, reason)
-                return PageMissing(
-                    portal_id=item.portal_id,
-                    url=item.requested_url or item.url,
-                    status=200,
-                    fetched_at=item.fetched_at,
-                    reason=reason,
+        if is_document(kind):
+            self._inc(f"extract/{kind}")
+        if self.in_worker:
+            if self.worker is None:
+                self.open_spider()
+            return self._extract_in_worker(item, kind)
+        if is_document(kind):
+            return self._document(item, kind, extract_document(item.body, kind, self.inline_ocr))
+        first = extract_page(item.body, item.url, item.headers)
+        missing = self._soft_404(item, first)
+        if missing is not None:
+            return missing
+        return self._page(item, stitch_pages(first, item.pages, item.headers) if item.pages else first)
+
+    async def _extract_in_worker(self, item: PageItem, kind: str) -> PageItem | PageMissing:
+        """:meth:`process_item` with the extraction in the worker; the item fails alone if it dies there."""
+        document = is_document(kind)
+        try:
+            if document:
+                result = await self.worker.run(extract_document, item.body, kind, self.inline_ocr)
+            else:
+                first, result = await self.worker.run(
+                    self.page_reader, item.body, item.url, item.headers, item.pages
                 )
-            if item.pages:
-                result = stitch_pages(result, item.pages, item.headers)
-                item.page_urls = [item.url] + [url for url, _ in item.pages]
-            return self._fill(item, result)
-        self._inc(f"extract/{kind}")
-        result = extract_document(item.body, kind, ocr=self.inline_ocr)
+        except Exception as exc:  # the worker died on this item, or an extractor raised
+            return self._failed(item, exc)
+        if document:
+            return self._document(item, kind, result)
+        missing = self._soft_404(item, first)
+        if missing is not None:
+            return missing
+        return self._page(item, result or first)
+
+    def _soft_404(self, item: PageItem, first: Extraction) -> PageMissing | None:
+        """A "页面不存在" notice served with 200 (judged on the first page): missing, not a document."""
+        reason = notice_reason(first.title, first.text) if item.status == 200 else None
+        if reason is None:
+            return None
+        self._inc(portal_stat(item.portal_id, "soft_404"))
+        logger.info("%s is a soft 404 (%s)", item.requested_url or item.url, reason)
+        return PageMissing(
+            portal_id=item.portal_id,
+            url=item.requested_url or item.url,
+            status=200,
+            fetched_at=item.fetched_at,
+            reason=reason,
+        )
+
+    def _page(self, item: PageItem, result: Extraction) -> PageItem:
+        if item.pages:
+            item.page_urls = [item.url] + [url for url, _ in item.pages]
+        return self._fill(item, result)
+
+    def _failed(self, item: PageItem, exc: Exception) -> PageItem:
+        """An extraction that failed: logged and counted; the store records the page as a problem."""
+        logger.error("extraction failed for %s: %s: %s", item.url, type(exc).__name__, exc)
+        self._inc("extract/error")
+        self._inc(portal_stat(item.portal_id, "extract_errors"))
+        self._inc(portal_stat(item.portal_id, "errors"))
+        return self._fill(item, Extraction(problems=[f"extraction failed: {type(exc).__name__}: {exc}"]))
+
+    def _document(self, item: PageItem, kind: str, result: Extraction) -> PageItem:
+        """A report file's extraction; a scan is admitted to the OCR pool and goes on without text."""
         if not result.needs_ocr:
             return self._fill(item, result)
         pages = max(1, result.pages)
@@ -496,6 +589,8 @@ class ExtractPipeline(Counting):
 
     def _ocr_done(self, result: Extraction, item: PageItem) -> None:
         """Send the OCR'd copy of a scan through normalize → … → store (unless the crawl is closing)."""
+        from scrapy.utils.defer import deferred_from_coro
+
         if self.closing or self.crawler is None or self.crawler.engine is None:
             logger.info("crawl closing: OCR text of %s left for the next crawl", item.url)
             return
@@ -514,6 +609,8 @@ class ExtractPipeline(Counting):
 
     def _keep_open(self, spider=None) -> None:
         """spider_idle: the crawl waits for scans still being OCR'd and for their copies being stored."""
+        from scrapy.exceptions import DontCloseSpider
+
         if self.ocr is not None and (self.ocr.busy or self.reinjected):
             raise DontCloseSpider
 

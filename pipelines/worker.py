@@ -13,7 +13,9 @@ The child ends when its stdin closes, so it never outlives the crawl that starte
 Whatever it was doing is then finished or rolled back by its caller's design (the store writes each item in
 one transaction). It ignores Ctrl-C, which reaches the whole process group: the crawl decides when to stop.
 If the child dies (a parser crashing on a hostile page, the OOM killer), a new one is started and the calls
-under way are tried once more in it; a call that kills the worker twice fails with :class:`WorkerDied`.
+under way are tried again in it. The death is blamed on the call the child was running (the oldest one
+unanswered: answers come in order); a call blamed twice fails with :class:`WorkerDied`, and the calls queued
+behind it go on, so a crashing page fails alone.
 """
 
 from __future__ import annotations
@@ -41,7 +43,11 @@ class WorkerDied(RuntimeError):
 
 
 class _Gone(Exception):
-    """This child ended before answering."""
+    """This child ended before answering; ``running``: this call was the one it was running."""
+
+    def __init__(self, running: bool = False) -> None:
+        super().__init__()
+        self.running = running
 
 
 def _frame(value: Any) -> bytes:
@@ -102,10 +108,12 @@ class _Child(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.lost = True
+        running = True  # the oldest call unanswered is the one the child was running
         while self.pending:
             future = self.pending.popleft()
             if not future.done():
-                future.set_exception(_Gone())
+                future.set_exception(_Gone(running))
+            running = False
 
     def close(self) -> None:
         """Close the child's stdin, so it exits, and wait for it. Call once every call has its answer."""
@@ -137,18 +145,19 @@ class WorkerProcess:
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(*args)`` in the worker."""
-        child = self._child
-        try:
-            return await child.call(fn, args)
-        except _Gone:
-            if self._child is child:  # the first call to notice starts the replacement
-                child.close()
-                self._child = _Child(self._initializer, self._initargs)
-                self.restarts += 1
-        try:
-            return await self._child.call(fn, args)
-        except _Gone as exc:
-            raise WorkerDied(f"the worker process died twice running {fn.__qualname__}") from exc
+        deaths = 0  # the children that died running this call
+        while True:
+            child = self._child
+            try:
+                return await child.call(fn, args)
+            except _Gone as exc:
+                if self._child is child:  # the first call to notice starts the replacement
+                    child.close()
+                    self._child = _Child(self._initializer, self._initargs)
+                    self.restarts += 1
+                deaths += exc.running
+                if deaths == 2:
+                    raise WorkerDied(f"the worker process died twice running {fn.__qualname__}") from exc
 
     def close(self) -> None:
         """End the child once every call has been answered (as when Scrapy closes its pipelines)."""

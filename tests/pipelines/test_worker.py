@@ -94,6 +94,27 @@ def test_a_call_that_kills_every_worker_fails_alone() -> None:
         worker.close()
 
 
+def test_calls_queued_behind_a_call_that_kills_every_worker_are_answered() -> None:
+    """The death is blamed on the call being run; the calls sent after it are tried again, not failed."""
+    worker = WorkerProcess()
+    try:
+
+        async def main():
+            return await asyncio.gather(
+                worker.run(describe, 1),
+                worker.run(die),
+                *(worker.run(describe, n) for n in range(2, 6)),
+                return_exceptions=True,
+            )
+
+        results = run(main())
+    finally:
+        worker.close()
+    assert isinstance(results[1], WorkerDied)
+    assert [r[0] for i, r in enumerate(results) if i != 1] == [1, 2, 3, 4, 5]
+    assert worker.restarts == 2
+
+
 def test_an_exception_reaches_the_caller_with_its_traceback_and_the_worker_goes_on() -> None:
     worker = WorkerProcess()
     try:
