@@ -12,6 +12,7 @@ from crawler.runner import loopback_args
 
 REPO = Path(__file__).resolve().parents[1]
 LOOPBACK = loopback_args()
+EXPECTED_OUTCOMES = ("ok", "no_column_found")
 
 
 def fazhi_crawl(registry: Path, db_url: str, portals: list[str], *extra: str) -> dict:
@@ -22,6 +23,13 @@ def fazhi_crawl(registry: Path, db_url: str, portals: list[str], *extra: str) ->
         args += ["--portal", portal]
     env = {k: v for k, v in os.environ.items() if k != "FAZHI_DB"}
     proc = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
+    if proc.returncode not in (0, 1):
         raise SystemExit(f"crawl failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout)
+    summary = json.loads(proc.stdout)
+    # exit 1 (partial) is expected only from govsim's portals that publish no report column
+    odd = {
+        pid: p["outcome"] for pid, p in summary["portals"].items() if p["outcome"] not in EXPECTED_OUTCOMES
+    }
+    if odd:
+        raise SystemExit(f"crawl not ok: {odd}\n{proc.stderr[-3000:]}")
+    return summary

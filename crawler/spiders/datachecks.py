@@ -51,6 +51,7 @@ class DataChecksMixin:
             data_document=document_url,
             data_etag=etag,
             data_rest=rest,
+            revalidation=True,
         )
         if request is None:  # out of the portal's scope or budget now: only the browser can tell
             yield from self._render_again(portal, document_url)
@@ -59,6 +60,9 @@ class DataChecksMixin:
         yield request
 
     def parse_data_check(self, response: Response) -> Iterator:
+        return self.revalidation_step(response.meta, self._data_checked(response))
+
+    def _data_checked(self, response: Response) -> Iterator:
         portal = self._portal(response)
         meta = response.meta
         etag = meta["data_etag"]
@@ -71,9 +75,10 @@ class DataChecksMixin:
             yield from self._render_again(portal, meta["data_document"])
 
     def on_data_check_error(self, failure: Failure) -> Iterator:
-        request = failure.request
+        meta = failure.request.meta
         self.on_error(failure)
-        yield from self._render_again(self.portals[request.meta["portal_id"]], request.meta["data_document"])
+        rendered = self._render_again(self.portals[meta["portal_id"]], meta["data_document"])
+        return self.revalidation_step(meta, rendered)
 
     def _render_again(self, portal: PortalConfig, document_url: str) -> Iterator[Request]:
         self._count(portal.id, "render_data/changed")
@@ -85,7 +90,9 @@ class DataChecksMixin:
             priority=30,
             dont_filter=True,
             known=True,
+            revalidation=True,
             **{REASON_KEY: JS_ARTICLE},
         )
         if request is not None:
+            request.errback = self.on_revalidation_error
             yield request

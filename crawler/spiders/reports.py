@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -71,7 +71,8 @@ class ReportsSpider(DiscoveryMixin, DataChecksMixin, scrapy.Spider):
         self.memory = CrawlMemory()
         self.full_sweep: set[str] = set()
         self.recheck = False
-        self.lists_started = False
+        self.revalidating: Counter[str] = Counter()  # per portal: revalidation chains under way
+        self.lists_started: set[str] = set()
 
     # -- set-up --------------------------------------------------------------------------------------------
     @classmethod
@@ -92,16 +93,18 @@ class ReportsSpider(DiscoveryMixin, DataChecksMixin, scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        """Phase 1: revalidate known documents that are due (all of them with ``FAZHI_RECHECK``). Lists follow once that is done (:meth:`on_idle`).
+        """Phase 1: revalidate known documents that are due (all of them with ``FAZHI_RECHECK``). A portal's
+        lists follow once its own revalidations are done (:meth:`revalidation_step`), or at the latest when
+        the crawl goes idle (:meth:`on_idle`).
 
         Revalidating first lets a moved document be recognized through its redirect before the list offers
-        its new URL as if it were a new document.
+        its new URL as if it were a new document. The wait is per portal: one slow or unreachable host must
+        not hold every other portal's lists back.
         """
         now = datetime.now(UTC)
         self.memory = load_memory(crawl_engine(self.crawler), self.portals)
         self.load_stored_columns([p.id for p in self.portals.values() if not p.start_urls])
         self.crawler.signals.connect(self.on_idle, signal=signals.spider_idle)
-        revalidating = 0
         for portal in self.portals.values():
             if self.force_full_sweep or self.memory.needs_full_sweep(portal.id, now, self.full_sweep_every):
                 self.full_sweep.add(portal.id)
@@ -126,39 +129,64 @@ class ReportsSpider(DiscoveryMixin, DataChecksMixin, scrapy.Spider):
                     priority=30,
                     headers=conditional_headers(doc),
                     known=True,
+                    revalidation=True,
                     **checks,
                 )
                 if request is not None:
+                    request.errback = self.on_revalidation_error
                     self._count(portal.id, "revalidated")
-                    revalidating += 1
+                    self.revalidating[portal.id] += 1
                     yield request
-        if not revalidating:  # nothing to wait for: phase 2 now rather than at the next idle check
-            for request in self._list_requests():
-                yield request
+        for portal_id in list(self.portals):  # nothing to wait for: their lists now
+            if not self.revalidating[portal_id]:
+                for request in self._portal_lists(portal_id):
+                    yield request
 
-    def _list_requests(self) -> list[Request]:
-        """Phase 2: every portal's start (column) pages."""
-        self.lists_started = True
+    def revalidation_step(self, meta: dict, outputs: Iterable) -> Iterator:
+        """A revalidation callback's outputs, passed on; a request that continues the revalidation (a data
+        check, a render) keeps the portal's phase 1 open, and the end of its last one starts its lists."""
+        if not meta.get("revalidation"):
+            yield from outputs
+            return
+        portal_id = meta["portal_id"]
+        for output in outputs:
+            if isinstance(output, Request) and output.meta.get("revalidation"):
+                self.revalidating[portal_id] += 1
+            yield output
+        self.revalidating[portal_id] -= 1
+        if self.revalidating[portal_id] <= 0:
+            yield from self._portal_lists(portal_id)
+
+    def on_revalidation_error(self, failure: Failure) -> Iterator:
+        self.on_error(failure)
+        yield from self.revalidation_step(failure.request.meta, ())
+
+    def _portal_lists(self, portal_id: str) -> list[Request]:
+        """Phase 2 of one portal: its start (column) pages, or their discovery; once per crawl."""
+        if portal_id in self.lists_started:
+            return []
+        self.lists_started.add(portal_id)
+        portal = self.portals[portal_id]
+        if not portal.start_urls:  # no known column: discover it (or check the stored one) first
+            return self.discovery_start(portal)
         requests = []
-        for portal in list(self.portals.values()):
-            if not portal.start_urls:  # no known column: discover it (or check the stored one) first
-                requests += self.discovery_start(portal)
-                continue
-            for url in portal.start_urls:
-                # not filtered: a redirect in phase 1 (a soft 404 to the home page) may have fetched it already
-                request = self._request(
-                    portal, url, self.parse_list, role="list", list_pages=1, priority=0, dont_filter=True
-                )
-                if request is not None:
-                    requests.append(request)
+        for url in portal.start_urls:
+            # not filtered: a redirect in phase 1 (a soft 404 to the home page) may have fetched it already
+            request = self._request(
+                portal, url, self.parse_list, role="list", list_pages=1, priority=0, dont_filter=True
+            )
+            if request is not None:
+                requests.append(request)
         return requests
 
     def on_idle(self, spider) -> None:
-        """When phase 1 has drained, start phase 2 instead of closing."""
-        if spider is not self or self.lists_started:
+        """When the crawl drains with portals whose lists have not started (a revalidation chain that ended
+        without a callback, as a request the duplicate filter dropped), start them instead of closing."""
+        if spider is not self or len(self.lists_started) == len(self.portals):
             return
-        for request in self._list_requests():
-            self.crawler.engine.crawl(request)
+        for portal_id in list(self.portals):
+            for request in self._portal_lists(portal_id):
+                self.crawler.engine.crawl(request)
         raise DontCloseSpider
 
     # -- request building ----------------------------------------------------------------------------------
@@ -335,6 +363,9 @@ class ReportsSpider(DiscoveryMixin, DataChecksMixin, scrapy.Spider):
 
     # -- articles ------------------------------------------------------------------------------------------
     def parse_article(self, response: Response):
+        return self.revalidation_step(response.meta, self._parse_article(response))
+
+    def _parse_article(self, response: Response):
         portal = self._portal(response)
         meta = response.meta
         requested = (meta.get("redirect_urls") or [response.url])[0]
