@@ -64,7 +64,17 @@ def shingle_hashes(text: str | None, k: int = SHINGLE) -> np.ndarray:
         h ^= h >> np.uint64(27)
         h *= np.uint64(0x94D049BB133111EB)
         h ^= h >> np.uint64(31)
-    return np.unique(h >> np.uint64(32))
+    return _unique(h >> np.uint64(32))
+
+
+def _unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting (same sorted distinct values): numpy 2.4's hash-based ``unique`` took 1.2 ms
+    of a report's 1.9 ms MinHash, a sort takes 0.06 ms."""
+    values = np.sort(values)
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 @functools.cache
