@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 
 import numpy as np
 
@@ -25,7 +24,6 @@ NUM_PERM = 128
 SEED = 1
 #: datasketch's name for the permutation scheme: h ↦ a·fmix32(h) + b mod 2³², with odd a.
 SCHEME = "affine32"
-_WS = re.compile(r"\s+")
 _CHUNK = 4096  # shingles permuted at once: bounds the (shingles × NUM_PERM) temporary to 2 MB
 
 
@@ -34,9 +32,15 @@ def text_hash(text: str | None) -> str:
     return hashlib.sha256((text or "").encode("utf-8")).hexdigest()
 
 
+def _squash(text: str | None) -> str:
+    """The text without whitespace: ``str.split`` drops what ``re``'s ``\\s`` matches (every code point
+    checked), five times faster than ``re.sub(r"\\s+", "", text)``."""
+    return "".join((text or "").split())
+
+
 def shingles(text: str | None, k: int = SHINGLE) -> list[bytes]:
     """Distinct ``k``-character shingles of the text with whitespace removed (layout must not matter)."""
-    squashed = _WS.sub("", text or "")
+    squashed = _squash(text)
     if len(squashed) <= k:
         return [squashed.encode("utf-8")] if squashed else []
     return list({squashed[i : i + k].encode("utf-8") for i in range(len(squashed) - k + 1)})
@@ -49,7 +53,7 @@ def shingle_hashes(text: str | None, k: int = SHINGLE) -> np.ndarray:
     shingles as :func:`shingles`, without a Python-level hash call per shingle (PERF.md: that loop is most of
     a MinHash's cost).
     """
-    squashed = _WS.sub("", text or "")
+    squashed = _squash(text)
     if not squashed:
         return np.empty(0, dtype=np.uint64)
     codes = np.frombuffer(squashed.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
@@ -64,7 +68,17 @@ def shingle_hashes(text: str | None, k: int = SHINGLE) -> np.ndarray:
         h ^= h >> np.uint64(27)
         h *= np.uint64(0x94D049BB133111EB)
         h ^= h >> np.uint64(31)
-    return np.unique(h >> np.uint64(32))
+    return _unique(h >> np.uint64(32))
+
+
+def _unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting (same sorted distinct values): numpy 2.4's hash-based ``unique`` took 1.2 ms
+    of a report's 1.9 ms MinHash, a sort takes 0.06 ms."""
+    values = np.sort(values)
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 @functools.cache

@@ -43,6 +43,10 @@ from archive.tables import (
 from archive.types import utcnow
 
 RAW_CODEC = "zlib"
+#: zlib level of stored pages. 3 rather than the default 6: on the 13 real pages in ../shared/realpages
+#: (65 KB average) 0.70 against 1.17 ms per page, for 25.1 % of the raw size against 23.2 % (+8 % bytes;
+#: any level decompresses alike). Measured for issue 15 (bench/README.md, bench.dedup).
+RAW_LEVEL = 3
 GONE_AFTER = 2
 #: A known report's new text less similar than this to the latest version is held (a suspected outage).
 OUTAGE_SIMILARITY = 0.2
@@ -69,7 +73,7 @@ class RecordResult:
 
 
 def compress_raw(body: bytes) -> bytes:
-    return zlib.compress(body, 6)
+    return zlib.compress(body, RAW_LEVEL)
 
 
 def decompress_raw(data: bytes, codec: str = RAW_CODEC) -> bytes:

@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 
 import archive.models  # noqa: F401
 import archive.scheduling  # noqa: F401  (migration 0002 creates the scheduler's tables in the same database)
+from archive import search_index
 from archive.db import create_db_engine, current_revision, get_engine, head_revision, resolve_db_url
 from archive.migrations.objects import include_object
 
@@ -57,6 +58,8 @@ def test_search_index_exists(engine):
         if engine.dialect.name == "sqlite":
             sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'search_index'")).scalar()
             assert "unicode61" in sql and "detail=full" in sql
+            automerge = "SELECT v FROM search_index_config WHERE k = 'automerge'"
+            assert conn.execute(text(automerge)).scalar() == search_index.AUTOMERGE == 16
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000

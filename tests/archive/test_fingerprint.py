@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import sys
 
 import numpy as np
 import pytest
@@ -11,6 +13,8 @@ from archive.fingerprint import (
     NUM_PERM,
     SCHEME,
     SEED,
+    _squash,
+    _unique,
     minhash_signature,
     minhash_values,
     shingle_hashes,
@@ -73,3 +77,17 @@ def test_mirror_copy_is_a_near_duplicate_after_normalization() -> None:
     edited = clean.replace("依法行政", "依法治理", 3)
     assert signature_similarity(minhash_signature(clean), minhash_signature(edited)) > 0.9
     assert signature_similarity(minhash_signature(clean), minhash_signature(raw)) < 0.5
+
+
+def test_squash_drops_exactly_what_the_whitespace_regex_matches():
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    assert _squash(every) == re.sub(r"\s+", "", every)
+    assert _squash(None) == _squash(" \u3000\n") == ""
+
+
+def test_unique_equals_numpy_unique():
+    rng = np.random.default_rng(0)
+    for n in (0, 1, 2, 3, 1000):
+        values = rng.integers(0, 40, n, dtype=np.uint64)
+        assert np.array_equal(_unique(values), np.unique(values))
+        assert _unique(values).dtype == np.uint64

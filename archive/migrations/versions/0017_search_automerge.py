@@ -1,0 +1,31 @@
+"""Search index: FTS5 ``automerge`` 16 instead of 4, so a report stored alone is rewritten fewer times as
+its segment is merged upwards (:data:`archive.search_index.AUTOMERGE`, issue 15). A setting kept in the
+table's config: nothing is rebuilt. PostgreSQL has no such index: nothing to do there.
+
+Revision ID: 0017_search_automerge
+Revises: 0016_version_pages
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from archive import search_index
+
+revision = "0017_search_automerge"
+down_revision = "0016_version_pages"
+branch_labels = None
+depends_on = None
+
+FTS5_DEFAULT = 4
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        search_index.set_automerge(op.get_bind(), 16)
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        search_index.set_automerge(op.get_bind(), FTS5_DEFAULT)

@@ -1,0 +1,36 @@
+""":func:`archive.segment.segment` (numpy over code points) against the plain loop it replaced."""
+
+from __future__ import annotations
+
+import random
+import string
+
+from archive.segment import runs, segment
+from tests.factories import REPORT_2024, REPORT_OTHER_COUNTY
+
+
+def _reference(text: str | None) -> str:
+    """Each run's bigrams, then its last character, space-separated: the definition."""
+    out: list[str] = []
+    for run in runs(text or ""):
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        out.append(run[-1])
+    return " ".join(out)
+
+
+def test_segment_examples():
+    assert segment("法治政府") == "法治 治政 政府 府"
+    assert segment("纠错率7.5%，Abc_d") == "纠错 错率 率7 7 5 ab bc c d"
+    assert segment(None) == segment("") == segment("，。 _") == ""
+    assert segment("县") == "县"
+
+
+def test_segment_equals_the_bigram_loop():
+    rng = random.Random(0)
+    # CJK, full-width and ASCII letters, digits, punctuation, underscores, a lone surrogate, NUL, İ (lowers
+    # to two characters) and ß
+    alphabet = "法治政府县 ，。_7.5%ＡＢab\u0130\u00df\ud800\x00\n\t·萬" + string.printable
+    texts = [REPORT_2024, REPORT_OTHER_COUNTY, REPORT_2024 + "\n" + REPORT_OTHER_COUNTY]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in texts:
+        assert segment(text) == _reference(text), text
