@@ -2,8 +2,8 @@
 its segment is merged upwards (:data:`archive.search_index.AUTOMERGE`, issue 15). A setting kept in the
 table's config: nothing is rebuilt. PostgreSQL has no such index: nothing to do there.
 
-Revision ID: 0017_search_automerge
-Revises: 0016_version_pages
+Revision ID: 0018_search_automerge
+Revises: 0017_render_data
 Create Date: 2026-12-02
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from archive import search_index
 
-revision = "0017_search_automerge"
-down_revision = "0016_version_pages"
+revision = "0018_search_automerge"
+down_revision = "0017_render_data"
 branch_labels = None
 depends_on = None
 
