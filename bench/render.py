@@ -40,7 +40,9 @@ def run_worker(mode: str, urls_file: Path, out_file: Path) -> None:
 
     jobs = json.loads(urls_file.read_text(encoding="utf-8"))
     policy = "always" if mode == "render" else "never"
-    portals = {pid: type("Portal", (), {"render": policy})() for pid in {j["portal"] for j in jobs}}
+    # what the scope filter reads of a portal (every govsim URL is in scope here); the policy goes in meta
+    stand_in = type("Portal", (), {"render": policy, "allows": lambda self, url: True})
+    portals = {pid: stand_in() for pid in {j["portal"] for j in jobs}}
     result = {"mode": mode, "pages": 0, "ok": 0, "with_text": 0, "rendered": 0, "first": None, "last": None}
 
     class BenchSpider(scrapy.Spider):
@@ -52,7 +54,11 @@ def run_worker(mode: str, urls_file: Path, out_file: Path) -> None:
 
         async def start(self):
             for job in jobs:
-                meta = {"portal_id": job["portal"], "role": "article" if job["kind"] != "list" else "list"}
+                meta = {
+                    "portal_id": job["portal"],
+                    "role": "article" if job["kind"] != "list" else "list",
+                    "render_policy": policy,
+                }
                 yield scrapy.Request(job["url"], meta=meta, dont_filter=True, callback=self.parse)
 
         def parse(self, response):
