@@ -23,6 +23,7 @@ version). Ends with one JSON line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -44,6 +45,7 @@ from govsim import GovSim
 
 # production politeness; only the browser is kept off the internet (it must not reach real hosts from here)
 NATIONAL_SETTINGS = ("-s", "FAZHI_BROWSER_LOOPBACK_ONLY=True")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -58,6 +60,9 @@ class Night:
     peak_rss_mb: float = 0.0  # summed RSS of the crawl's process tree: counts shared pages once per process
     peak_pss_mb: float = 0.0  # summed PSS: shared pages split, what the tree really holds
     exit_code: int = 0
+    crawl_cpu_s: float = 0.0  # the crawl process itself (Scrapy's reactor thread and its helpers)
+    workers_cpu_s: float = 0.0  # the pipeline worker processes (extraction, the store)
+    govsim_cpu_s: float = 0.0  # this process: govsim serving the night (it shares the machine's cores)
     outcomes: dict[str, int] = field(default_factory=dict)
     recall: float = 0.0
     change_recall: float | None = None
@@ -74,17 +79,27 @@ def crawl_night(night: Night, registry: Path, db_url: str, workdir: Path, extra:
     env = {k: v for k, v in os.environ.items() if k != "FAZHI_DB"}
     out_path = workdir / f"{night.name}.json"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.monotonic()
+    workers: dict[int, float] = {}
     with out_path.open("w") as out, (workdir / f"{night.name}.log").open("w") as log:
         proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=out, stderr=log)
         peak_rss = peak_pss = 0
         while proc.poll() is None:
             rss, pss = tree_memory(proc.pid)
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            night.crawl_cpu_s = max(night.crawl_cpu_s, process_cpu(proc.pid))
+            for pid in pipeline_workers(proc.pid):
+                workers[pid] = max(workers.get(pid, 0.0), process_cpu(pid))
             time.sleep(0.5)
     night.wall_s = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own_after = resource.getrusage(resource.RUSAGE_SELF)
     night.cpu_s = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    night.govsim_cpu_s = (own_after.ru_utime - own_before.ru_utime) + (
+        own_after.ru_stime - own_before.ru_stime
+    )
+    night.workers_cpu_s = sum(workers.values())
     night.peak_rss_mb, night.peak_pss_mb = peak_rss / 2**20, peak_pss / 2**20
     night.exit_code = proc.returncode
     if proc.returncode not in (0, 1):  # 1: partial, expected with portals down
@@ -96,6 +111,29 @@ def crawl_night(night: Night, registry: Path, db_url: str, workdir: Path, extra:
     for counters in summary["portals"].values():
         night.outcomes[counters["outcome"]] = night.outcomes.get(counters["outcome"], 0) + 1
     return summary
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one process so far, its children not included; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def pipeline_workers(crawl_pid: int) -> list[int]:
+    """The crawl's pipeline worker processes (``python -m pipelines.worker``)."""
+    try:
+        children = Path(f"/proc/{crawl_pid}/task/{crawl_pid}/children").read_text().split()
+    except OSError:
+        return []
+    found = []
+    for pid in map(int, children):
+        with contextlib.suppress(OSError):
+            if b"pipelines.worker" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(pid)
+    return found
 
 
 def age_archive(db_url: str, hours: float = 24.0) -> None:
@@ -196,6 +234,9 @@ def main() -> None:
         "requests_by_night": [n.requests for n in nights],
         "pages_per_s": [round(n.pages_per_s, 1) for n in nights],
         "cpu_s": [round(n.cpu_s, 1) for n in nights],
+        "crawl_process_cpu_s": [round(n.crawl_cpu_s, 1) for n in nights],
+        "workers_cpu_s": [round(n.workers_cpu_s, 1) for n in nights],
+        "govsim_cpu_s": [round(n.govsim_cpu_s, 1) for n in nights],
         "peak_rss_mb": round(max(n.peak_rss_mb for n in nights), 1),
         "peak_pss_mb": round(max(n.peak_pss_mb for n in nights), 1),
         "recall": round(nights[0].recall, 4),
@@ -214,7 +255,9 @@ def report_line(n: Night) -> str:
     line = (
         f"{n.name} (day {n.day}): {n.wall_s:7.1f} s wall, {n.requests} requests ({n.served} answered by govsim), "
         f"{n.pages_per_s:.1f} pages/s, CPU {n.cpu_s:.1f} s = {busy:.0%} of {cores} cores "
-        f"(the rest of the wall time waits on hosts), peak RSS {n.peak_rss_mb:.0f} MB "
+        f"(the rest of the wall time waits on hosts; crawl process {n.crawl_cpu_s:.0f} s, pipeline workers "
+        f"{n.workers_cpu_s:.0f} s, browser {max(0.0, n.cpu_s - n.crawl_cpu_s - n.workers_cpu_s):.0f} s; govsim "
+        f"{n.govsim_cpu_s:.0f} s besides), peak RSS {n.peak_rss_mb:.0f} MB "
         f"(PSS {n.peak_pss_mb:.0f} MB), "
         f"recall {n.recall:.2%}, outcomes {json.dumps(n.outcomes)}, exit {n.exit_code}"
     )
