@@ -12,8 +12,11 @@ A report is matched to an existing group by, in order:
    jurisdictions' reports, even from one template, stay well below 0.9. Candidates whose publishers are
    both known and clearly different are never merged.
 
-The cost per document is bounded by the number of candidates (at most ``MAX_CANDIDATES``), not by the
-size of the archive. Different years never merge. The canonical document of a group is the official
+The cost per document is bounded by the number of candidates (at most ``MAX_CANDIDATES``) and by the
+documents read per LSH bucket (``BUCKET_CAP``), not by the size of the archive: a bucket shared by thousands
+of reports (boilerplate common to a template: a national night showed buckets of 6,000) says nothing about
+which of them is a copy and is left out, while a real copy shares most of its 32 buckets with its original,
+most of them quiet ones. Different years never merge. The canonical document of a group is the official
 portal's copy (official beats mirror), the earliest ``first_seen`` among those, then the lowest id.
 
 Like the rest of the write path (:mod:`archive.store`), this speaks SQLAlchemy Core on the session's
@@ -22,7 +25,10 @@ connection (:mod:`archive.tables`) and takes the document as a dict of its row.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from collections import Counter
+from functools import lru_cache
+
+from sqlalchemy import Connection, bindparam, delete, func, insert, literal, select, union_all, update
 from sqlmodel import Session
 
 from archive.diff import similarity
@@ -33,6 +39,7 @@ from archive.tables import BAND, DOCUMENT, GROUP, PORTAL, DocumentRow, update_do
 NEAR_DUP_SIMILARITY = 0.90
 MAX_CANDIDATES = 8  # texts verified per document
 MAX_BAND_MATCHES = 64  # LSH matches considered before the year/length filter
+BUCKET_CAP = 64  # documents read per LSH bucket (band key)
 
 #: How a group's members are ranked for canonical: official portals, then the earliest seen, then lowest id.
 CANONICAL_ORDER = (Portal.official.desc(), Document.first_seen, Document.id)
@@ -72,14 +79,38 @@ _EXACT = (
     )
     .limit(1)  # no ORDER BY: it could lure SQLite into walking the primary key instead of the hash index
 )
-_SHARED = func.count().label("shared")
-_BAND_MATCHES = (
-    select(BAND.c.document_id, _SHARED)
-    .where(BAND.c.key.in_(bindparam("keys", expanding=True)), BAND.c.document_id != bindparam("document_id"))
-    .group_by(BAND.c.document_id)
-    .order_by(_SHARED.desc(), BAND.c.document_id)
-    .limit(MAX_BAND_MATCHES)
-)
+
+
+@lru_cache(maxsize=4)
+def _buckets(count: int):
+    """The documents in ``count`` LSH buckets (band keys ``k0``…), at most :data:`BUCKET_CAP` + 1 per bucket
+    read through the key index (one more than the cap tells a crowded bucket), in one statement."""
+    return union_all(
+        *(
+            select(literal(i).label("bucket"), BAND.c.document_id)
+            .where(BAND.c.key == bindparam(f"k{i}"), BAND.c.document_id != bindparam("document_id"))
+            .limit(BUCKET_CAP + 1)
+            .subquery()
+            .select()
+            for i in range(count)
+        )
+    )
+
+
+def band_matches(conn: Connection, *, keys: list[int], document_id: int) -> list[tuple[int, int]]:
+    """(document id, buckets shared) of the documents sharing LSH buckets with ``keys``, most shared first,
+    at most :data:`MAX_BAND_MATCHES`. Crowded buckets (more than :data:`BUCKET_CAP` documents) are left out
+    unless every shared bucket is crowded; then their first documents are all there is to go on."""
+    buckets = sorted(set(keys))
+    params = {f"k{i}": key for i, key in enumerate(buckets)}
+    members: dict[int, list[int]] = {}
+    for bucket, doc_id in conn.execute(_buckets(len(buckets)), {**params, "document_id": document_id}):
+        members.setdefault(bucket, []).append(doc_id)
+    quiet = [docs for docs in members.values() if len(docs) <= BUCKET_CAP]
+    shared = Counter(doc_id for docs in (quiet or members.values()) for doc_id in docs[:BUCKET_CAP])
+    return sorted(shared.items(), key=lambda pair: (-pair[1], pair[0]))[:MAX_BAND_MATCHES]
+
+
 _NEAR_CANDIDATES = select(
     DOCUMENT.c.id, DOCUMENT.c.report_group_id, DOCUMENT.c.publisher, DOCUMENT.c.versions
 ).where(
@@ -126,7 +157,7 @@ def find_near(conn: Connection, *, document: DocumentRow, text: str, keys: list[
     """
     if not keys:
         return None
-    by_bands = conn.execute(_BAND_MATCHES, {"keys": keys, "document_id": document["id"]}).all()
+    by_bands = band_matches(conn, keys=keys, document_id=document["id"])
     if not by_bands:
         return None
     rank = {doc_id: n for doc_id, n in by_bands}

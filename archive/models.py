@@ -92,7 +92,7 @@ class Document(SQLModel, table=True):
     etag: str | None = None
     last_modified: str | None = None
     # a rendered page: its data requests' [url, etag, last-modified], revalidated with the page's own validators
-    render_data: list[list[str | None]] | None = Field(default=None, sa_type=JSON)
+    render_data: list[list[str | None]] | None = Field(default=None, sa_type=JSON(none_as_null=True))
     report_group_id: int | None = Field(default=None, foreign_key="report_group.id", index=True)
     missing_count: int = 0
     moved_to: str | None = None

@@ -6,8 +6,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from archive.db import session_scope
-from archive.groups import NEAR_DUP_SIMILARITY, length_band
-from archive.models import Document, ReportGroup
+from archive.fingerprint import text_band_keys
+from archive.groups import BUCKET_CAP, NEAR_DUP_SIMILARITY, band_matches, length_band
+from archive.models import Document, MinHashBand, ReportGroup
 from archive.store import record_page
 from tests.factories import REPORT_2024, REPORT_OTHER_COUNTY, day, page
 
@@ -120,3 +121,28 @@ def test_length_band_matches_the_threshold():
     lo, hi = length_band(1000)
     assert NEAR_DUP_SIMILARITY == 0.90
     assert (lo, hi) == (818, 1223)
+
+
+def test_a_copy_is_found_past_buckets_crowded_by_a_template(engine):
+    """Buckets shared by more reports than BUCKET_CAP are skipped: the copy is found through the others,
+    and the crowd's documents are never read as candidates."""
+    original = put(engine, page(url="https://www.jingan.gov.cn/fzzfjs/1.html"))
+    keys = text_band_keys(REPORT_2024)
+    crowded = sorted(set(keys))[:20]  # 20 of the report's 32 buckets are also a template's
+    crowd = [
+        put(engine, page(text=f"第{n}号无关文件。" * 40, portal_id="shanghai", year=2023))
+        for n in range(BUCKET_CAP + 10)
+    ]
+    with session_scope(engine) as s:
+        conn = s.connection()
+        for doc in crowd:
+            conn.execute(MinHashBand.__table__.delete().where(MinHashBand.document_id == doc))
+            conn.execute(
+                MinHashBand.__table__.insert(),
+                [{"document_id": doc, "band": i, "key": key} for i, key in enumerate(crowded)],
+            )
+    mirror = put(engine, page(url="https://mirror.example.cn/a/1.html", portal_id="mirror", text=MIRROR_TEXT))
+    assert group_of(engine, mirror) == group_of(engine, original)
+    with Session(engine) as s:
+        matches = band_matches(s.connection(), keys=keys, document_id=mirror)
+    assert [doc for doc, _ in matches] == [original]
