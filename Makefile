@@ -16,7 +16,7 @@ demo: setup
 	fazhi demo
 
 test: setup
-	$(PYTHON) -m pytest -q
+	$(PYTHON) -m pytest -q -n 2 --dist loadfile
 
 lint:
 	ruff check . && ruff format --check . && lint-imports
