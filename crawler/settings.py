@@ -109,15 +109,13 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        # Renderer processes are the browser's main cost per page (spawning one costs more CPU than most
-        # renders): at most two, shared by every page, across sites too (site isolation off: the browser
-        # holds no one's secrets). bench.render: 6.5 → 8.8 pages/s, less memory, with 8 pages open.
-        "--renderer-process-limit=2",
-        "--disable-site-isolation-trials",
     ],
 }
 PLAYWRIGHT_MAX_CONTEXTS = 2  # we use one named context; the cap guards against context leaks
-PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 8  # open pages at once: a render mostly waits on the portal (bench.render)
+# Open pages at once, each with its own renderer process (Chromium's default). Sharing two renderers between
+# 8 pages (--renderer-process-limit=2) rendered 9.0 pages/s on loopback against 6.5, but in a national night
+# the one shared renderer saturated its core and every page in it timed out (bench/README.md, bench.render).
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000  # ms
 PLAYWRIGHT_ABORT_REQUEST = "crawler.render.page.should_abort"  # images, fonts, media, CSS, off-site
 PLAYWRIGHT_PROCESS_REQUEST_HEADERS = "crawler.render.page.browser_headers"
