@@ -1,6 +1,12 @@
 """Shared fixtures: govsim (the simulated web) and database URLs for every backend; the Hypothesis budget."""
 
+import os
+
 from hypothesis import HealthCheck, settings
+
+# Rich wraps CLI output at the terminal width (80 without a terminal): a message naming a temporary path
+# (longer under pytest-xdist's per-worker folders) must not be cut in two where a test looks for it.
+os.environ["COLUMNS"] = "200"
 
 pytest_plugins = ["govsim.testing", "tests.fixtures_db"]
 
@@ -16,4 +22,4 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.register_profile("deep", parent=settings.get_profile("fazhi"), max_examples=2000, derandomize=False)
-settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "fazhi"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fazhi"))
