@@ -33,9 +33,8 @@ class KnownDocument:
     status: str
     kind: str = "report"
     versions: int = 1  # 0: no text stored yet (a scan left for OCR): due at every crawl
-    render_data: tuple[tuple[str, str | None, str | None], ...] | None = (
-        None  # a rendered page's data requests
-    )
+    # a rendered page's data requests: (url, etag, last-modified) each
+    render_data: tuple[tuple[str, str | None, str | None], ...] | None = None
 
 
 @dataclass
@@ -84,13 +83,13 @@ class CrawlMemory:
         return last is None or now - last >= every
 
 
-def conditional_headers(doc: KnownDocument) -> dict[str, str]:
+def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
     """Validators from the last fetch, for a conditional GET."""
     headers = {}
-    if doc.etag:
-        headers["If-None-Match"] = doc.etag
-    if doc.last_modified:
-        headers["If-Modified-Since"] = doc.last_modified
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     return headers
 
 

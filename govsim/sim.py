@@ -9,7 +9,6 @@ faults that alter the response.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import random
 import threading
 import time
@@ -25,7 +24,16 @@ from .formats_portal import formats_portal
 from .gates import Gates
 from .portals import NATIONAL_FAMILY_WEIGHTS, Portal, build_portals
 from .server import Server
-from .site import ATTACHMENT_ONLY_LINES, DayView, Request, Response, article_lines, path_key, split_pages
+from .site import (
+    ATTACHMENT_ONLY_LINES,
+    DayView,
+    Request,
+    Response,
+    article_lines,
+    etag_of,
+    path_key,
+    split_pages,
+)
 
 ROBOTS = b"User-agent: *\nDisallow: /search/\nAllow: /\n"
 JIUCUO_JS = (
@@ -247,7 +255,7 @@ class GovSim:
         body, ctype = self._encode(ctx.portal, html)
         resp = Response(status, body, ctype)
         if validators and status == 200 and ctx.portal.family != "legacy":
-            resp.etag = '"' + hashlib.md5(body).hexdigest()[:20] + '"'
+            resp.etag = etag_of(body)
             resp.last_modified = ctx.view.date
         return resp
 
@@ -318,7 +326,7 @@ class GovSim:
             return Response(
                 body=body,
                 ctype=ctype,
-                etag='"' + hashlib.md5(body).hexdigest()[:20] + '"',
+                etag=etag_of(body),
                 last_modified=obj.published,
             )
         return self._render_article(ctx, fam, what, obj, lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -49,6 +50,11 @@ class Response:
     action: str | None = None  # transport-level behaviour: "reset" | "truncate"
     etag: str | None = None
     last_modified: date | None = None
+
+
+def etag_of(body: bytes) -> str:
+    """A strong ETag for these bytes: stable within a day, new with any change."""
+    return '"' + hashlib.md5(body).hexdigest()[:20] + '"'
 
 
 def path_key(path: str, query: str = "") -> str:

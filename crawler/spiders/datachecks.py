@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from crawler.incremental import conditional_headers
 from crawler.registry import PortalConfig
 from crawler.render.escalate import REASON_KEY
 from crawler.render.hosts import JS_ARTICLE
@@ -37,16 +38,13 @@ class DataChecksMixin:
             yield PageNotModified(portal_id=portal.id, url=document_url, fetched_at=datetime.now(UTC))
             return
         (url, etag, modified), rest = checks[0], checks[1:]
-        headers = {"If-None-Match": etag} if etag else {}
-        if modified:
-            headers["If-Modified-Since"] = modified
         request = self._request(
             portal,
             url,
             self.parse_data_check,
             role="data",
             priority=30,
-            headers=headers,
+            headers=conditional_headers(etag, modified),
             dont_filter=True,  # one data URL can serve several documents
             data_document=document_url,
             data_etag=etag,

@@ -127,7 +127,7 @@ class ReportsSpider(DiscoveryMixin, DataChecksMixin, scrapy.Spider):
                     self.parse_article,
                     role="article",
                     priority=30,
-                    headers=conditional_headers(doc),
+                    headers=conditional_headers(doc.etag, doc.last_modified),
                     known=True,
                     revalidation=True,
                     **checks,

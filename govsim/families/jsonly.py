@@ -4,14 +4,13 @@ Plain HTTP sees no report text and no article links."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from datetime import date
 
 from .. import chrome
 from ..portals import Article, Portal
-from ..site import Request, Response
+from ..site import Request, Response, etag_of
 from .base import Ctx, Family, paras_p
 
 APP_JS = r"""(function(){
@@ -119,6 +118,6 @@ def json_response(data: dict, last_modified: date | None = None) -> Response:
     body = json.dumps(data, ensure_ascii=False).encode()
     resp = Response(body=body, ctype="application/json; charset=utf-8")
     if last_modified is not None:
-        resp.etag = '"' + hashlib.md5(body).hexdigest()[:20] + '"'
+        resp.etag = etag_of(body)
         resp.last_modified = last_modified
     return resp
