@@ -26,7 +26,8 @@ from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
-from crawler.render.page import REDIRECT_HEADER
+from crawler.render.page import REDIRECT_HEADER, RenderJob
+from crawler.render.pool import DEFAULT_MAX_USES, PagePool
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,10 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._launched = False
         self._launch_lock = asyncio.Lock()
         self.unavailable: str | None = None  # why the browser cannot be used, once known
+        self.pages = PagePool(
+            crawler.settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4),
+            crawler.settings.getint("FAZHI_RENDER_PAGE_USES", DEFAULT_MAX_USES),
+        )
 
     async def _maybe_launch_in_thread(self) -> None:
         """Connected to ``engine_started`` by the parent: do nothing there (see :meth:`_ensure_browser`)."""
@@ -98,10 +103,37 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     async def _download_request(self, request: Request, spider=None) -> Response:
         await self._ensure_browser()
-        response = await super()._download_request(request, spider)
+        response = await self._download_with_pooled_page(request, spider)
         location = response.headers.get(REDIRECT_HEADER)
         if location:  # a redirect the browser did not follow (crawler.render.page.route_navigation)
             headers = response.headers.copy()
             headers[b"Location"] = location
             response = response.replace(headers=headers)
         return response
+
+    async def _download_with_pooled_page(self, request: Request, spider) -> Response:
+        """Render on a pooled page (crawler/render/pool.py); scrapy-playwright keeps it open for us
+        (``playwright_include_page``) and we decide whether it serves the next render."""
+        page = await self.pages.acquire(request.url)
+        reused = page is not None
+        request.meta["playwright_include_page"] = True
+        if page is not None:
+            request.meta["playwright_page"] = page
+        settled = False
+        try:
+            response = await super()._download_request(request, spider)
+            job = request.meta.get("render_job")
+            settled = not isinstance(job, RenderJob) or job.settled()
+            return response
+        finally:
+            page = request.meta.pop("playwright_page", None)
+            request.meta.pop("playwright_include_page", None)
+            job = request.meta.get("render_job")
+            if page is not None and isinstance(job, RenderJob):
+                job.detach(page)
+            closed = self.pages.closed
+            await self.pages.release(page, settled)
+            if self.pages.closed > closed:
+                self.stats.inc_value("playwright/page_count/closed")
+            if reused:
+                self.stats.inc_value("playwright/page_count/reused")

@@ -1,9 +1,10 @@
 """What runs in the browser: request blocking, waiting for the content, collecting earned cookies.
 
-scrapy-playwright opens and closes the page itself (``playwright_include_page`` stays off): the work we need
-inside the page runs as a ``PageMethod`` callable, so a page is closed on success and on every error path by
-the handler, and no spider callback or errback has to remember to close it (PERF.md: leaked pages are the
-memory growth seen in scrapy-playwright #126/#325).
+The work we need inside the page runs as a ``PageMethod`` callable. Pages are opened by scrapy-playwright and
+kept, reused and closed by our download handler (crawler/browser.py, crawler/render/pool.py) on every path,
+so no spider callback or errback ever holds a page (PERF.md: leaked pages are the memory growth seen in
+scrapy-playwright #126/#325). A reused page carries one job at a time: :meth:`RenderJob.attach` and
+:meth:`RenderJob.detach` bracket it.
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ def _site(host: str) -> str:
 
 #: The portal scope of each open page (set by :meth:`RenderJob.attach`): ``scope(url) -> bool``.
 _PAGE_SCOPES: weakref.WeakKeyDictionary[Page, Callable[[str], bool]] = weakref.WeakKeyDictionary()
+#: Pages that already run :data:`_TRACKER` in every new document (an init script stays with its page).
+_TRACKED: weakref.WeakSet[Page] = weakref.WeakSet()
 
 
 def internal_host(host: str) -> bool:
@@ -220,12 +223,15 @@ class RenderJob:
     result: dict[str, Any] = field(default_factory=dict)
     data: list[list[str | None]] = field(default_factory=list)  # [url, etag, last-modified] per data request
     data_unvalidated: bool = False  # a data request failed, was off scope or came without validators
+    _listeners: list[tuple[str, Callable]] = field(default_factory=list, repr=False)
 
     def _on_response(self, page: Page, response: Response) -> None:
         try:
             request = response.request
             if request.is_navigation_request() and response.frame == page.main_frame:
                 self.status = response.status
+            elif self.status is None:
+                return  # a reused page's previous document, not yet replaced by ours
             elif request.resource_type in DATA_RESOURCE_TYPES:
                 headers = response.headers
                 etag, modified = headers.get("etag"), headers.get("last-modified")
@@ -239,8 +245,12 @@ class RenderJob:
 
     def _on_request_failed(self, request: PlaywrightRequest) -> None:
         with contextlib.suppress(PlaywrightError):
-            if request.resource_type in DATA_RESOURCE_TYPES:
+            if self.status is not None and request.resource_type in DATA_RESOURCE_TYPES:
                 self.data_unvalidated = True
+
+    def settled(self) -> bool:
+        """The page reached a built, challenge-free document: it may serve the next render."""
+        return bool(self.result) and not self.result.get("timed_out") and not self.result.get("challenge")
 
     def data_validators(self) -> list[list[str | None]] | None:
         """The data requests' validators when together with the page's own they vouch for its text: every
@@ -261,9 +271,22 @@ class RenderJob:
         await page.route(
             "**", lambda route, request: route_navigation(route, request, self.scope, nav_headers)
         )
-        await page.add_init_script(_TRACKER)
-        page.on("response", lambda response: self._on_response(page, response))
-        page.on("requestfailed", self._on_request_failed)
+        if page not in _TRACKED:
+            await page.add_init_script(_TRACKER)
+            _TRACKED.add(page)
+        self._listeners = [
+            ("response", lambda response: self._on_response(page, response)),
+            ("requestfailed", self._on_request_failed),
+        ]
+        for event, listener in self._listeners:
+            page.on(event, listener)
+
+    def detach(self, page: Page) -> None:
+        """After the render: this job no longer hears the page (it may go on to serve another job)."""
+        for event, listener in self._listeners:
+            with contextlib.suppress(PlaywrightError, KeyError, ValueError):
+                page.remove_listener(event, listener)
+        self._listeners = []
 
     async def settle(self, page: Page) -> dict[str, Any]:
         """Wait until the page is past any challenge and its content is built, then collect cookies.

@@ -1,0 +1,152 @@
+"""Pages kept between renders (crawler/render/pool.py) with Debian's Chromium and a local server.
+
+A kept page serves the next render with that render's text and data only: the previous document's timers
+reach neither the server while the page waits in the pool nor the next job's data validators. A page whose
+render did not settle, or that served its share of renders, is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from crawler.browser import launch_options
+from crawler.render.page import RenderJob
+from crawler.render.pool import PagePool
+from crawler.runner import crawl_settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+# /poll/N?every=MS: the page fetches /data/N.json once, then keeps asking for /tick every MS ms
+_PAGE = """<html><body><div id="t"></div><script>
+fetch('/data/{n}.json').then(r => r.json()).then(d => {{
+  document.getElementById('t').innerText = d.text;
+  setInterval(() => fetch('/tick?from={n}'), {every});
+}});
+</script></body></html>"""
+
+
+@pytest.fixture
+def server():
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            if self.path.startswith("/poll/"):
+                n, _, every = self.path.removeprefix("/poll/").partition("?every=")
+                body = _PAGE.format(n=n, every=every or "300").encode()
+                kind, extra = "text/html; charset=utf-8", {}
+            elif self.path.startswith("/data/"):
+                n = self.path.split("/")[2].split(".")[0]
+                body = ('{"text": "' + f"第{n}号报告，" * 80 + '"}').encode()
+                kind, extra = "application/json", {"ETag": f'"d{n}"'}
+            else:
+                body, kind, extra = b"{}", "application/json", {"ETag": '"tick"'}
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            for name, value in extra.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
+    httpd.shutdown()
+
+
+async def _render(
+    pool: PagePool, context, url: str, settle_timeout: float = 10.0
+) -> tuple[RenderJob, object]:
+    """One render the way the download handler does it: take a page, attach, navigate, settle, give back."""
+    page = await pool.acquire(url)
+    page = page or await context.new_page()
+    job = RenderJob(quiet_ms=100, settle_timeout=settle_timeout)
+    await page.unroute("**")  # what scrapy-playwright does before every render on a kept page
+    await job.attach(page)
+    await page.goto(url, wait_until="domcontentloaded")
+    await job.settle(page)
+    job.result["text"] = await page.inner_text("#t")
+    job.detach(page)
+    await pool.release(page, job.settled())
+    return job, page
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+def test_a_kept_page_serves_the_next_render_with_its_own_text_and_data(server):
+    base, hits = server
+    options = launch_options(crawl_settings(db_url="sqlite://"))
+
+    async def scenario():
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(**options)
+            context = await browser.new_context()
+            pool = PagePool(size=1, max_uses=3)
+            jobs, pages = [], []
+            for n in (1, 2, 3):
+                job, page = await _render(pool, context, f"{base}/poll/{n}")
+                jobs.append(job)
+                pages.append(page)
+                if n == 1:  # waiting in the pool, the page's timers reach nobody
+                    before = len(hits)
+                    await asyncio.sleep(0.5)
+                    idle_hits = hits[before:]
+            reused, closed = pool.reused, pool.closed
+            third_closed = pages[2].is_closed()
+            await browser.close()
+            return jobs, pages, idle_hits, reused, closed, third_closed
+
+    jobs, pages, idle_hits, reused, closed, third_closed = _run(scenario())
+    assert [job.result["text"][:5] for job in jobs] == ["第1号报告", "第2号报告", "第3号报告"]
+    assert pages[0] is pages[1] is pages[2] and reused == 2
+    assert idle_hits == []
+    for n, job in enumerate(jobs, start=1):
+        urls = [url for url, _etag, _modified in job.data]
+        assert f"{base}/data/{n}.json" in urls, urls
+        assert not any(url.startswith(f"{base}/data/") and not url.endswith(f"/{n}.json") for url in urls), (
+            urls
+        )
+        assert not any(f"from={n - 1}" in url for url in urls), urls
+    assert third_closed and closed == 1  # max_uses reached
+
+
+def test_a_page_that_did_not_settle_is_closed_not_kept(server):
+    base, _hits = server
+    options = launch_options(crawl_settings(db_url="sqlite://"))
+
+    async def scenario():
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(**options)
+            context = await browser.new_context()
+            pool = PagePool(size=1)
+            # polling every 20 ms, the page never goes quiet for the 100 ms a settled render needs
+            job, page = await _render(pool, context, f"{base}/poll/7?every=20", settle_timeout=1.0)
+            closed, reused = page.is_closed(), pool.reused
+            job2, page2 = await _render(pool, context, f"{base}/poll/8")
+            await browser.close()
+            return job, closed, reused, page2 is page, job2
+
+    job, closed, reused, same, job2 = _run(scenario())
+    assert job.result["timed_out"] and not job.settled()
+    assert closed and reused == 0 and not same
+    assert job2.settled() and job2.result["text"].startswith("第8号报告")
