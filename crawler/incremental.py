@@ -33,8 +33,8 @@ class KnownDocument:
     status: str
     kind: str = "report"
     versions: int = 1  # 0: no text stored yet (a scan left for OCR): due at every crawl
-    # a rendered page's data requests: (url, etag, last-modified) each
-    render_data: tuple[tuple[str, str | None, str | None], ...] | None = None
+    # a rendered page's data requests: (url, etag, last-modified[, digest]) each (crawler/spiders/datachecks.py)
+    render_data: tuple[tuple[str | None, ...], ...] | None = None
 
 
 @dataclass

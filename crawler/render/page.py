@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import ipaddress
 import logging
 import time
@@ -87,6 +88,15 @@ _IS_CHALLENGE = """
     document.documentElement ? document.documentElement.outerHTML : '');
 }
 """
+
+
+#: Seconds a settled page waits for the bytes of its data answers that came without validators.
+DIGEST_WAIT = 2.0
+
+
+def body_digest(body: bytes) -> str:
+    """How a data answer without validators is recognized the next time (crawler/spiders/datachecks.py)."""
+    return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
 def _site(host: str) -> str:
@@ -213,7 +223,8 @@ class RenderJob:
 
     :attr:`data` lists the page's data requests (fetch/XHR) with their validators, so a later crawl can
     revalidate the rendered text with plain conditional GETs instead of rendering again
-    (:meth:`data_validators`).
+    (:meth:`data_validators`). A data answer without ETag or Last-Modified (a dynamic backend) is kept with a
+    digest of its bytes instead: a later crawl fetches it plainly and compares.
     """
 
     quiet_ms: int = 100
@@ -221,9 +232,11 @@ class RenderJob:
     scope: Callable[[str], bool] | None = None  # the portal's scope (PortalConfig.allows)
     status: int | None = None  # of the last main-frame navigation (after a gate's reload: the real page)
     result: dict[str, Any] = field(default_factory=dict)
-    data: list[list[str | None]] = field(default_factory=list)  # [url, etag, last-modified] per data request
-    data_unvalidated: bool = False  # a data request failed, was off scope or came without validators
+    # per data request: [url, etag, last-modified], or [url, None, None, "sha256:…"] for one without validators
+    data: list[list[str | None]] = field(default_factory=list)
+    data_unvalidated: bool = False  # a data request failed, was off scope, or its bytes could not be read
     _listeners: list[tuple[str, Callable]] = field(default_factory=list, repr=False)
+    _digests: list[asyncio.Task] = field(default_factory=list, repr=False)
 
     def _on_response(self, page: Page, response: Response) -> None:
         try:
@@ -236,12 +249,23 @@ class RenderJob:
                 headers = response.headers
                 etag, modified = headers.get("etag"), headers.get("last-modified")
                 in_scope = self.scope is None or self.scope(response.url)
-                if response.status == 200 and (etag or modified) and in_scope and request.method == "GET":
+                if response.status != 200 or not in_scope or request.method != "GET":
+                    self.data_unvalidated = True
+                elif etag or modified:
                     self.data.append([response.url, etag, modified])
                 else:
-                    self.data_unvalidated = True
+                    self._digests.append(asyncio.ensure_future(self._digest(response)))
         except PlaywrightError:
             self.data_unvalidated = True
+
+    async def _digest(self, response: Response) -> None:
+        """A data answer without validators, kept by the digest of its bytes."""
+        try:
+            body = await response.body()
+        except PlaywrightError:
+            self.data_unvalidated = True
+            return
+        self.data.append([response.url, None, None, body_digest(body)])
 
     def _on_request_failed(self, request: PlaywrightRequest) -> None:
         with contextlib.suppress(PlaywrightError):
@@ -258,7 +282,7 @@ class RenderJob:
         (the text can then only be revalidated by rendering the page again)."""
         if self.data_unvalidated or self.result.get("timed_out") or self.result.get("challenge"):
             return None
-        by_url = {url: [url, etag, modified] for url, etag, modified in self.data}  # fetched twice: once
+        by_url = {entry[0]: entry for entry in self.data}  # fetched twice: once
         return [by_url[url] for url in sorted(by_url)]
 
     async def attach(self, page: Page, headers: dict[str, str] | None = None) -> None:
@@ -316,6 +340,11 @@ class RenderJob:
                     await page.wait_for_load_state("domcontentloaded", timeout=max(remaining * 1000, 1))
                 except PlaywrightError:
                     await asyncio.sleep(0.05)
+        if self._digests:  # the bytes of data answers without validators (see _digest)
+            _done, late = await asyncio.wait(self._digests, timeout=DIGEST_WAIT)
+            for task in late:
+                task.cancel()
+                self.data_unvalidated = True
         challenge = False
         try:
             challenge = bool(await page.evaluate(_IS_CHALLENGE))

@@ -1,9 +1,11 @@
 """Revalidating a script-built document without the browser.
 
-A rendered document's text comes from the data requests its scripts made (fetch/XHR). When every one of them
-answered with a validator, the store keeps them with the page's own (``Document.render_data``). A later crawl
-then sends plain conditional GETs: the page first, then each data request in turn. All unchanged (304, or 200
-with the same ETag): the document is unchanged, as for any 304. Anything else (a new ETag, an error, a
+A rendered document's text comes from the data requests its scripts made (fetch/XHR). The store keeps them
+with the page's own validators (``Document.render_data``): each with its ETag or Last-Modified, or, when a
+dynamic backend answered without either, with a digest of its bytes. A later crawl then sends plain GETs: the
+page first (conditional), then each data request in turn (conditional, or in full and compared with the
+digest). All unchanged (304, 200 with the same ETag, or the same bytes): the document is unchanged, as for
+any 304. Anything else (a new ETag, an error, a
 redirect, a robots.txt refusal): the document is rendered again, so an edit is never hidden. Two or three
 plain requests replace a render, which costs the browser a page, the shell, its scripts and the data again.
 
@@ -23,9 +25,10 @@ from crawler.incremental import conditional_headers
 from crawler.registry import PortalConfig
 from crawler.render.escalate import REASON_KEY
 from crawler.render.hosts import JS_ARTICLE
+from crawler.render.page import body_digest
 from pipelines.items import PageNotModified
 
-DataCheck = tuple[str, str | None, str | None]  # url, etag, last-modified
+DataCheck = tuple[str | None, ...]  # url, etag, last-modified[, "sha256:…" digest of an answer without them]
 
 
 class DataChecksMixin:
@@ -37,7 +40,7 @@ class DataChecksMixin:
             self._count(portal.id, "render_data/unchanged")
             yield PageNotModified(portal_id=portal.id, url=document_url, fetched_at=datetime.now(UTC))
             return
-        (url, etag, modified), rest = checks[0], checks[1:]
+        (url, etag, modified, *digest), rest = checks[0], checks[1:]
         request = self._request(
             portal,
             url,
@@ -48,6 +51,7 @@ class DataChecksMixin:
             dont_filter=True,  # one data URL can serve several documents
             data_document=document_url,
             data_etag=etag,
+            data_digest=digest[0] if digest else None,
             data_rest=rest,
             revalidation=True,
         )
@@ -63,9 +67,13 @@ class DataChecksMixin:
     def _data_checked(self, response: Response) -> Iterator:
         portal = self._portal(response)
         meta = response.meta
-        etag = meta["data_etag"]
+        etag, digest = meta["data_etag"], meta.get("data_digest")
         same = response.status == 304 or (
-            response.status == 200 and etag is not None and response.headers.get("ETag", b"").decode() == etag
+            response.status == 200
+            and (
+                (etag is not None and response.headers.get("ETag", b"").decode() == etag)
+                or (digest is not None and body_digest(response.body) == digest)
+            )
         )
         if same and not meta.get("redirect_urls"):
             yield from self.check_render_data(portal, meta["data_document"], meta["data_rest"])
