@@ -16,7 +16,9 @@ Stats (per portal): ``portal/<id>/browser`` requests sent through the browser, `
 browser-bound host's later requests carry the reason that escalated it);
 ``portal/<id>/challenges`` challenged plain responses; ``portal/<id>/browser/unsolved`` gates the browser
 did not pass; ``portal/<id>/browser/no_gain`` renderings that added no text; ``portal/<id>/browser/failed``
-browser errors; ``portal/<id>/browser/unavailable`` requests dropped because there is no browser.
+browser errors; ``portal/<id>/browser/unavailable`` requests dropped because there is no browser;
+``portal/<id>/browser/gate_shared`` page requests that waited for the cookies another render on the gated host
+was earning, then went plainly with them, instead of rendering the gate again.
 
 Settings: ``FAZHI_RENDER_SETTLE_TIMEOUT`` (seconds to wait for a page's content, default 10),
 ``FAZHI_RENDER_QUIET_MS`` (how long the page must stay quiet to count as built, default 100),
@@ -28,10 +30,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
@@ -108,6 +111,7 @@ class RenderMiddleware:
         self.unavailable: str | None = None
         self._reported: set[str] = set()  # portals already told about (no browser / render: never)
         self._cookies_ready: dict[str, asyncio.Event] = {}
+        self._earning: dict[str, int] = {}  # hosts -> gate renders in flight (their cookies are on the way)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RenderMiddleware:
@@ -141,8 +145,48 @@ class RenderMiddleware:
             event = self._cookies_ready[host] = asyncio.Event()
         return event
 
+    def _gate_render_started(self, request: Request, host: str) -> None:
+        if not self._earning.get(host):
+            self._event(host).clear()
+        self._earning[host] = self._earning.get(host, 0) + 1
+        request.meta["render_earns_cookies"] = True
+
+    def _gate_render_ended(self, request: Request) -> None:
+        """A render that was to earn a gate's cookies is over: wake the requests waiting for them."""
+        if not request.meta.pop("render_earns_cookies", False):
+            return
+        host = _host(request.url)
+        self._earning[host] = max(0, self._earning.get(host, 0) - 1)
+        if not self._earning[host]:
+            self._event(host).set()
+
+    def _earning_elsewhere(self, host: str, reason: str) -> bool:
+        """``reason`` is the host's gate and a render is already earning its cookies."""
+        state = self.hosts[host]
+        return reason == state.gate and not state.browser_only and bool(self._earning.get(host))
+
+    async def _cookies_from_render_in_flight(self, host: str, reason: str) -> bool:
+        """A page request about to render for a gate while another render on the host is already earning
+        its cookies: wait for those instead (True: they came, go plainly with them). One render per gate,
+        not one per request dispatched while the first was waiting for a browser page."""
+        state = self.hosts[host]
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.config.gate_wait
+        generation = state.generation
+        while self._earning_elsewhere(host, reason):
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            try:
+                await asyncio.wait_for(self._event(host).wait(), timeout=remaining)
+            except TimeoutError:
+                return False
+            if state.generation > generation:
+                return True
+        return False
+
     # -- requests ------------------------------------------------------------------------------------------
-    def process_request(self, request: Request) -> None:
+    def process_request(self, request: Request) -> Coroutine[Any, Any, None] | None:
         portal_id = request.meta.get("portal_id")
         if portal_id is None or request.meta.get("playwright"):
             return None
@@ -155,6 +199,22 @@ class RenderMiddleware:
         # a rendered document's plain revalidation (spiders/datachecks.py) unless the browser is asked for
         checking = DATA_CHECKS_KEY in request.meta and not asked and policy != ALWAYS
         reason = self.hosts.route(host, policy, asked) if renderable(request) and not checking else None
+        if reason is not None and self._earning_elsewhere(host, reason):
+            return self._route_after_gate_render(request, portal_id, host, reason)  # Scrapy awaits it
+        self._route(request, portal_id, host, reason)
+        return None
+
+    async def _route_after_gate_render(
+        self, request: Request, portal_id: str, host: str, reason: str
+    ) -> None:
+        if await self._cookies_from_render_in_flight(host, reason):
+            request.meta.pop(REASON_KEY, None)
+            self._inc(portal_id, "browser/gate_shared")
+            reason = None
+        self._route(request, portal_id, host, reason)
+
+    def _route(self, request: Request, portal_id: str, host: str, reason: str | None) -> None:
+        """Send ``request`` plainly (with the cookies the browser earned) or through the browser."""
         if reason is None:
             cookies = self.hosts.handover(host)
             if cookies:
@@ -164,14 +224,15 @@ class RenderMiddleware:
                 request.cookies = [*(given or []), *cookies]
             if self.hosts.has_cookies(host):
                 request.meta["render_carried_cookies"] = True
-            return None
+            return
         problem = self._browser_problem()
         if problem:
             raise self._no_browser(portal_id, reason, problem)
         self._to_browser(request, reason)
+        if reason == self.hosts[host].gate:
+            self._gate_render_started(request, host)
         self._inc(portal_id, "browser")
         self._inc(portal_id, f"browser/{reason}")
-        return None
 
     def _to_browser(self, request: Request, reason: str) -> None:
         domains = request.meta.get("portal_domains")
@@ -239,6 +300,12 @@ class RenderMiddleware:
         return request.replace(meta={**meta, "render_gate_tries": tries + 1}, dont_filter=True)
 
     def _rendered(self, request: Request, response: Response, portal_id: str) -> Response:
+        try:
+            return self._check_rendered(request, response, portal_id)
+        finally:
+            self._gate_render_ended(request)
+
+    def _check_rendered(self, request: Request, response: Response, portal_id: str) -> Response:
         job = request.meta.get("render_job")
         result = job.result if isinstance(job, RenderJob) else {}
         status = result.get("status")
@@ -282,6 +349,7 @@ class RenderMiddleware:
         portal_id = request.meta.get("portal_id")
         if portal_id is None:
             return None
+        self._gate_render_ended(request)
         if isinstance(exception, BrowserUnavailable):
             if self.unavailable is None:
                 self.unavailable = str(exception)

@@ -238,3 +238,53 @@ def test_a_gate_the_browser_keeps_failing_is_given_up_for_the_host_only(caplog):
         mw.process_request(_request())
     assert mw.stats.get_value("portal/p/browser/given_up") == 1
     assert mw.process_request(_request("http://127.0.0.1:9/other.html")) is None  # other hosts go on
+
+
+def _gate_render_in_flight(mw: RenderMiddleware) -> Request:
+    """A plain request met the 412 gate and went back out through the browser to earn its cookies."""
+    first = _request()
+    mw.process_request(first)
+    retry = _run(mw.process_response(first, HtmlResponse(URL, status=412, body=realpage("08_").read_bytes())))
+    assert mw.process_request(retry) is None and retry.meta["playwright"]
+    return retry
+
+
+def test_page_requests_meeting_the_gate_wait_for_the_cookies_one_render_is_earning():
+    mw = _middleware()
+    earning = _gate_render_in_flight(mw)
+    second = _request(f"http://{HOST}/art/2.html", role="article")
+    second.meta["render_reason"] = "challenge_412"  # challenged too while the first render waited for a page
+
+    async def scenario():
+        waiting = asyncio.ensure_future(mw.process_request(second))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()
+        earning.meta["render_job"].result = {"status": 200, "challenge": False, "cookies": COOKIES}
+        page = HtmlResponse(
+            URL, status=412, body=realpage("02_").read_bytes(), request=earning, flags=["playwright"]
+        )
+        await mw.process_response(earning, page)
+        await asyncio.wait_for(waiting, 1)
+
+    _run(scenario())
+    assert not second.meta.get("playwright") and "render_reason" not in second.meta
+    assert {"name": "T", "value": "ok", "path": "/"} in second.cookies
+    assert mw.stats.get_value("portal/p/browser/gate_shared") == 1
+    assert mw.stats.get_value("portal/p/browser/challenge_412") == 1  # one render for the gate
+
+
+def test_when_the_render_earning_the_cookies_fails_the_waiting_request_renders_itself():
+    mw = _middleware()
+    earning = _gate_render_in_flight(mw)
+    second = _request(f"http://{HOST}/art/2.html", role="article")
+    second.meta["render_reason"] = "challenge_412"
+
+    async def scenario():
+        waiting = asyncio.ensure_future(mw.process_request(second))
+        await asyncio.sleep(0.05)
+        mw.process_exception(earning, TimeoutError("navigation timed out"))
+        await asyncio.wait_for(waiting, 1)
+
+    _run(scenario())
+    assert second.meta["playwright"] and second.meta["render_reason"] == "challenge_412"
+    assert not mw.stats.get_value("portal/p/browser/gate_shared")
