@@ -125,7 +125,9 @@ def load_memory(engine: Engine, portal_ids: Iterable[str], *, recent_runs: int =
                 if portal_id not in wanted or portal_id in decided:
                     continue
                 counters = (run.counters or {}).get(portal_id, {})
-                if run.outcome not in ("ok", "partial") or counters.get("store_errors"):
+                # pages may have been lost: a failed run, or this portal's own errors (fetch, stage, store)
+                lost = counters.get("outcome") in ("partial", "failed") or counters.get("store_errors")
+                if run.outcome not in ("ok", "partial") or lost:
                     memory.retry.add(portal_id)
                     decided.add(portal_id)
                 elif counters.get("full_sweep"):

@@ -8,7 +8,8 @@ Re-crawls are incremental (crawler/incremental.py): known documents get conditio
 paging stops at the first page holding only known items unless the portal is due a full sweep.
 
 Every cap is counted per portal and shown in the crawl summary (``list_limit_reached``,
-``column_limit_reached``, ``budget_exhausted``): nothing is left out without a word.
+``column_limit_reached``, ``budget_exhausted``): nothing is left out without a word. So is an item a
+pipeline stage raised on (``item_errors``): the portal ends ``partial``.
 
 Settings: ``FAZHI_REGISTRY``, ``FAZHI_DB``, ``FAZHI_MAX_PAGES_PER_PORTAL``, ``FAZHI_MAX_LIST_PAGES``,
 ``FAZHI_MAX_COLUMN_DEPTH``,
@@ -90,7 +91,16 @@ class ReportsSpider(DiscoveryMixin, DataChecksMixin, scrapy.Spider):
         portals = select_portals(load_registry(spider.registry_path), spider.portal_ids)
         spider.portals = {p.id: p for p in portals}
         spider.setup_discovery(settings)
+        crawler.signals.connect(spider.on_item_error, signal=signals.item_error)
         return spider
+
+    def on_item_error(self, item, response, spider, failure: Failure) -> None:
+        """A pipeline stage raised on an item (Scrapy logged it and dropped the item): the page is lost for
+        this crawl, so its portal is not ``ok`` (``item_errors``, counted in ``errors`` too: partial)."""
+        portal_id = getattr(item, "portal_id", None) or (response.meta.get("portal_id") if response else None)
+        if portal_id:
+            self._count(portal_id, "item_errors")
+            self._count(portal_id, "errors")
 
     async def start(self) -> AsyncIterator[Request]:
         """Phase 1: revalidate known documents that are due (all of them with ``FAZHI_RECHECK``). A portal's

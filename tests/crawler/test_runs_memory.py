@@ -50,6 +50,20 @@ def test_store_errors_since_the_last_full_sweep_force_a_full_sweep(engine):
     assert not load_memory(engine, ["p"]).needs_full_sweep("p", utcnow(), week)
 
 
+def test_a_portal_that_ended_partial_or_failed_gets_a_full_sweep_next(engine):
+    week = timedelta(days=7)
+    _run(engine, "ok", 3, {"p": {"full_sweep": 1}, "q": {"full_sweep": 1}, "r": {"full_sweep": 1}}, "pqr")
+    # a run in which p lost a page (a fetch error, a stage raising) and q's host was down; r was fine
+    _run(
+        engine,
+        "partial",
+        1,
+        {"p": {"outcome": "partial", "errors": 1}, "q": {"outcome": "failed"}, "r": {"outcome": "ok"}},
+        "pqr",
+    )
+    assert load_memory(engine, ["p", "q", "r"]).retry == {"p", "q"}
+
+
 def test_failed_or_interrupted_runs_are_never_a_full_sweep(engine):
     week = timedelta(days=7)
     _run(engine, "ok", 3, {"p": {"full_sweep": 1}})

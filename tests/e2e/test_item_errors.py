@@ -1,0 +1,55 @@
+"""A pipeline stage that raises on one page: the page is lost for this crawl, and the crawl says so (the
+portal ``partial``, exit 1) instead of ending ``ok``; the next crawl stores it."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+import pytest
+
+from crawler.settings import ITEM_PIPELINES
+from tests.e2e.helpers import LOOPBACK, crawl, fazhi, latest_texts, write_registry
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_stage_raising_on_one_page_leaves_the_portal_partial_and_the_next_crawl_stores_it(govsim, tmp_path):
+    registry = write_registry(govsim, tmp_path)
+    portal = govsim.plain_portal_ids()[0]
+    pages = [p for p in govsim.manifest()["pages"] if p["portal"] == portal and p["status"] == 200]
+    reports = [p["url"] for p in pages if p["kind"] == "report" and p.get("format") == "html"]
+    broken = reports[0]
+    stage = "pipelines.normalize.NormalizePipeline"
+    pipelines = {
+        **ITEM_PIPELINES,
+        stage: None,
+        "tests.e2e.raising_stage.RaisingNormalizePipeline": ITEM_PIPELINES[stage],
+    }
+    db_url = f"sqlite:///{tmp_path / 'raise.db'}"
+    proc = fazhi(
+        "crawl",
+        "--registry",
+        str(registry),
+        "--db",
+        db_url,
+        "--json",
+        "--portal",
+        portal,
+        *LOOPBACK,
+        "-s",
+        f"ITEM_PIPELINES={json.dumps(pipelines)}",
+        env={"FAZHI_TEST_RAISE_PATH": urlsplit(broken).path},
+    )
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    counters = json.loads(proc.stdout)["portals"][portal]
+    assert counters["outcome"] == "partial" and counters["item_errors"] == 1, counters
+    assert "a stage broke on this page" in proc.stderr
+    stored = latest_texts(db_url)
+    assert broken not in stored or stored[broken][1] is None
+    assert all(stored.get(url) and stored[url][1] for url in reports[1:])
+
+    again = crawl(registry, db_url, portals=[portal])["portals"][portal]
+    assert again["outcome"] == "ok", again
+    assert again.get("retry_sweep") == 1, again  # the lost page may sit on any list page: walk them all
+    assert latest_texts(db_url)[broken][1] is not None, "stored by the next crawl"
