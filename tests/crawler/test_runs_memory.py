@@ -51,7 +51,6 @@ def test_store_errors_since_the_last_full_sweep_force_a_full_sweep(engine):
 
 
 def test_a_portal_that_ended_partial_or_failed_gets_a_full_sweep_next(engine):
-    week = timedelta(days=7)
     _run(engine, "ok", 3, {"p": {"full_sweep": 1}, "q": {"full_sweep": 1}, "r": {"full_sweep": 1}}, "pqr")
     # a run in which p lost a page (a fetch error, a stage raising) and q's host was down; r was fine
     _run(
