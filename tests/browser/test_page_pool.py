@@ -85,36 +85,40 @@ async def _render(
     return job, page
 
 
-def _run(coro):
-    return asyncio.run(coro)
-
-
-def test_a_kept_page_serves_the_next_render_with_its_own_text_and_data(server):
-    base, hits = server
+def _in_browser(scenario):
+    """Run ``scenario(context)`` in a fresh Chromium launched as the crawl launches it; its result."""
     options = launch_options(crawl_settings(db_url="sqlite://"))
 
-    async def scenario():
+    async def main():
         from playwright.async_api import async_playwright
 
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(**options)
-            context = await browser.new_context()
-            pool = PagePool(size=1, max_uses=3)
-            jobs, pages = [], []
-            for n in (1, 2, 3):
-                job, page = await _render(pool, context, f"{base}/poll/{n}")
-                jobs.append(job)
-                pages.append(page)
-                if n == 1:  # waiting in the pool, the page's timers reach nobody
-                    before = len(hits)
-                    await asyncio.sleep(0.5)
-                    idle_hits = hits[before:]
-            reused, closed = pool.reused, pool.closed
-            third_closed = pages[2].is_closed()
-            await browser.close()
-            return jobs, pages, idle_hits, reused, closed, third_closed
+            try:
+                return await scenario(await browser.new_context())
+            finally:
+                await browser.close()
 
-    jobs, pages, idle_hits, reused, closed, third_closed = _run(scenario())
+    return asyncio.run(main())
+
+
+def test_a_kept_page_serves_the_next_render_with_its_own_text_and_data(server):
+    base, hits = server
+
+    async def scenario(context):
+        pool = PagePool(size=1, max_uses=3)
+        jobs, pages = [], []
+        for n in (1, 2, 3):
+            job, page = await _render(pool, context, f"{base}/poll/{n}")
+            jobs.append(job)
+            pages.append(page)
+            if n == 1:  # waiting in the pool, the page's timers reach nobody
+                before = len(hits)
+                await asyncio.sleep(0.5)
+                idle_hits = hits[before:]
+        return jobs, pages, idle_hits, pool.reused, pool.closed, pages[2].is_closed()
+
+    jobs, pages, idle_hits, reused, closed, third_closed = _in_browser(scenario)
     assert [job.result["text"][:5] for job in jobs] == ["第1号报告", "第2号报告", "第3号报告"]
     assert pages[0] is pages[1] is pages[2] and reused == 2
     assert idle_hits == []
@@ -130,23 +134,16 @@ def test_a_kept_page_serves_the_next_render_with_its_own_text_and_data(server):
 
 def test_a_page_that_did_not_settle_is_closed_not_kept(server):
     base, _hits = server
-    options = launch_options(crawl_settings(db_url="sqlite://"))
 
-    async def scenario():
-        from playwright.async_api import async_playwright
+    async def scenario(context):
+        pool = PagePool(size=1)
+        # polling every 20 ms, the page never goes quiet for the 100 ms a settled render needs
+        job, page = await _render(pool, context, f"{base}/poll/7?every=20", settle_timeout=1.0)
+        closed, reused = page.is_closed(), pool.reused
+        job2, page2 = await _render(pool, context, f"{base}/poll/8")
+        return job, closed, reused, page2 is page, job2
 
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(**options)
-            context = await browser.new_context()
-            pool = PagePool(size=1)
-            # polling every 20 ms, the page never goes quiet for the 100 ms a settled render needs
-            job, page = await _render(pool, context, f"{base}/poll/7?every=20", settle_timeout=1.0)
-            closed, reused = page.is_closed(), pool.reused
-            job2, page2 = await _render(pool, context, f"{base}/poll/8")
-            await browser.close()
-            return job, closed, reused, page2 is page, job2
-
-    job, closed, reused, same, job2 = _run(scenario())
+    job, closed, reused, same, job2 = _in_browser(scenario)
     assert job.result["timed_out"] and not job.settled()
     assert closed and reused == 0 and not same
     assert job2.settled() and job2.result["text"].startswith("第8号报告")

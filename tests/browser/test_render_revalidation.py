@@ -47,18 +47,9 @@ def test_a_script_built_report_is_revalidated_without_the_browser_and_an_edit_is
         assert not same_day.get("render_data/changed"), same_day
         assert not same_day.get("browser/js_article"), same_day
 
-        edited.edit_day = 1  # an edit published during the day: the page (the shell) stays the same
-        edited_url = next(
-            url for url, page in _truth(sim, portal.id).items() if page["title"] == edited.title
-        )
-        assert edited_url in rendered
-        after_edit = crawl(registry, db_url, "--recheck", portals=[portal.id])["portals"][portal.id]
-        assert after_edit.get("render_data/changed") == 1, after_edit
-        assert after_edit.get("render_data/unchanged") == len(rendered) - 1, after_edit
-        assert after_edit.get("browser/js_article") == 1, after_edit
-        doc, version = latest_texts(db_url)[edited_url]
+        edited_url = _edit_and_recheck(sim, portal, edited, registry, db_url, rendered)
+        doc, _version = latest_texts(db_url)[edited_url]
         assert doc.versions == 2 and doc.render_data is not None
-        assert version.text == _truth(sim, portal.id)[edited_url]["text"]
 
         portal.api_validators = False  # the data now comes from a backend that sends no validators
         degraded = crawl(registry, db_url, "--recheck", portals=[portal.id])["portals"][portal.id]
@@ -80,16 +71,21 @@ def test_a_script_built_report_is_revalidated_without_the_browser_and_an_edit_is
             for a in portal.articles
             if a.kind == "report" and a.edit_day is None and a.title != edited.title
         )
-        second.edit_day = 1
-        second_url = next(
-            url for url, page in _truth(sim, portal.id).items() if page["title"] == second.title
-        )
-        assert second_url in rendered
-        digest_edit = crawl(registry, db_url, "--recheck", portals=[portal.id])["portals"][portal.id]
-        assert digest_edit.get("render_data/changed") == 1, digest_edit
-        assert digest_edit.get("render_data/unchanged") == len(rendered) - 1, digest_edit
-        doc, version = latest_texts(db_url)[second_url]
-        assert version.text == _truth(sim, portal.id)[second_url]["text"]
+        _edit_and_recheck(sim, portal, second, registry, db_url, rendered)
+
+
+def _edit_and_recheck(sim: GovSim, portal, article, registry, db_url: str, rendered: dict) -> str:
+    """Edit ``article`` during the day (its shell page stays the same) and recheck the portal: only that
+    document is rendered again, and its new text is stored. Returns its URL."""
+    article.edit_day = 1
+    url = next(url for url, page in _truth(sim, portal.id).items() if page["title"] == article.title)
+    assert url in rendered
+    counts = crawl(registry, db_url, "--recheck", portals=[portal.id])["portals"][portal.id]
+    assert counts.get("render_data/changed") == 1, counts
+    assert counts.get("render_data/unchanged") == len(rendered) - 1, counts
+    assert counts.get("browser/js_article") == 1, counts
+    assert latest_texts(db_url)[url][1].text == _truth(sim, portal.id)[url]["text"]
+    return url
 
 
 def _truth(sim: GovSim, portal_id: str) -> dict[str, dict]:

@@ -48,14 +48,26 @@ def fazhi(
     )
 
 
-def crawl(
-    registry: Path, db_url: str, *extra: str, portals: list[str] | None = None, timeout: float = 300
-) -> dict:
-    """``fazhi crawl --json`` against a registry; returns the parsed per-portal summary."""
+def run_crawl(
+    registry: Path,
+    db_url: str,
+    *extra: str,
+    portals: list[str] | None = None,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess:
+    """``fazhi crawl --json`` on loopback against a registry; the finished process, whatever its exit."""
     args = ["crawl", "--registry", str(registry), "--db", db_url, "--json", *LOOPBACK, *extra]
     for portal in portals or []:
         args += ["--portal", portal]
-    proc = fazhi(*args, timeout=timeout)
+    return fazhi(*args, timeout=timeout, env=env)
+
+
+def crawl(
+    registry: Path, db_url: str, *extra: str, portals: list[str] | None = None, timeout: float = 300
+) -> dict:
+    """:func:`run_crawl`, checked (exit 0 when every portal is ok, else 1); the parsed per-portal summary."""
+    proc = run_crawl(registry, db_url, *extra, portals=portals, timeout=timeout)
     assert proc.returncode in (0, 1), (
         f"crawl failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
     )

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from crawler.settings import ITEM_PIPELINES
-from tests.e2e.helpers import LOOPBACK, crawl, fazhi, latest_texts, write_registry
+from tests.e2e.helpers import crawl, latest_texts, run_crawl, write_registry
 
 pytestmark = pytest.mark.slow
 
@@ -60,20 +60,14 @@ def test_a_page_that_kills_the_extraction_worker_fails_alone_and_the_crawl_goes_
         ],
     }
     db_url = f"sqlite:///{tmp_path / 'crash.db'}"
-    proc = fazhi(
-        "crawl",
-        "--registry",
-        str(registry),
-        "--db",
+    proc = run_crawl(
+        registry,
         db_url,
-        "--json",
-        "--portal",
-        portal,
-        *LOOPBACK,
         "-s",
         f"ITEM_PIPELINES={json.dumps(pipelines)}",
         "-s",
         "FAZHI_EXTRACT_PROCESS=True",
+        portals=[portal],
         env={"FAZHI_TEST_CRASH_PATH": urlsplit(crashing).path},
     )
     assert proc.returncode == 1, proc.stderr[-3000:]  # partial: one page could not be read

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from crawler.settings import ITEM_PIPELINES
-from tests.e2e.helpers import LOOPBACK, crawl, fazhi, latest_texts, write_registry
+from tests.e2e.helpers import crawl, latest_texts, run_crawl, write_registry
 
 pytestmark = pytest.mark.slow
 
@@ -27,18 +27,12 @@ def test_a_stage_raising_on_one_page_leaves_the_portal_partial_and_the_next_craw
         "tests.e2e.raising_stage.RaisingNormalizePipeline": ITEM_PIPELINES[stage],
     }
     db_url = f"sqlite:///{tmp_path / 'raise.db'}"
-    proc = fazhi(
-        "crawl",
-        "--registry",
-        str(registry),
-        "--db",
+    proc = run_crawl(
+        registry,
         db_url,
-        "--json",
-        "--portal",
-        portal,
-        *LOOPBACK,
         "-s",
         f"ITEM_PIPELINES={json.dumps(pipelines)}",
+        portals=[portal],
         env={"FAZHI_TEST_RAISE_PATH": urlsplit(broken).path},
     )
     assert proc.returncode == 1, proc.stderr[-3000:]

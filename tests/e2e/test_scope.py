@@ -9,7 +9,7 @@ import json
 import pytest
 
 from govsim.hostile_scope import SECRET_TOKEN, UNKNOWN_HOST, HostileScope
-from tests.e2e.helpers import LOOPBACK, fazhi, latest_texts
+from tests.e2e.helpers import fazhi, latest_texts, run_crawl
 
 pytestmark = pytest.mark.slow
 
@@ -21,18 +21,7 @@ def hostile():
 
 
 def _crawl(registry, db_url: str, *extra: str):
-    proc = fazhi(
-        "crawl",
-        "--registry",
-        str(registry),
-        "--db",
-        db_url,
-        "--json",
-        *LOOPBACK,
-        "-s",
-        "LOG_LEVEL=INFO",
-        *extra,
-    )
+    proc = run_crawl(registry, db_url, "-s", "LOG_LEVEL=INFO", *extra)
     assert proc.stdout.strip(), proc.stderr[-3000:]
     return proc, json.loads(proc.stdout)
 
