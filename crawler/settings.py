@@ -112,10 +112,11 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
     ],
 }
 PLAYWRIGHT_MAX_CONTEXTS = 2  # we use one named context; the cap guards against context leaks
-# Open pages at once, each with its own renderer process (Chromium's default). Sharing two renderers between
-# 8 pages (--renderer-process-limit=2) rendered 9.0 pages/s on loopback against 6.5, but in a national night
-# the one shared renderer saturated its core and every page in it timed out (bench/README.md, bench.render).
-PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+# Pages rendering at once, each with its own renderer process (Chromium's default; two renderers shared by 8
+# pages saturated one in a national night). A render mostly waits on the network (shell, script, data), so
+# more pages overlap that waiting: the 3,000-portal night 1 took 24 minutes with 8 against over 43 with 4,
+# at about 650 MB more memory (bench/README.md, bench.national). 4 on a machine short of memory.
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 8
 # Renders a page serves before it is closed (crawler/render/pool.py): kept pages skip a renderer process and a
 # Playwright target per render (bench.render: 3.8 → 5.7 pages/s, about 40% less CPU per page).
 FAZHI_RENDER_PAGE_USES = 50
@@ -169,4 +170,5 @@ LOOPBACK_SETTINGS = {
     "DOWNLOAD_TIMEOUT": 10,
     "RETRY_TIMES": 1,
     "FAZHI_BROWSER_LOOPBACK_ONLY": True,
+    "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,  # no network wait to overlap: 4 renderers keep 2 cores busy
 }
