@@ -118,7 +118,7 @@ PLAYWRIGHT_MAX_CONTEXTS = 2  # we use one named context; the cap guards against 
 # at about 650 MB more memory (bench/README.md, bench.national). 4 on a machine short of memory.
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 8
 # Renders a page serves before it is closed (crawler/render/pool.py): kept pages skip a renderer process and a
-# Playwright target per render (bench.render: 3.8 → 5.7 pages/s, about 40% less CPU per page).
+# Playwright target per render (bench.render, same machine, alternated: 3.3/3.4 → 5.2/6.0 pages/s).
 FAZHI_RENDER_PAGE_USES = 50
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000  # ms
 PLAYWRIGHT_ABORT_REQUEST = "crawler.render.page.should_abort"  # images, fonts, media, CSS, off-site

@@ -1,8 +1,8 @@
 """Browser pages kept open between renders.
 
 A new page per render costs Chromium a new renderer process and Playwright a new target to attach to; a page
-that navigates to the next URL keeps both. Measured on govsim's JS pages (bench/README.md, "Page reuse"):
-4 reused pages render about twice as many pages per CPU-second as 4 pages opened and closed per render.
+that navigates to the next URL keeps both. ``bench.render`` (300 govsim JS pages, 4 pages at once, runs
+alternated): 3.3 and 3.4 pages/s with a page per render, 5.2 and 6.0 with kept pages (bench/README.md).
 
 The pool also caps open pages (``PLAYWRIGHT_MAX_PAGES_PER_CONTEXT``): a render first takes a slot, then an
 idle page if there is one (preferring one already on the same host, whose renderer serves that site), and
