@@ -113,8 +113,9 @@ def test_a_kept_page_serves_the_next_render_with_its_own_text_and_data(server):
             jobs.append(job)
             pages.append(page)
             if n == 1:  # waiting in the pool, the page's timers reach nobody
+                await asyncio.sleep(0.4)  # a tick sent before the page was given back may still arrive
                 before = len(hits)
-                await asyncio.sleep(0.5)
+                await asyncio.sleep(0.7)  # two more 300 ms ticks would be due in here
                 idle_hits = hits[before:]
         return jobs, pages, idle_hits, pool.reused, pool.closed, pages[2].is_closed()
 
