@@ -99,7 +99,8 @@ def run_worker(mode: str, urls_file: Path, out_file: Path) -> None:
 
 
 # -- memory sampling (/proc: psutil is not a dependency) --------------------------------------------------------
-def _children() -> dict[int, list[int]]:
+def descendants(root: int) -> list[int]:
+    """Every process under ``root`` (children, their children, …), from the parent ids in /proc."""
     tree: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -110,7 +111,12 @@ def _children() -> dict[int, list[int]]:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
         tree.setdefault(ppid, []).append(int(entry))
-    return tree
+    found, stack = [], list(tree.get(root, []))
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(tree.get(pid, []))
+    return found
 
 
 def _kib_field(path: str, field: str) -> int:
@@ -135,26 +141,13 @@ def _pss(pid: int) -> int:
 
 def tree_memory(root: int) -> tuple[int, int]:
     """(summed RSS, summed PSS) of ``root`` and every process under it."""
-    tree = _children()
-    rss = pss = 0
-    stack = [root]
-    while stack:
-        pid = stack.pop()
-        rss += _rss(pid)
-        pss += _pss(pid)
-        stack.extend(tree.get(pid, []))
-    return rss, pss
+    pids = [root, *descendants(root)]
+    return sum(map(_rss, pids)), sum(map(_pss, pids))
 
 
 def browser_rss(root: int) -> tuple[int, int]:
     """(RSS of every process under ``root`` — the browser tree —, RSS of ``root`` itself)."""
-    tree = _children()
-    total, stack = 0, list(tree.get(root, []))
-    while stack:
-        pid = stack.pop()
-        total += _rss(pid)
-        stack.extend(tree.get(pid, []))
-    return total, _rss(root)
+    return sum(map(_rss, descendants(root))), _rss(root)
 
 
 @dataclass

@@ -125,21 +125,18 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         request.meta["playwright_include_page"] = True
         if page is not None:
             request.meta["playwright_page"] = page
+        job = request.meta.get("render_job")
         settled = False
         try:
             response = await super()._download_request(request, spider)
-            job = request.meta.get("render_job")
             settled = not isinstance(job, RenderJob) or job.settled()
             return response
         finally:
             page = request.meta.pop("playwright_page", None)
             request.meta.pop("playwright_include_page", None)
-            job = request.meta.get("render_job")
             if page is not None and isinstance(job, RenderJob):
                 job.detach(page)
-            closed = self.pages.closed
-            await self.pages.release(page, settled)
-            if self.pages.closed > closed:
+            if await self.pages.release(page, settled):
                 self.stats.inc_value("playwright/page_count/closed")
             if reused:
                 self.stats.inc_value("playwright/page_count/reused")

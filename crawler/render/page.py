@@ -277,10 +277,10 @@ class RenderJob:
         return bool(self.result) and not self.result.get("timed_out") and not self.result.get("challenge")
 
     def data_validators(self) -> list[list[str | None]] | None:
-        """The data requests' validators when together with the page's own they vouch for its text: every
-        data request answered 200 with an ETag or Last-Modified, in the portal's scope. None otherwise
-        (the text can then only be revalidated by rendering the page again)."""
-        if self.data_unvalidated or self.result.get("timed_out") or self.result.get("challenge"):
+        """The data requests' validators when together with the page's own they vouch for its text: the page
+        settled, and every data request answered 200 in the portal's scope, with an ETag or Last-Modified or
+        with bytes we could digest. None otherwise (the text can then only be revalidated by rendering)."""
+        if self.data_unvalidated or not self.settled():
             return None
         by_url = {entry[0]: entry for entry in self.data}  # fetched twice: once
         return [by_url[url] for url in sorted(by_url)]

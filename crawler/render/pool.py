@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import weakref
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -24,8 +23,6 @@ from playwright.async_api import Error as PlaywrightError
 
 if TYPE_CHECKING:
     from playwright.async_api import Page, Route
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_USES = 50
 
@@ -63,11 +60,11 @@ class PagePool:
         self.reused += 1
         return self._idle.pop(index)
 
-    async def release(self, page: Page | None, reusable: bool) -> None:
-        """Give the slot back; keep ``page`` for the next render, or close it."""
+    async def release(self, page: Page | None, reusable: bool) -> bool:
+        """Give the slot back; keep ``page`` for the next render, or close it (True)."""
         try:
             if page is None or page.is_closed():
-                return
+                return False
             uses = self._uses.get(page, 0) + 1
             self._uses[page] = uses
             if reusable and uses < self.max_uses:
@@ -77,9 +74,10 @@ class PagePool:
                     reusable = False
                 else:
                     self._idle.append(page)
-                    return
+                    return False
             self.closed += 1
             with contextlib.suppress(PlaywrightError):
                 await page.close()
+            return True
         finally:
             self._slots.release()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.render import descendants
 from govsim import GovSim
 from tests.e2e.helpers import LOOPBACK, start_fazhi
 
@@ -36,18 +37,8 @@ def _group_alive(pgid: int) -> bool:
 
 def _browser_groups(root: int) -> set[int]:
     """Process groups of the Chromium main processes (no ``--type=``) under ``root``."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    groups, todo = set(), [root]
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, []))
+    groups = set()
+    for pid in descendants(root):
         try:
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
             if argv[0].endswith(b"/chromium") and not any(a.startswith(b"--type=") for a in argv):
