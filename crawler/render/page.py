@@ -311,6 +311,10 @@ class RenderJob:
             with contextlib.suppress(PlaywrightError, KeyError, ValueError):
                 page.remove_listener(event, listener)
         self._listeners = []
+        for task in self._digests:  # a data answer that came after the content settled and is still unread
+            if not task.done():
+                task.cancel()
+                self.data_unvalidated = True
 
     async def settle(self, page: Page) -> dict[str, Any]:
         """Wait until the page is past any challenge and its content is built, then collect cookies.
