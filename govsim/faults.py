@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import struct
-import time
 import zlib
 from collections.abc import Iterator
 from functools import lru_cache
@@ -42,17 +41,12 @@ BOMB_CHUNK = 1 << 20  # bytes of plain text per repeated deflate block
 BOMB_CHUNKS = 2048  # 2 GiB decompressed
 
 
-def before(
-    fault: str | None, req: Request, slow_seconds: float, huge_bytes: int, down_seconds: float = 45.0
-) -> Response | None:
-    """Faults that replace the normal response (None: go on and build it)."""
+def before(fault: str | None, req: Request, huge_bytes: int, down_seconds: float = 45.0) -> Response | None:
+    """Faults that replace the normal response (None: go on and build it). A slow host's wait is added by
+    :func:`delay`."""
     if fault == "down":
-        time.sleep(down_seconds)
-        return Response(action="reset")
+        return Response(action="reset", delay=down_seconds)
     if not fault or req.path == "/robots.txt":
-        return None
-    if fault == "slow":
-        time.sleep(slow_seconds)
         return None
     if fault == "http500":
         return Response(
@@ -70,6 +64,11 @@ def before(
         stream, length = gzip_bomb()
         return Response(stream=stream, length=length, headers={"Content-Encoding": "gzip"})
     return None
+
+
+def delay(fault: str | None, req: Request, slow_seconds: float) -> float:
+    """Extra seconds before the answer: a slow host's wait (robots.txt is never faulted)."""
+    return slow_seconds if fault == "slow" and req.path != "/robots.txt" else 0.0
 
 
 def after(fault: str | None, req: Request, resp: Response) -> Response:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import random
 import threading
-import time
 import zlib
 from collections import defaultdict
 from collections.abc import Callable
@@ -229,12 +228,20 @@ class GovSim:
             return 1000 + self._hits[portal_id]
 
     def respond(self, p: Portal, req: Request, platform: bool = False) -> Response:
+        """The answer to ``req``, carrying how long the server waits before sending it (``delay``: the
+        latency draw, a slow host's wait), so that waiting costs the server nothing (govsim/server.py)."""
         with self._lock:
             self._requests[p.id] += 1
+        fault = self._faults.get(p.id)
+        wait = faults.delay(fault, req, self.slow_seconds)
         if self.latency is not None:
-            time.sleep(self.latency())
-        day, fault = self.day, self._faults.get(p.id)
-        replaced = faults.before(fault, req, self.slow_seconds, self.huge_bytes, self.down_seconds)
+            wait += self.latency()
+        resp = self._answer(p, req, platform, fault)
+        return dataclasses.replace(resp, delay=resp.delay + wait) if wait else resp
+
+    def _answer(self, p: Portal, req: Request, platform: bool, fault: str | None) -> Response:
+        day = self.day
+        replaced = faults.before(fault, req, self.huge_bytes, self.down_seconds)
         if replaced is not None:
             return replaced
         challenge = self._gates.check(p.gate, req)

@@ -48,6 +48,7 @@ class Response:
     stream: Iterable[bytes] | None = None  # streamed body (huge page, gzip bomb); needs ``length``
     length: int | None = None  # Content-Length to announce (may lie: the truncate fault)
     action: str | None = None  # transport-level behaviour: "reset" | "truncate"
+    delay: float = 0.0  # seconds the server waits before answering (latency, a slow or unreachable host)
     etag: str | None = None
     last_modified: date | None = None
 
