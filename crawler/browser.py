@@ -27,7 +27,7 @@ from scrapy.settings import BaseSettings
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler.render.page import REDIRECT_HEADER, RenderJob
-from crawler.render.pool import DEFAULT_MAX_USES, PagePool
+from crawler.render.pool import DEFAULT_CONTEXT_RENDERS, DEFAULT_MAX_USES, PagePool
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self.pages = PagePool(
             crawler.settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4),
             crawler.settings.getint("FAZHI_RENDER_PAGE_USES", DEFAULT_MAX_USES),
+            crawler.settings.getint("FAZHI_RENDER_CONTEXT_RENDERS", DEFAULT_CONTEXT_RENDERS),
         )
 
     async def _maybe_launch_in_thread(self) -> None:
@@ -121,10 +122,14 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         """Render on a pooled page (crawler/render/pool.py); scrapy-playwright keeps it open for us
         (``playwright_include_page``) and we decide whether it serves the next render."""
         page = await self.pages.acquire(request.url)
+        generation = self.pages.generation
         reused = page is not None
         request.meta["playwright_include_page"] = True
         if page is not None:
             request.meta["playwright_page"] = page
+        else:  # a new page opens in the pool's current context (renewed every FAZHI_RENDER_CONTEXT_RENDERS)
+            base = request.meta.get("playwright_context", "default")
+            request.meta["playwright_context"] = self.pages.context_name(base, generation)
         job = request.meta.get("render_job")
         settled = False
         try:
@@ -136,7 +141,10 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
             request.meta.pop("playwright_include_page", None)
             if page is not None and isinstance(job, RenderJob):
                 job.detach(page)
-            if await self.pages.release(page, settled):
+            contexts_closed = self.pages.contexts_closed
+            if await self.pages.release(page, settled, generation):
                 self.stats.inc_value("playwright/page_count/closed")
+            if self.pages.contexts_closed > contexts_closed:
+                self.stats.inc_value("playwright/context_count/renewed")
             if reused:
                 self.stats.inc_value("playwright/page_count/reused")

@@ -120,6 +120,9 @@ PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 8
 # Renders a page serves before it is closed (crawler/render/pool.py): kept pages skip a renderer process and a
 # Playwright target per render (bench.render, same machine, alternated: 3.3/3.4 → 5.2/6.0 pages/s).
 FAZHI_RENDER_PAGE_USES = 50
+# Renders in one browser context before new pages open in a new one: Playwright keeps every request and
+# response of a context until it closes (crawler/render/pool.py).
+FAZHI_RENDER_CONTEXT_RENDERS = 400
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000  # ms
 PLAYWRIGHT_ABORT_REQUEST = "crawler.render.page.should_abort"  # images, fonts, media, CSS, off-site
 PLAYWRIGHT_PROCESS_REQUEST_HEADERS = "crawler.render.page.browser_headers"

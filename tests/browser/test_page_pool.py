@@ -73,7 +73,9 @@ async def _render(
 ) -> tuple[RenderJob, object]:
     """One render the way the download handler does it: take a page, attach, navigate, settle, give back."""
     page = await pool.acquire(url)
-    page = page or await context.new_page()
+    generation = pool.generation
+    if page is None:  # open it in the generation's context, as scrapy-playwright does by context name
+        page = await (await context(generation) if callable(context) else context).new_page()
     job = RenderJob(quiet_ms=100, settle_timeout=settle_timeout)
     await page.unroute("**")  # what scrapy-playwright does before every render on a kept page
     await job.attach(page)
@@ -81,12 +83,13 @@ async def _render(
     await job.settle(page)
     job.result["text"] = await page.inner_text("#t")
     job.detach(page)
-    await pool.release(page, job.settled())
+    await pool.release(page, job.settled(), generation)
     return job, page
 
 
-def _in_browser(scenario):
-    """Run ``scenario(context)`` in a fresh Chromium launched as the crawl launches it; its result."""
+def _in_browser(scenario, *, with_browser: bool = False):
+    """Run ``scenario(context)`` (``scenario(browser)``) in a fresh Chromium launched as the crawl launches
+    it; its result."""
     options = launch_options(crawl_settings(db_url="sqlite://"))
 
     async def main():
@@ -95,7 +98,7 @@ def _in_browser(scenario):
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(**options)
             try:
-                return await scenario(await browser.new_context())
+                return await scenario(browser if with_browser else await browser.new_context())
             finally:
                 await browser.close()
 
@@ -148,3 +151,29 @@ def test_a_page_that_did_not_settle_is_closed_not_kept(server):
     assert job.result["timed_out"] and not job.settled()
     assert closed and reused == 0 and not same
     assert job2.settled() and job2.result["text"].startswith("第8号报告")
+
+
+def test_after_its_share_of_renders_a_context_closes_with_its_last_page(server):
+    """Playwright keeps a context's requests and responses until the context closes: the pool renews it."""
+    base, _hits = server
+
+    async def scenario(browser):
+        contexts, closed = {}, []
+
+        async def context(generation):
+            if generation not in contexts:
+                contexts[generation] = await browser.new_context()
+                contexts[generation].on("close", lambda _ctx, g=generation: closed.append(g))
+            return contexts[generation]
+
+        pool = PagePool(size=1, context_renders=2)
+        runs = [await _render(pool, context, f"{base}/poll/{n}") for n in (1, 2, 3)]
+        await asyncio.sleep(0.1)  # the close event comes from the driver
+        pages = [page for _job, page in runs]
+        return [job.result["text"][:5] for job, _page in runs], pages, list(closed), pool, contexts
+
+    texts, pages, closed, pool, contexts = _in_browser(scenario, with_browser=True)
+    assert texts == ["第1号报告", "第2号报告", "第3号报告"]
+    assert pages[0] is pages[1] and pages[0].is_closed()  # two renders in context 1, then it closed
+    assert pages[2] is not pages[0] and pages[2].context is contexts[2]
+    assert closed == [1] and pool.contexts_closed == 1 and pool.generation == 2
