@@ -28,9 +28,10 @@ ROBOTSTXT_OBEY = True
 # browser page, so a night of 3,000 hosts, some of them script-only, needs a thousand (bench/national.py: at
 # 256 the browser's queue filled the cap and plain portals waited behind it).
 CONCURRENT_REQUESTS = 1024
-# Take the next request from the host with the fewest downloads in flight, not from the one that queued
-# most: Scrapy's choice for crawls over many hosts, so one big portal's backlog never starves the others.
-SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+# Take the next request from a host with no download in flight, hosts in turn, not from the one that queued
+# most, so one big portal's backlog never starves the others: Scrapy's DownloaderAwarePriorityQueue, with a
+# choice of host that does not look at all 3,000 hosts for every request (crawler/frontier.py).
+SCHEDULER_PRIORITY_QUEUE = "crawler.frontier.HostRoundRobinQueue"
 # Scrapy starts this many asyncio workers for every callback's output; a page yields a few items or requests,
 # and the default of 100 made task bookkeeping a large share of a crawl's CPU.
 CONCURRENT_ITEMS = 8
