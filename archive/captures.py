@@ -57,3 +57,16 @@ class PageNotModified:
     portal_id: str
     url: str
     fetched_at: datetime
+
+
+@dataclass
+class ListRendered:
+    """A script-built list page (page 1 of a column) the browser rendered: its shell's validators and the
+    data requests that filled it (None: the rendering did not vouch for them), for the next crawl's checks."""
+
+    portal_id: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    render_data: list[list[str | None]] | None
+    fetched_at: datetime

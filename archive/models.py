@@ -254,6 +254,21 @@ class DiscoveredColumn(SQLModel, table=True):
     status: str = Field(default="live", max_length=16)  # live | moved
 
 
+class RenderedList(SQLModel, table=True):
+    """A script-built list page as last rendered: the shell's validators and the data requests (fetch/XHR)
+    that filled it, so a later crawl can confirm the list unchanged with plain GETs instead of the browser
+    (crawler/spiders/datachecks.py). ``render_data`` is None when the rendering did not vouch for its data."""
+
+    __tablename__ = "rendered_list"
+
+    portal_id: str = Field(max_length=64, primary_key=True)
+    url: str = Field(primary_key=True)
+    etag: str | None = None
+    last_modified: str | None = None
+    render_data: list[list[str | None]] | None = Field(default=None, sa_type=JSON)
+    rendered_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class DiscoveryAttempt(SQLModel, table=True):
     """One discovery of one portal: how it ended, what it cost and what it tried (kept for audit)."""
 

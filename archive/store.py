@@ -20,12 +20,12 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select
 from sqlmodel import Session
 
-from archive.captures import FetchedPage, PageMissing, PageNotModified
+from archive.captures import FetchedPage, ListRendered, PageMissing, PageNotModified
 from archive.citation import citation_id
 from archive.diff import TextDiff, diff_texts
 from archive.fingerprint import text_hash
 from archive.groups import assign_group, leave_group
-from archive.models import Portal
+from archive.models import Portal, RenderedList
 from archive.search_index import rank_key
 from archive.search_index import replace as reindex
 from archive.significance import significance
@@ -558,6 +558,21 @@ def record_not_modified(
     document["missing_count"] = 0
     _save_document(conn, document, before)
     return result
+
+
+def record_list_render(session: Session, item: ListRendered) -> RecordResult:
+    """Keep what a script-built list's rendering showed (replacing the previous rendering's)."""
+    session.merge(
+        RenderedList(
+            portal_id=item.portal_id,
+            url=item.url,
+            etag=item.etag,
+            last_modified=item.last_modified,
+            render_data=item.render_data,
+            rendered_at=item.fetched_at,
+        )
+    )
+    return RecordResult(document_id=None, outcome="list_rendered")
 
 
 def record_reextraction(

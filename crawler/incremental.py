@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from archive.models import CrawlRun, Document
+from archive.models import CrawlRun, Document, RenderedList
 from archive.runs import abandoned
 
 OTHER_SLOWDOWN = 7
@@ -37,6 +37,15 @@ class KnownDocument:
     render_data: tuple[tuple[str | None, ...], ...] | None = None
 
 
+@dataclass(frozen=True)
+class RenderedListCheck:
+    """What a script-built list's last rendering showed: its shell's validators and its data requests."""
+
+    etag: str | None
+    last_modified: str | None
+    render_data: tuple[tuple[str | None, ...], ...]
+
+
 @dataclass
 class CrawlMemory:
     """Known documents per portal and when each portal last had a full sweep."""
@@ -46,6 +55,8 @@ class CrawlMemory:
     # portals with a run since their last full sweep that may have fetched pages it did not store (store
     # errors, a failed or interrupted run): their lists are walked in full again, so nothing stays lost
     retry: set[str] = field(default_factory=set)
+    # script-built lists as last rendered, per portal and list URL (crawler/spiders/datachecks.py)
+    lists: dict[str, dict[str, RenderedListCheck]] = field(default_factory=dict)
 
     def knows(self, portal_id: str, url: str) -> bool:
         return url in self.documents.get(portal_id, {})
@@ -115,6 +126,13 @@ def load_memory(engine: Engine, portal_ids: Iterable[str], *, recent_runs: int =
             data = tuple(tuple(entry) for entry in render_data) if render_data is not None else None
             memory.documents[portal_id][url] = KnownDocument(
                 url, etag, last_modified, last_seen, status, kind, versions, data
+            )
+        lists = session.exec(select(RenderedList).where(RenderedList.portal_id.in_(portal_ids)))
+        for rendered in lists:
+            if rendered.render_data is None:  # a rendering that did not vouch for its data: render it again
+                continue
+            memory.lists.setdefault(rendered.portal_id, {})[rendered.url] = RenderedListCheck(
+                rendered.etag, rendered.last_modified, tuple(tuple(e) for e in rendered.render_data)
             )
         recent = session.exec(select(CrawlRun).order_by(CrawlRun.started_at.desc()).limit(recent_runs))
         wanted, decided = set(portal_ids), set()

@@ -186,6 +186,7 @@ class GovSim:
         with self._lock:
             self.day = day
             self._cache.clear()
+            self._views.clear()  # also picks up articles a test published or removed within the day
 
     def set_fault(self, portal_id: str, name: str | None) -> None:
         if portal_id not in self._by_id:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from archive.captures import PageMissing, PageNotModified
+from archive.captures import ListRendered, PageMissing, PageNotModified
 
 
 @dataclass
@@ -63,4 +63,4 @@ class PageItem:
     problems: list[str] = field(default_factory=list)  # human-readable notes (empty page, bad bytes, ...)
 
 
-__all__ = ["PageItem", "PageMissing", "PageNotModified"]
+__all__ = ["ListRendered", "PageItem", "PageMissing", "PageNotModified"]

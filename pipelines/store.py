@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from archive import store
 from archive.db import create_db_engine, get_engine, resolve_db_url, session_scope
 from pipelines.database import crawl_engine
-from pipelines.items import PageItem, PageMissing, PageNotModified
+from pipelines.items import ListRendered, PageItem, PageMissing, PageNotModified
 from pipelines.stats import portal_stat
 from pipelines.worker import WorkerProcess
 
@@ -57,7 +57,7 @@ _CHANGE_STATS = {
 
 
 class StorePipeline:
-    """Records PageItem / PageMissing / PageNotModified with :mod:`archive.store`, one transaction per item.
+    """Records PageItem / PageMissing / PageNotModified / ListRendered with :mod:`archive.store`, one transaction per item.
 
     A failing item is rolled back, logged with its URL and counted (``store/error``); the crawl goes on.
     """
@@ -126,7 +126,7 @@ class StorePipeline:
         self.engine = None
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if not isinstance(item, PageItem | PageMissing | PageNotModified):
+        if not isinstance(item, PageItem | PageMissing | PageNotModified | ListRendered):
             return item
         if self.engine is None or (self.in_worker and self.worker is None):
             self.open_spider(spider)
@@ -171,6 +171,8 @@ def record(session, item: Any, *, gone_after: int) -> store.RecordResult:
         return store.record_page(session, item)
     if isinstance(item, PageMissing):
         return store.record_missing(session, item, gone_after=gone_after)
+    if isinstance(item, ListRendered):
+        return store.record_list_render(session, item)
     return store.record_not_modified(session, item)
 
 

@@ -35,7 +35,7 @@ from twisted.python.failure import Failure
 from crawler.discovery.spider import DiscoveryMixin
 from crawler.incremental import CrawlMemory, conditional_headers, load_memory
 from crawler.registry import PortalConfig, load_registry, select_portals
-from crawler.render.escalate import DATA_CHECKS_KEY, script_built_article, script_built_list
+from crawler.render.escalate import BASELINE_KEY, DATA_CHECKS_KEY, script_built_article, script_built_list
 from crawler.render.page import RenderJob
 from crawler.scope import OffScope
 from crawler.spiders.datachecks import DataChecksMixin
@@ -282,8 +282,17 @@ class ReportsSpider(DiscoveryMixin, DataChecksMixin, scrapy.Spider):
             )  # confirm, fill or flag the adcode (crawler/discovery/sitecode.py)
             rendered = script_built_list(response, page.links)
             if rendered is not None:  # the list is built in JavaScript: read it from the browser instead
-                yield rendered
+                checks = self.list_checks(portal, rendered.url, response)
+                if checks is None:
+                    yield rendered
+                else:  # or confirm that it shows what it showed last time (crawler/spiders/datachecks.py)
+                    yield from self.check_render_data(
+                        portal, rendered.url, checks, rendered.meta[BASELINE_KEY]
+                    )
                 return
+            remembered = self.remember_list(portal, response)
+            if remembered is not None:
+                yield remembered
         fresh = yield from self._follow_candidates(portal, page.links, response)
         if cursor is not None and not page.links:  # the API has no more records
             return
