@@ -112,7 +112,8 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
         "--disable-sync",
     ],
 }
-PLAYWRIGHT_MAX_CONTEXTS = 2  # we use one named context; the cap guards against context leaks
+# One render context, two while it is renewed (crawler/render/pool.py); the cap guards against context leaks.
+PLAYWRIGHT_MAX_CONTEXTS = 2
 # Pages rendering at once, each with its own renderer process (Chromium's default; two renderers shared by 8
 # pages saturated one in a national night). A render mostly waits on the network (shell, script, data), so
 # more pages overlap that waiting: the 3,000-portal night 1 took 24 minutes with 8 against over 43 with 4,
@@ -142,6 +143,9 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.extensions.RunRecorder": 500,
+    # AutoThrottle that lowers a host's delay after a 304 as after a 200 (crawler/throttle.py)
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.RevalidationAutoThrottle": 0,
 }
 # OCR of scanned reports (pipelines/ocrpool.py): worker processes beside the crawl, a page budget per crawl
 FAZHI_OCR = True
