@@ -18,9 +18,11 @@ its own even with background networking disabled, and a crawl of 127.0.0.1 must 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from pathlib import Path
 
+from playwright.async_api import Error as PlaywrightError
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
@@ -68,7 +70,9 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
             crawler.settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4),
             crawler.settings.getint("FAZHI_RENDER_PAGE_USES", DEFAULT_MAX_USES),
             crawler.settings.getint("FAZHI_RENDER_CONTEXT_RENDERS", DEFAULT_CONTEXT_RENDERS),
+            close_context=self._close_context,
         )
+        self._context_names: dict[int, set[str]] = {}  # per page-pool generation, the contexts opened
 
     async def _maybe_launch_in_thread(self) -> None:
         """Connected to ``engine_started`` by the parent: do nothing there (see :meth:`_ensure_browser`)."""
@@ -118,6 +122,15 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
             response = response.replace(headers=headers)
         return response
 
+    async def _close_context(self, generation: int) -> None:
+        """Close the contexts the page pool opened in ``generation`` (scrapy-playwright then forgets them)."""
+        for name in self._context_names.pop(generation, ()):
+            wrapper = self.context_wrappers.get(name)
+            if wrapper is not None:
+                with contextlib.suppress(PlaywrightError):
+                    await wrapper.context.close()
+                self.stats.inc_value("playwright/context_count/renewed")
+
     async def _download_with_pooled_page(self, request: Request, spider) -> Response:
         """Render on a pooled page (crawler/render/pool.py); scrapy-playwright keeps it open for us
         (``playwright_include_page``) and we decide whether it serves the next render."""
@@ -127,9 +140,10 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         request.meta["playwright_include_page"] = True
         if page is not None:
             request.meta["playwright_page"] = page
-        else:  # a new page opens in the pool's current context (renewed every FAZHI_RENDER_CONTEXT_RENDERS)
-            base = request.meta.get("playwright_context", "default")
-            request.meta["playwright_context"] = self.pages.context_name(base, generation)
+        # a new page (or one replacing a crashed page) opens in the context of the pool's generation
+        base = str(request.meta.get("playwright_context", "default")).split("#")[0]
+        name = request.meta["playwright_context"] = self.pages.context_name(base, generation)
+        self._context_names.setdefault(generation, set()).add(name)
         job = request.meta.get("render_job")
         settled = False
         try:
@@ -141,10 +155,7 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
             request.meta.pop("playwright_include_page", None)
             if page is not None and isinstance(job, RenderJob):
                 job.detach(page)
-            contexts_closed = self.pages.contexts_closed
             if await self.pages.release(page, settled, generation):
                 self.stats.inc_value("playwright/page_count/closed")
-            if self.pages.contexts_closed > contexts_closed:
-                self.stats.inc_value("playwright/context_count/renewed")
             if reused:
                 self.stats.inc_value("playwright/page_count/reused")

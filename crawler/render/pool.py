@@ -23,13 +23,14 @@ import asyncio
 import contextlib
 import weakref
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 
 if TYPE_CHECKING:
-    from playwright.async_api import BrowserContext, Page, Route
+    from playwright.async_api import Page, Route
 
 DEFAULT_MAX_USES = 50
 DEFAULT_CONTEXT_RENDERS = 400
@@ -44,18 +45,29 @@ async def _idle_route(route: Route) -> None:
 
 class PagePool:
     """Idle pages and render slots, and the generation of the browser context new pages open in. Create and
-    use it inside the crawl's loop."""
+    use it inside the crawl's loop.
+
+    ``close_context(generation)`` closes that generation's context (the download handler knows it by name).
+    An old generation's context is closed when its last page is closed, and in any case when the next
+    generation begins: a page lost track of (closed by a crash while idle, never handed back) must not keep
+    its context open, since scrapy-playwright lets only ``PLAYWRIGHT_MAX_CONTEXTS`` be open and waits for
+    one to close before opening another.
+    """
 
     def __init__(
-        self, size: int, max_uses: int = DEFAULT_MAX_USES, context_renders: int = DEFAULT_CONTEXT_RENDERS
+        self,
+        size: int,
+        max_uses: int = DEFAULT_MAX_USES,
+        context_renders: int = DEFAULT_CONTEXT_RENDERS,
+        close_context: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
         self.size = max(1, size)
         self.max_uses = max(1, max_uses)
         self.context_renders = max(1, context_renders)
+        self.close_context = close_context
         self.generation = 1  # new pages open in this generation's context (:meth:`context_name`)
         self._started = 0  # renders started in this generation
-        self._live: Counter[int] = Counter()  # pages per generation, open or about to be opened
-        self._contexts: dict[int, BrowserContext] = {}
+        self._live: Counter[int] = Counter()  # open pages per generation (and pages about to be opened)
         self._slots = asyncio.Semaphore(self.size)
         self._idle: list[Page] = []
         self._uses: weakref.WeakKeyDictionary[Page, int] = weakref.WeakKeyDictionary()
@@ -72,10 +84,14 @@ class PagePool:
         None means "open a new page" in the context of :attr:`generation` (the slot is held either way
         until :meth:`release`, which must be told the generation read right after this call)."""
         await self._slots.acquire()
-        if self._started >= self.context_renders:
-            await self._renew()
-        self._started += 1
-        self._idle = [page for page in self._idle if not page.is_closed()]
+        try:
+            if self._started >= self.context_renders:
+                await self._renew()
+            self._started += 1
+            await self._forget_closed_idle()
+        except BaseException:
+            self._slots.release()
+            raise
         if not self._idle:
             self._live[self.generation] += 1
             return None
@@ -94,7 +110,6 @@ class PagePool:
             if page is None or page.is_closed():
                 await self._gone(generation)
                 return False
-            self._contexts.setdefault(generation, page.context)
             uses = self._uses.get(page, 0) + 1
             self._uses[page] = uses
             if reusable and uses < self.max_uses and generation == self.generation:
@@ -110,12 +125,23 @@ class PagePool:
         finally:
             self._slots.release()
 
+    async def _forget_closed_idle(self) -> None:
+        """Idle pages that closed while waiting (a renderer crash) leave the pool, and are counted gone."""
+        closed = [page for page in self._idle if page.is_closed()]
+        if closed:
+            self._idle = [page for page in self._idle if not page.is_closed()]
+            for _page in closed:
+                await self._gone(self.generation)
+
     async def _renew(self) -> None:
-        """Start a new generation: the idle pages of the old one close, and with the last, its context."""
+        """Start a new generation: the idle pages of the old one close (and with the last, its context);
+        contexts older than the old one close now, whatever pages they still hold."""
         old, self.generation, self._started = self.generation, self.generation + 1, 0
         idle, self._idle = self._idle, []
         for page in idle:
             await self._close(page, old)
+        for stale in [g for g in self._live if g < old]:
+            await self._retire(stale)
         if not idle:
             await self._gone(old, closed=False)
 
@@ -128,13 +154,14 @@ class PagePool:
     async def _gone(self, generation: int, closed: bool = True) -> None:
         """A page of ``generation`` is closed (or was never opened); an old generation with no page left
         has its context closed."""
-        if closed:
+        if closed and generation in self._live:
             self._live[generation] -= 1
-        if generation == self.generation or self._live[generation] > 0:
+        if generation == self.generation or self._live.get(generation, 0) > 0:
             return
-        self._live.pop(generation, None)
-        context = self._contexts.pop(generation, None)
-        if context is not None:
-            self.contexts_closed += 1
-            with contextlib.suppress(PlaywrightError):
-                await context.close()
+        await self._retire(generation)
+
+    async def _retire(self, generation: int) -> None:
+        if self._live.pop(generation, None) is None or self.close_context is None:
+            return
+        self.contexts_closed += 1
+        await self.close_context(generation)

@@ -153,27 +153,57 @@ def test_a_page_that_did_not_settle_is_closed_not_kept(server):
     assert job2.settled() and job2.result["text"].startswith("第8号报告")
 
 
+class _Contexts:
+    """A browser context per pool generation, opened on first use and closed when the pool says so (what
+    scrapy-playwright and the download handler do by context name)."""
+
+    def __init__(self, browser) -> None:
+        self.browser, self.open, self.closed = browser, {}, []
+
+    async def __call__(self, generation: int):
+        if generation not in self.open:
+            self.open[generation] = await self.browser.new_context()
+        return self.open[generation]
+
+    async def close(self, generation: int) -> None:
+        self.closed.append(generation)
+        await self.open[generation].close()
+
+
 def test_after_its_share_of_renders_a_context_closes_with_its_last_page(server):
     """Playwright keeps a context's requests and responses until the context closes: the pool renews it."""
     base, _hits = server
 
     async def scenario(browser):
-        contexts, closed = {}, []
-
-        async def context(generation):
-            if generation not in contexts:
-                contexts[generation] = await browser.new_context()
-                contexts[generation].on("close", lambda _ctx, g=generation: closed.append(g))
-            return contexts[generation]
-
-        pool = PagePool(size=1, context_renders=2)
-        runs = [await _render(pool, context, f"{base}/poll/{n}") for n in (1, 2, 3)]
-        await asyncio.sleep(0.1)  # the close event comes from the driver
+        contexts = _Contexts(browser)
+        pool = PagePool(size=1, context_renders=2, close_context=contexts.close)
+        runs = [await _render(pool, contexts, f"{base}/poll/{n}") for n in (1, 2, 3)]
         pages = [page for _job, page in runs]
-        return [job.result["text"][:5] for job, _page in runs], pages, list(closed), pool, contexts
+        texts = [job.result["text"][:5] for job, _page in runs]
+        return texts, pages, list(contexts.closed), pool, contexts.open
 
-    texts, pages, closed, pool, contexts = _in_browser(scenario, with_browser=True)
+    texts, pages, closed, pool, opened = _in_browser(scenario, with_browser=True)
     assert texts == ["第1号报告", "第2号报告", "第3号报告"]
     assert pages[0] is pages[1] and pages[0].is_closed()  # two renders in context 1, then it closed
-    assert pages[2] is not pages[0] and pages[2].context is contexts[2]
+    assert pages[2] is not pages[0] and pages[2].context is opened[2]
     assert closed == [1] and pool.contexts_closed == 1 and pool.generation == 2
+
+
+def test_a_context_whose_page_was_lost_track_of_still_closes_when_the_next_generation_begins(server):
+    """A page never handed back (a render whose page was lost track of) must not keep its context open for
+    ever: scrapy-playwright opens a new context only once an old one has closed, and the crawl would wait."""
+    base, _hits = server
+
+    async def scenario(browser):
+        contexts = _Contexts(browser)
+        pool = PagePool(size=2, context_renders=1, close_context=contexts.close)
+        assert await pool.acquire(f"{base}/poll/1") is None
+        lost = await (await contexts(pool.generation)).new_page()  # opened in context 1, never given back
+        await _render(pool, contexts, f"{base}/poll/2")  # generation 2: context 1 still counts a page
+        still_open = not lost.is_closed()
+        job, _page = await _render(pool, contexts, f"{base}/poll/3")  # generation 3: 1 is closed now
+        return still_open, lost.is_closed(), list(contexts.closed), job.result["text"][:5]
+
+    still_open_in_generation_2, closed_after, closed, text = _in_browser(scenario, with_browser=True)
+    assert still_open_in_generation_2 and closed_after
+    assert 1 in closed and text == "第3号报告"
