@@ -121,10 +121,11 @@ PLAYWRIGHT_MAX_CONTEXTS = 2
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 8
 # Renders a page serves before it is closed (crawler/render/pool.py): kept pages skip a renderer process and a
 # Playwright target per render (bench.render, same machine, alternated: 3.3/3.4 → 5.2/6.0 pages/s).
-FAZHI_RENDER_PAGE_USES = 50
 # Renders in one browser context before new pages open in a new one: Playwright keeps every request and
-# response of a context until it closes (crawler/render/pool.py).
-FAZHI_RENDER_CONTEXT_RENDERS = 400
+# response of a context until it closes. 15 and 150 rather than 50 and 400: a 1,000-portal night 1 took the
+# same time (367 s against 364) at PSS 1,582 MB against 1,770 (one run each, bench/README.md).
+FAZHI_RENDER_PAGE_USES = 15
+FAZHI_RENDER_CONTEXT_RENDERS = 150
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000  # ms
 PLAYWRIGHT_ABORT_REQUEST = "crawler.render.page.should_abort"  # images, fonts, media, CSS, off-site
 PLAYWRIGHT_PROCESS_REQUEST_HEADERS = "crawler.render.page.browser_headers"
