@@ -57,9 +57,8 @@ class HostRoundRobinQueue(DownloaderAwarePriorityQueue):
             else:
                 self._ring.remove(slot)
             queue.close()
-            if (
-                self.key
-            ):  # as Scrapy's queue does: reclaim the slot's folder once its queues removed their files
+            # as Scrapy's queue does: reclaim the slot's folder once its queues removed their files
+            if self.key:
                 with contextlib.suppress(OSError):
                     Path(self.key, _path_safe(slot)).rmdir()
         return request

@@ -37,6 +37,19 @@ from pipelines.items import ListRendered, PageNotModified
 DataCheck = tuple[str | None, ...]  # url, etag, last-modified[, "sha256:…" digest of an answer without them]
 
 
+def response_validators(response: Response) -> tuple[str | None, str | None]:
+    """An answer's ETag and Last-Modified (None where it sent none)."""
+    headers = response.headers
+    etag = headers.get("ETag", b"").decode("latin-1") or None
+    return etag, headers.get("Last-Modified", b"").decode("latin-1") or None
+
+
+def render_data(response: Response) -> list[list[str | None]] | None:
+    """The validators of a rendered page's data requests, when they vouch for its text (RenderJob)."""
+    job = response.meta.get("render_job")
+    return job.data_validators() if isinstance(job, RenderJob) and response.meta.get("playwright") else None
+
+
 class DataChecksMixin:
     """For :class:`crawler.spiders.reports.ReportsSpider`: the chain of plain checks after a page's 304, or
     after a script-built list's shell answered as before."""
@@ -88,7 +101,7 @@ class DataChecksMixin:
         same = response.status == 304 or (
             response.status == 200
             and (
-                (etag is not None and response.headers.get("ETag", b"").decode() == etag)
+                (etag is not None and response_validators(response)[0] == etag)
                 or (digest is not None and body_digest(response.body) == digest)
             )
         )
@@ -146,8 +159,7 @@ class DataChecksMixin:
         known = self.memory.lists.get(portal.id, {}).get(url)
         if known is None or not (known.etag or known.last_modified):
             return None
-        etag = shell.headers.get("ETag", b"").decode("latin-1") or None
-        modified = shell.headers.get("Last-Modified", b"").decode("latin-1") or None
+        etag, modified = response_validators(shell)
         if (known.etag and known.etag != etag) or (known.last_modified and known.last_modified != modified):
             return None
         return [tuple(entry) for entry in known.render_data]
@@ -156,12 +168,12 @@ class DataChecksMixin:
         """What a script-built list's rendering showed, for the next crawl's :meth:`list_checks`."""
         if response.meta.get(REASON_KEY) != JS_LIST or response.meta.get("list_pages", 1) != 1:
             return None
-        job = response.meta.get("render_job")
+        etag, modified = response_validators(response)
         return ListRendered(
             portal_id=portal.id,
             url=(response.meta.get("redirect_urls") or [response.request.url])[0],
-            etag=response.headers.get("ETag", b"").decode("latin-1") or None,
-            last_modified=response.headers.get("Last-Modified", b"").decode("latin-1") or None,
-            render_data=job.data_validators() if isinstance(job, RenderJob) else None,
+            etag=etag,
+            last_modified=modified,
+            render_data=render_data(response),
             fetched_at=datetime.now(UTC),
         )

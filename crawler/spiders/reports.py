@@ -36,9 +36,8 @@ from crawler.discovery.spider import DiscoveryMixin
 from crawler.incremental import CrawlMemory, conditional_headers, load_memory
 from crawler.registry import PortalConfig, load_registry, select_portals
 from crawler.render.escalate import BASELINE_KEY, DATA_CHECKS_KEY, script_built_article, script_built_list
-from crawler.render.page import RenderJob
 from crawler.scope import OffScope
-from crawler.spiders.datachecks import DataChecksMixin
+from crawler.spiders.datachecks import DataChecksMixin, render_data
 from crawler.walkers import read_list, trs
 from crawler.walkers.links import (
     Link,
@@ -427,7 +426,7 @@ class ReportsSpider(DiscoveryMixin, DataChecksMixin, scrapy.Spider):
             list_title=meta.get("list_title"),
             list_date=meta.get("list_date"),
             rendered="playwright" in response.flags or bool(meta.get("playwright")),
-            render_data=_render_data(response),
+            render_data=render_data(response),
             parent_url=meta.get("parent_url"),
         )
         pages = []
@@ -529,12 +528,6 @@ class ReportsSpider(DiscoveryMixin, DataChecksMixin, scrapy.Spider):
         portal_id = request.meta.get("portal_id", "?")
         self._count(portal_id, "errors")
         self.logger.warning("%s: %s failed: %s", portal_id, request.url, failure.getErrorMessage()[:200])
-
-
-def _render_data(response: Response) -> list[list[str | None]] | None:
-    """The validators of a rendered page's data requests, when they vouch for its text (RenderJob)."""
-    job = response.meta.get("render_job")
-    return job.data_validators() if isinstance(job, RenderJob) and response.meta.get("playwright") else None
 
 
 def _headers(response: Response) -> dict[str, str]:
