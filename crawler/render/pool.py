@@ -48,10 +48,10 @@ class PagePool:
     use it inside the crawl's loop.
 
     ``close_context(generation)`` closes that generation's context (the download handler knows it by name).
-    An old generation's context is closed when its last page is closed, and in any case when the next
-    generation begins: a page lost track of (closed by a crash while idle, never handed back) must not keep
-    its context open, since scrapy-playwright lets only ``PLAYWRIGHT_MAX_CONTEXTS`` be open and waits for
-    one to close before opening another.
+    An old generation's context is closed once no render of it is in progress: its idle pages were closed
+    when the next generation began, so any page still open there is one the handler never got back, and it
+    must not keep the context open (scrapy-playwright opens a context only once an old one has closed).
+    Renders are counted per generation from :meth:`acquire` to :meth:`release`, which always come in pairs.
     """
 
     def __init__(
@@ -67,7 +67,7 @@ class PagePool:
         self.close_context = close_context
         self.generation = 1  # new pages open in this generation's context (:meth:`context_name`)
         self._started = 0  # renders started in this generation
-        self._live: Counter[int] = Counter()  # open pages per generation (and pages about to be opened)
+        self._rendering: Counter[int] = Counter()  # renders in progress per generation
         self._slots = asyncio.Semaphore(self.size)
         self._idle: list[Page] = []
         self._uses: weakref.WeakKeyDictionary[Page, int] = weakref.WeakKeyDictionary()
@@ -87,13 +87,13 @@ class PagePool:
         try:
             if self._started >= self.context_renders:
                 await self._renew()
-            self._started += 1
-            await self._forget_closed_idle()
         except BaseException:
             self._slots.release()
             raise
+        self._started += 1
+        self._rendering[self.generation] += 1
+        self._idle = [page for page in self._idle if not page.is_closed()]  # a renderer crashed meanwhile
         if not self._idle:
-            self._live[self.generation] += 1
             return None
         host = urlsplit(url).netloc
         index = next(
@@ -107,61 +107,48 @@ class PagePool:
         one read after :meth:`acquire` (default: the current one)."""
         generation = self.generation if generation is None else generation
         try:
-            if page is None or page.is_closed():
-                await self._gone(generation)
-                return False
-            uses = self._uses.get(page, 0) + 1
-            self._uses[page] = uses
-            if reusable and uses < self.max_uses and generation == self.generation:
-                try:
-                    await page.route("**", _idle_route)
-                except PlaywrightError:
-                    pass
-                else:
-                    self._idle.append(page)
-                    return False
-            await self._close(page, generation)
-            return True
+            return await self._keep_or_close(page, reusable, generation)
         finally:
-            self._slots.release()
+            self._rendering[generation] -= 1
+            try:
+                if generation != self.generation and self._rendering[generation] <= 0:
+                    await self._retire(generation)
+            finally:
+                self._slots.release()
 
-    async def _forget_closed_idle(self) -> None:
-        """Idle pages that closed while waiting (a renderer crash) leave the pool, and are counted gone."""
-        closed = [page for page in self._idle if page.is_closed()]
-        if closed:
-            self._idle = [page for page in self._idle if not page.is_closed()]
-            for _page in closed:
-                await self._gone(self.generation)
+    async def _keep_or_close(self, page: Page | None, reusable: bool, generation: int) -> bool:
+        if page is None or page.is_closed():
+            return False
+        uses = self._uses.get(page, 0) + 1
+        self._uses[page] = uses
+        if reusable and uses < self.max_uses and generation == self.generation:
+            try:
+                await page.route("**", _idle_route)
+            except PlaywrightError:
+                pass
+            else:
+                self._idle.append(page)
+                return False
+        await self._close(page)
+        return True
 
     async def _renew(self) -> None:
-        """Start a new generation: the idle pages of the old one close (and with the last, its context);
-        contexts older than the old one close now, whatever pages they still hold."""
+        """Start a new generation: the idle pages of the old one close, and its context once none of its
+        renders is in progress."""
         old, self.generation, self._started = self.generation, self.generation + 1, 0
         idle, self._idle = self._idle, []
         for page in idle:
-            await self._close(page, old)
-        for stale in [g for g in self._live if g < old]:
-            await self._retire(stale)
-        if not idle:
-            await self._gone(old, closed=False)
+            await self._close(page)
+        if self._rendering[old] <= 0:
+            await self._retire(old)
 
-    async def _close(self, page: Page, generation: int) -> None:
+    async def _close(self, page: Page) -> None:
         self.closed += 1
         with contextlib.suppress(PlaywrightError):
             await page.close()
-        await self._gone(generation)
-
-    async def _gone(self, generation: int, closed: bool = True) -> None:
-        """A page of ``generation`` is closed (or was never opened); an old generation with no page left
-        has its context closed."""
-        if closed and generation in self._live:
-            self._live[generation] -= 1
-        if generation == self.generation or self._live.get(generation, 0) > 0:
-            return
-        await self._retire(generation)
 
     async def _retire(self, generation: int) -> None:
-        if self._live.pop(generation, None) is None or self.close_context is None:
-            return
-        self.contexts_closed += 1
-        await self.close_context(generation)
+        self._rendering.pop(generation, None)
+        if self.close_context is not None:
+            self.contexts_closed += 1
+            await self.close_context(generation)
