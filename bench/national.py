@@ -41,7 +41,7 @@ from sqlmodel import Session, select
 
 from archive.models import CrawlRun, Document
 from bench.crawling import REPO
-from bench.render import tree_memory
+from bench.render import descendants, process_pss, process_rss
 from govsim import GovSim
 
 # production politeness; only the browser is kept off the internet (it must not reach real hosts from here)
@@ -63,6 +63,7 @@ class Night:
     served: int = 0  # requests govsim answered (robots.txt and the browser's own requests included)
     peak_rss_mb: float = 0.0  # summed RSS of the crawl's process tree: counts shared pages once per process
     peak_pss_mb: float = 0.0  # summed PSS: shared pages split, what the tree really holds
+    peak_pss_by_kind: dict[str, float] = field(default_factory=dict)  # MB per process kind at that peak
     exit_code: int = 0
     crawl_cpu_s: float = 0.0  # the crawl process itself (Scrapy's reactor thread and its helpers)
     workers_cpu_s: float = 0.0  # the pipeline worker processes (extraction, the store)
@@ -93,8 +94,11 @@ def crawl_night(night: Night, registry: Path, db_url: str, workdir: Path, extra:
             if proc.poll() is not None:
                 break
             if tick % MEMORY_EVERY == 0:
-                rss, pss = tree_memory(proc.pid)
-                peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+                rss, by_kind = memory_by_kind(proc.pid)
+                peak_rss = max(peak_rss, rss)
+                if sum(by_kind.values()) > peak_pss:
+                    peak_pss = sum(by_kind.values())
+                    night.peak_pss_by_kind = {k: round(v / 2**20) for k, v in by_kind.items()}
             night.crawl_cpu_s = max(night.crawl_cpu_s, process_cpu(proc.pid))
             for pid in pipeline_workers(proc.pid):
                 workers[pid] = max(workers.get(pid, 0.0), process_cpu(pid))
@@ -118,6 +122,34 @@ def crawl_night(night: Night, registry: Path, db_url: str, workdir: Path, extra:
     for counters in summary["portals"].values():
         night.outcomes[counters["outcome"]] = night.outcomes.get(counters["outcome"], 0) + 1
     return summary
+
+
+def process_kind(pid: int, root: int) -> str:
+    """What a process of the crawl's tree is, from its command line (for the memory split)."""
+    if pid == root:
+        return "crawl"
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "gone"
+    if b"pipelines.worker" in argv:
+        return "pipeline workers"
+    if b"node" in Path(argv[0].decode(errors="replace")).name.encode():
+        return "playwright driver"
+    chromium_type = next((a for a in argv if a.startswith(b"--type=")), None)
+    if chromium_type is None:
+        return "chromium browser" if b"chrom" in argv[0] else "other"
+    return "renderers" if chromium_type == b"--type=renderer" else "chromium helpers"
+
+
+def memory_by_kind(root: int) -> tuple[int, dict[str, int]]:
+    """(summed RSS of the tree, PSS per process kind): which part of the tree holds the memory."""
+    pids = [root, *descendants(root)]
+    by_kind: dict[str, int] = {}
+    for pid in pids:
+        kind = process_kind(pid, root)
+        by_kind[kind] = by_kind.get(kind, 0) + process_pss(pid)
+    return sum(map(process_rss, pids)), by_kind
 
 
 def process_cpu(pid: int) -> float:
@@ -196,6 +228,9 @@ def main() -> None:
     )
     parser.add_argument("--portals", type=int, default=3000, help="govsim portals (default 3000)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--nights", type=int, choices=(1, 2, 3), default=3, help="run the first N nights (default all 3)"
+    )
     parser.add_argument("--keep", type=Path, help="keep the archive, logs and summaries in this folder")
     parser.add_argument(
         "-s", "--set", action="append", default=[], type=lambda v: f"--set={v}", help="fazhi crawl setting"
@@ -205,7 +240,7 @@ def main() -> None:
     workdir = Path(tmp_ctx.name) if tmp_ctx else args.keep
     workdir.mkdir(parents=True, exist_ok=True)
     db_url = f"sqlite:///{workdir / 'national.db'}"
-    nights = [Night("night1", 1), Night("night2", 1), Night("night3", 2)]
+    nights = [Night("night1", 1), Night("night2", 1), Night("night3", 2)][: args.nights]
     with GovSim(portals=args.portals, seed=args.seed, national=True) as sim:
         registry = workdir / "registry.yaml"
         registry.write_text(sim.registry_yaml(), encoding="utf-8")
@@ -246,9 +281,10 @@ def main() -> None:
         "govsim_cpu_s": [round(n.govsim_cpu_s, 1) for n in nights],
         "peak_rss_mb": round(max(n.peak_rss_mb for n in nights), 1),
         "peak_pss_mb": round(max(n.peak_pss_mb for n in nights), 1),
+        "peak_pss_by_kind_mb": [n.peak_pss_by_kind for n in nights],
         "recall": round(nights[0].recall, 4),
         "recall_by_night": [round(n.recall, 4) for n in nights],
-        "change_recall": nights[2].change_recall,
+        "change_recall": nights[-1].change_recall,
         "outcomes": [n.outcomes for n in nights],
     }
     if tmp_ctx:
@@ -265,7 +301,7 @@ def report_line(n: Night) -> str:
         f"(the rest of the wall time waits on hosts; crawl process {n.crawl_cpu_s:.0f} s, pipeline workers "
         f"{n.workers_cpu_s:.0f} s, browser {max(0.0, n.cpu_s - n.crawl_cpu_s - n.workers_cpu_s):.0f} s; govsim "
         f"{n.govsim_cpu_s:.0f} s besides), peak RSS {n.peak_rss_mb:.0f} MB "
-        f"(PSS {n.peak_pss_mb:.0f} MB), "
+        f"(PSS {n.peak_pss_mb:.0f} MB: {json.dumps(n.peak_pss_by_kind)}), "
         f"recall {n.recall:.2%}, outcomes {json.dumps(n.outcomes)}, exit {n.exit_code}"
     )
     if n.change_recall is not None:

@@ -130,24 +130,18 @@ def _kib_field(path: str, field: str) -> int:
     return 0
 
 
-def _rss(pid: int) -> int:
+def process_rss(pid: int) -> int:
     return _kib_field(f"/proc/{pid}/status", "VmRSS:")
 
 
-def _pss(pid: int) -> int:
+def process_pss(pid: int) -> int:
     """Proportional set size: shared pages (Chromium's, above all) split among the processes sharing them."""
     return _kib_field(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
-def tree_memory(root: int) -> tuple[int, int]:
-    """(summed RSS, summed PSS) of ``root`` and every process under it."""
-    pids = [root, *descendants(root)]
-    return sum(map(_rss, pids)), sum(map(_pss, pids))
-
-
 def browser_rss(root: int) -> tuple[int, int]:
     """(RSS of every process under ``root`` — the browser tree —, RSS of ``root`` itself)."""
-    return sum(map(_rss, descendants(root))), _rss(root)
+    return sum(map(process_rss, descendants(root))), process_rss(root)
 
 
 @dataclass
