@@ -129,17 +129,22 @@ def process_kind(pid: int, root: int) -> str:
     if pid == root:
         return "crawl"
     try:
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        # Chromium rewrites its command line as one string, arguments joined by spaces
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
     except OSError:
+        return "gone"
+    if not argv:
         return "gone"
     if b"pipelines.worker" in argv:
         return "pipeline workers"
     if b"node" in Path(argv[0].decode(errors="replace")).name.encode():
         return "playwright driver"
     chromium_type = next((a for a in argv if a.startswith(b"--type=")), None)
-    if chromium_type is None:
-        return "chromium browser" if b"chrom" in argv[0] else "other"
-    return "renderers" if chromium_type == b"--type=renderer" else "chromium helpers"
+    if chromium_type == b"--type=renderer":
+        return "renderers"
+    if chromium_type is None and Path(argv[0].decode(errors="replace")).name in ("chromium", "chrome"):
+        return "chromium browser"
+    return "chromium helpers" if b"chrom" in argv[0] else "other"  # GPU, network, zygotes, crashpad
 
 
 def memory_by_kind(root: int) -> tuple[int, dict[str, int]]:

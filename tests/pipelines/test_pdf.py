@@ -64,3 +64,23 @@ def test_extract_pdf_text() -> None:
 def test_broken_pdf_is_a_problem_note() -> None:
     result = extract_document(b"%PDF-1.4\nthis is not really a pdf", "pdf")
     assert result.text == "" and result.problems and result.problems[0].startswith("PDF")
+
+
+def test_a_pdf_read_in_the_extraction_worker_leaves_no_garbage_for_later() -> None:
+    """pypdf's object graph is cyclic: left to the collector's oldest generation, a worker reading PDF after
+    PDF grew by tens of MB each (pipelines/extract.py, extract_document_in_worker)."""
+    import gc
+
+    from pipelines.extract import extract_document_in_worker
+
+    pdf = make_pdf(["Report on the rule of law", "Second line of the report"])
+    gc.collect()
+    gc.disable()  # no automatic collection may clean up for us in between
+    try:
+        extract_document(pdf)
+        assert gc.collect() > 0  # why the worker collects: the plain read leaves cycles behind
+        result = extract_document_in_worker(pdf, "pdf", True)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+    assert "Second line of the report" in result.text
