@@ -30,6 +30,7 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler.render.page import REDIRECT_HEADER, RenderJob
 from crawler.render.pool import DEFAULT_CONTEXT_RENDERS, DEFAULT_MAX_USES, PagePool
+from crawler.render.scripts import ScriptCache
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
             close_context=self._close_context,
         )
         self._context_names: dict[int, set[str]] = {}  # per page-pool generation, the contexts opened
+        self.scripts = ScriptCache()  # scripts that proved static, for every render of the crawl
 
     async def _maybe_launch_in_thread(self) -> None:
         """Connected to ``engine_started`` by the parent: do nothing there (see :meth:`_ensure_browser`)."""
@@ -145,6 +147,8 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         name = request.meta["playwright_context"] = self.pages.context_name(base, generation)
         self._context_names.setdefault(generation, set()).add(name)
         job = request.meta.get("render_job")
+        if isinstance(job, RenderJob):
+            job.scripts = self.scripts
         settled = False
         try:
             response = await super()._download_request(request, spider)
@@ -159,3 +163,5 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
                 self.stats.inc_value("playwright/page_count/closed")
             if reused:
                 self.stats.inc_value("playwright/page_count/reused")
+            if self.scripts.served:
+                self.stats.set_value("render/scripts_from_memory", self.scripts.served)

@@ -25,9 +25,11 @@ ROBOTSTXT_OBEY = True
 # Requests in flight over all portals. Per-host politeness (below) keeps each portal at two at a time; the
 # global cap only has to keep a latency-bound night busy. A request holds its place while it waits out its
 # host's delay and answer (about a second), and a request for the browser holds it while it waits for a free
-# browser page, so a night of 3,000 hosts, some of them script-only, needs a thousand (bench/national.py: at
-# 256 the browser's queue filled the cap and plain portals waited behind it).
-CONCURRENT_REQUESTS = 1024
+# browser page: with 300 script-only portals of 3,000, 256 let the browser's queue fill the cap while plain
+# portals waited. More than needed costs memory: every answer in flight when the store falls behind is held
+# until stored (at 1,024, 560 responses and their items waited in a 1,000-portal night 1); at 512 the
+# 3,000-portal night 1's crawl process peaked at 349 MB PSS against 412 (bench/README.md).
+CONCURRENT_REQUESTS = 512
 # Take the next request from a host with no download in flight, hosts in turn, not from the one that queued
 # most, so one big portal's backlog never starves the others: Scrapy's DownloaderAwarePriorityQueue, with a
 # choice of host that does not look at all 3,000 hosts for every request (crawler/frontier.py).
@@ -123,9 +125,10 @@ PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 8
 # Playwright target per render (bench.render, same machine, alternated: 3.3/3.4 → 5.2/6.0 pages/s).
 # Renders in one browser context before new pages open in a new one: Playwright keeps every request and
 # response of a context until it closes. 15 and 150 rather than 50 and 400: a 1,000-portal night 1 took the
-# same time (367 s against 364) at PSS 1,582 MB against 1,770 (one run each, bench/README.md).
+# same time (367 s against 364) at PSS 1,582 MB against 1,770 (one run each, bench/README.md); 60 renders a
+# context kept the driver at 208 MB in the 3,000-portal night 1 (234 MB at 400).
 FAZHI_RENDER_PAGE_USES = 15
-FAZHI_RENDER_CONTEXT_RENDERS = 150
+FAZHI_RENDER_CONTEXT_RENDERS = 60
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000  # ms
 PLAYWRIGHT_ABORT_REQUEST = "crawler.render.page.should_abort"  # images, fonts, media, CSS, off-site
 PLAYWRIGHT_PROCESS_REQUEST_HEADERS = "crawler.render.page.browser_headers"

@@ -101,6 +101,7 @@ class GovSim:
         self.base_urls: dict[str, str] = {}
         self.platform_urls: dict[str, str] = {}  # the 信息公开 platform ("another host") of a portal
         self._requests: dict[str, int] = defaultdict(int)  # requests answered per portal (both hosts)
+        self._paths: dict[tuple[str, str], int] = defaultdict(int)  # the same, per (portal, path)
         # seconds before each answer (None: at once); the national night draws them from LogNormalLatency
         self.latency: Callable[[], float] | None = None
         if national:
@@ -176,9 +177,15 @@ class GovSim:
         with self._lock:
             return dict(self._requests)
 
+    def path_counts(self, portal_id: str) -> dict[str, int]:
+        """Requests answered for one portal per path (query left out) since start or the last reset."""
+        with self._lock:
+            return {path: n for (pid, path), n in self._paths.items() if pid == portal_id}
+
     def reset_request_counts(self) -> None:
         with self._lock:
             self._requests.clear()
+            self._paths.clear()
 
     def set_day(self, day: int) -> None:
         if day < 1:
@@ -233,6 +240,7 @@ class GovSim:
         latency draw, a slow host's wait), so that waiting costs the server nothing (govsim/server.py)."""
         with self._lock:
             self._requests[p.id] += 1
+            self._paths[p.id, req.path] += 1
         fault = self._faults.get(p.id)
         wait = faults.delay(fault, req, self.slow_seconds)
         if self.latency is not None:

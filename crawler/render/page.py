@@ -25,6 +25,8 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from scrapy_playwright.headers import use_scrapy_headers
 
+from crawler.render.scripts import ScriptCache
+
 if TYPE_CHECKING:
     from playwright.async_api import Page, Response, Route
     from playwright.async_api import Request as PlaywrightRequest
@@ -166,7 +168,11 @@ def should_abort(request: PlaywrightRequest) -> bool:
 
 
 async def route_navigation(
-    route: Route, request: PlaywrightRequest, scope: Callable[[str], bool] | None, headers: dict[str, str]
+    route: Route,
+    request: PlaywrightRequest,
+    scope: Callable[[str], bool] | None,
+    headers: dict[str, str],
+    scripts: ScriptCache | None = None,
 ) -> None:
     """The page's main-frame navigations, fetched by us so that the browser never follows a redirect.
 
@@ -174,14 +180,19 @@ async def route_navigation(
     page answering 302 to an internal address would be fetched. Here the navigation is fetched without
     following redirects; a redirect comes back to Scrapy as a plain 3xx (:data:`REDIRECT_HEADER`), whose
     RedirectMiddleware and scope filter then treat it as any other hop. A navigation off the portal's scope
-    (a script setting ``location.href``) is aborted. Other requests go on to scrapy-playwright's handler.
+    (a script setting ``location.href``) is aborted. A script that proved static comes from ``scripts``
+    (crawler/render/scripts.py); other requests go on to scrapy-playwright's handler.
     """
     try:
         main = request.is_navigation_request() and request.frame.parent_frame is None
     except PlaywrightError:
         main = False
     if not main:
-        await route.fallback()
+        script = _cached_script(request, scripts)
+        if script is None:
+            await route.fallback()
+        else:
+            await route.fulfill(status=200, headers={"content-type": script.content_type}, body=script.body)
         return
     if scope is not None and not scope(request.url):
         logger.warning("blocked a browser navigation off the portal's scope: %s", request.url)
@@ -201,6 +212,15 @@ async def route_navigation(
         await route.fulfill(status=response.status, headers=kept, body=b"")
         return
     await route.fulfill(response=response)
+
+
+def _cached_script(request: PlaywrightRequest, scripts: ScriptCache | None):
+    """The kept copy of a script the page may load (the abort rule still decides), or None."""
+    if scripts is None or request.resource_type != "script" or request.method != "GET":
+        return None
+    if scripts.get(request.url) is None or should_abort(request):
+        return None
+    return scripts.serve(request.url)
 
 
 async def browser_headers(
@@ -235,8 +255,10 @@ class RenderJob:
     # per data request: [url, etag, last-modified], or [url, None, None, "sha256:…"] for one without validators
     data: list[list[str | None]] = field(default_factory=list)
     data_unvalidated: bool = False  # a data request failed, was off scope, or its bytes could not be read
+    scripts: ScriptCache | None = None  # the crawl's static scripts (set by the download handler)
     _listeners: list[tuple[str, Callable]] = field(default_factory=list, repr=False)
     _digests: list[asyncio.Task] = field(default_factory=list, repr=False)
+    _script_reads: list[asyncio.Task] = field(default_factory=list, repr=False)
 
     def _on_response(self, page: Page, response: Response) -> None:
         try:
@@ -255,8 +277,22 @@ class RenderJob:
                     self.data.append([response.url, etag, modified])
                 else:
                     self._digests.append(asyncio.ensure_future(self._digest(response)))
+            elif request.resource_type == "script" and self._may_keep_script(response):
+                self._script_reads.append(asyncio.ensure_future(self._offer_script(response)))
         except PlaywrightError:
             self.data_unvalidated = True
+
+    def _may_keep_script(self, response: Response) -> bool:
+        return (
+            self.scripts is not None
+            and response.status == 200
+            and response.request.method == "GET"
+            and self.scripts.get(response.url) is None  # not one we served
+        )
+
+    async def _offer_script(self, response: Response) -> None:
+        with contextlib.suppress(PlaywrightError):  # gone with its page: the next render offers it again
+            self.scripts.offer(response.url, response.headers, await response.body())
 
     async def _digest(self, response: Response) -> None:
         """A data answer without validators, kept by the digest of its bytes."""
@@ -293,7 +329,8 @@ class RenderJob:
             _PAGE_SCOPES[page] = self.scope
         nav_headers = dict(headers or {})
         await page.route(
-            "**", lambda route, request: route_navigation(route, request, self.scope, nav_headers)
+            "**",
+            lambda route, request: route_navigation(route, request, self.scope, nav_headers, self.scripts),
         )
         if page not in _TRACKED:
             await page.add_init_script(_TRACKER)
@@ -315,6 +352,8 @@ class RenderJob:
             if not task.done():
                 task.cancel()
                 self.data_unvalidated = True
+        for task in self._script_reads:
+            task.cancel()
 
     async def settle(self, page: Page) -> dict[str, Any]:
         """Wait until the page is past any challenge and its content is built, then collect cookies.

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from playwright.async_api import Page, Route
 
 DEFAULT_MAX_USES = 15
-DEFAULT_CONTEXT_RENDERS = 150
+DEFAULT_CONTEXT_RENDERS = 60
 
 
 async def _idle_route(route: Route) -> None:

@@ -102,6 +102,25 @@ def test_gate_cookies_earned_by_the_browser_serve_the_plain_requests(rendered_cr
         assert counts.get("browser/unsolved", 0) == 0, counts
 
 
+@pytest.mark.browser
+@needs_chromium
+def test_a_portal_script_is_fetched_until_it_proves_static_then_served_from_memory(rendered_crawl):
+    """Routing turns the browser's cache off; our script cache (crawler/render/scripts.py) saves each later
+    render the round trip for ``/static/app.js``, while the texts stay right (the test above)."""
+    sim, _, _ = rendered_crawl
+    js_portals = [p for p in sim.specs if p.js]
+    assert js_portals
+    for portal in js_portals:
+        paths = sim.path_counts(portal.id)
+        renders = sum(n for path, n in paths.items() if path.startswith("/api/"))  # each render's data
+        scripts = paths.get("/static/app.js", 0)
+        assert renders >= 6, paths
+        # two answers that agree, plus what pages rendering at once fetched before the second one came back
+        assert 2 <= scripts <= 1 + 4, paths
+
+
+@pytest.mark.browser
+@needs_chromium
 def test_without_a_browser_the_portal_that_needs_one_fails_clearly_and_the_others_crawl(tmp_path):
     """No Chromium at the configured path (runs everywhere: it needs no browser)."""
     db_url = f"sqlite:///{tmp_path / 'archive.db'}"
