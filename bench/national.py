@@ -15,9 +15,11 @@ crawl decides what is due exactly as it would the next night, without waiting a 
 
 Per night it prints wall time, requests, pages/s, CPU time of the crawl's process tree (crawl, store worker,
 Playwright driver, Chromium) and how the wall time splits between CPU and waiting on hosts, and peak RSS of
-that tree, sampled every 2 s (CPU every 0.5 s). Recall: the reports of the ground truth (portals that are down excluded)
-found in the archive; on night 3 also the changes of the day (new reports archived, edits stored as a new
-version). Ends with one JSON line.
+that tree, sampled every 2 s (CPU every 0.5 s), with the PSS at the peak split by process kind (the crawl, its
+pipeline workers, the Playwright driver, Chromium's browser process, its renderers and its other processes).
+Recall: the reports of the ground truth (portals that are down excluded) found in the archive; on night 3 also
+the changes of the day (new reports archived, edits stored as a new version). ``--nights 1`` runs night 1
+alone (the memory peak and the longest night). Ends with one JSON line.
 """
 
 from __future__ import annotations

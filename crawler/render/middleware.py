@@ -16,7 +16,7 @@ Stats (per portal): ``portal/<id>/browser`` requests sent through the browser, `
 browser-bound host's later requests carry the reason that escalated it);
 ``portal/<id>/challenges`` challenged plain responses; ``portal/<id>/browser/unsolved`` gates the browser
 did not pass; ``portal/<id>/browser/no_gain`` renderings that added no text; ``portal/<id>/browser/failed``
-browser errors; ``portal/<id>/browser/unavailable`` requests dropped because there is no browser;
+browser errors (``browser/retried``: of those, navigations Chromium aborted, sent once more); ``portal/<id>/browser/unavailable`` requests dropped because there is no browser;
 ``portal/<id>/browser/gate_shared`` page requests that waited for the cookies another render on the gated host
 was earning, then went plainly with them, instead of rendering the gate again.
 
@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy_playwright.page import PageMethod
@@ -112,10 +113,13 @@ class RenderMiddleware:
         self._reported: set[str] = set()  # portals already told about (no browser / render: never)
         self._cookies_ready: dict[str, asyncio.Event] = {}
         self._earning: dict[str, int] = {}  # hosts -> gate renders in flight (their cookies are on the way)
+        self.crawler: Crawler | None = None  # for retries (set by from_crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RenderMiddleware:
-        return cls(RenderConfig.from_settings(crawler.settings), crawler.stats)
+        middleware = cls(RenderConfig.from_settings(crawler.settings), crawler.stats)
+        middleware.crawler = crawler
+        return middleware
 
     # -- helpers -------------------------------------------------------------------------------------------
     def _inc(self, portal_id: str, name: str) -> None:
@@ -345,7 +349,7 @@ class RenderMiddleware:
         return response
 
     # -- failures ------------------------------------------------------------------------------------------
-    def process_exception(self, request: Request, exception: Exception) -> None:
+    def process_exception(self, request: Request, exception: Exception) -> Request | None:
         portal_id = request.meta.get("portal_id")
         if portal_id is None:
             return None
@@ -358,4 +362,17 @@ class RenderMiddleware:
                 self._no_browser(portal_id, reason, str(exception))
         elif request.meta.get("playwright"):
             self._inc(portal_id, "browser/failed")
+            if "ERR_ABORTED" in str(exception) and self.crawler is not None:
+                # Chromium gave the navigation up, not the portal (1 render in 3,300 in a national night 1,
+                # "frame was detached"): once more, on another page. Timeouts and refusals are not retried.
+                retry = get_retry_request(
+                    request,
+                    spider=self.crawler.spider,
+                    reason="browser_navigation_aborted",
+                    max_retry_times=1,
+                )
+                if retry is not None:
+                    self._to_browser(retry, request.meta.get(REASON_KEY, ALWAYS))  # a fresh render job
+                    self._inc(portal_id, "browser/retried")
+                    return retry
         return None
