@@ -139,14 +139,15 @@ def process_kind(pid: int, root: int) -> str:
         return "gone"
     if b"pipelines.worker" in argv:
         return "pipeline workers"
-    if b"node" in Path(argv[0].decode(errors="replace")).name.encode():
+    program = Path(os.fsdecode(argv[0])).name
+    if program == "node":
         return "playwright driver"
     chromium_type = next((a for a in argv if a.startswith(b"--type=")), None)
     if chromium_type == b"--type=renderer":
         return "renderers"
-    if chromium_type is None and Path(argv[0].decode(errors="replace")).name in ("chromium", "chrome"):
+    if chromium_type is None and program in ("chromium", "chrome"):
         return "chromium browser"
-    return "chromium helpers" if b"chrom" in argv[0] else "other"  # GPU, network, zygotes, crashpad
+    return "chromium helpers" if "chrom" in program else "other"  # GPU, network, zygotes, crashpad
 
 
 def memory_by_kind(root: int) -> tuple[int, dict[str, int]]:

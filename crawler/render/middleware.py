@@ -16,7 +16,8 @@ Stats (per portal): ``portal/<id>/browser`` requests sent through the browser, `
 browser-bound host's later requests carry the reason that escalated it);
 ``portal/<id>/challenges`` challenged plain responses; ``portal/<id>/browser/unsolved`` gates the browser
 did not pass; ``portal/<id>/browser/no_gain`` renderings that added no text; ``portal/<id>/browser/failed``
-browser errors (``browser/retried``: of those, navigations Chromium aborted, sent once more); ``portal/<id>/browser/unavailable`` requests dropped because there is no browser;
+browser errors (``browser/retried``: of those, navigations Chromium aborted, sent once more);
+``portal/<id>/browser/unavailable`` requests dropped because there is no browser;
 ``portal/<id>/browser/gate_shared`` page requests that waited for the cookies another render on the gated host
 was earning, then went plainly with them, instead of rendering the gate again.
 
