@@ -13,7 +13,8 @@ trigram, bigram ``detail=none`` + verification, Tantivy and PostgreSQL variants 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Connection, text
 
@@ -78,13 +79,43 @@ def add_rows(conn: Connection, rows: list[dict]) -> None:
 
 
 def replace(conn: Connection, old: Entry | None, new: Entry | None) -> None:
-    """Swap a document's row: ``old`` exactly as it was indexed, ``new`` as it is now (either may be None)."""
+    """Swap a document's row: ``old`` exactly as it was indexed, ``new`` as it is now (either may be None).
+
+    Inside :func:`deferred` the swap waits for the end of its block.
+    """
     if conn.dialect.name != "sqlite" or old == new:
+        return
+    held = conn.info.get(_HELD)
+    if held is not None:
+        held.append((old, new))
         return
     if old is not None:
         conn.execute(_DELETE, row(old))
     if new is not None:
         conn.execute(_INSERT, row(new))
+
+
+_HELD = "fazhi.search_index.held"  # conn.info key: the swaps a deferred() block holds
+
+
+@contextmanager
+def deferred(conn: Connection) -> Iterator[None]:
+    """Hold the index swaps made in this block and make them, in order, when it ends without an error.
+
+    For a transaction of many reports (the store worker's batches). FTS5 keeps the terms of the rows a
+    transaction inserts in memory, and writes them out as a new segment whenever a later statement opens a
+    statement savepoint: indexed as they came, the reports of one transaction made one segment each. Held to
+    the end, they make one. Measured on 256 realistic reports at 1,000 archived, 32 per transaction: index
+    insert + commit 5.8 → 2.5 ms per report (bench/README.md, bench.dedup).
+    """
+    held: list[tuple[Entry | None, Entry | None]] = []
+    conn.info[_HELD] = held
+    try:
+        yield
+    finally:
+        del conn.info[_HELD]
+    for old, new in held:
+        replace(conn, old, new)
 
 
 _LATEST = text(

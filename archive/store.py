@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, event, insert, select
 from sqlmodel import Session
 
 from archive.captures import FetchedPage, ListRendered, PageMissing, PageNotModified
@@ -151,14 +151,22 @@ def upsert_portal(
     return portal
 
 
+_SEEN_PORTALS = "fazhi_seen_portals"  # conn.info key of ensure_portal's memory
+
+
+def _forget_seen_portals(conn: Connection) -> None:
+    conn.info.pop(_SEEN_PORTALS, None)
+
+
 def ensure_portal(conn: Connection, *, portal_id: str, official: bool = True) -> None:
     """Make sure the portal row exists; a stub when the registry was never synced into this database.
 
     Portal rows are never deleted, so once seen on a database connection a portal needs no query again on
     it: this runs for every stored item. (The memory lives in the connection's ``info``, so it ends with the
-    connection and can never outlive the database it describes.)
+    connection and can never outlive the database it describes.) A row may have been inserted earlier in the
+    same transaction (the store worker writes batches), so a rollback forgets everything seen.
     """
-    seen = conn.info.setdefault("fazhi_seen_portals", set())
+    seen = conn.info.setdefault(_SEEN_PORTALS, set())
     if portal_id in seen:
         return
     if conn.execute(_PORTAL_EXISTS, {"id": portal_id}).first() is None:
@@ -167,6 +175,8 @@ def ensure_portal(conn: Connection, *, portal_id: str, official: bool = True) ->
             insert(PORTAL), {"id": portal_id, "name": portal_id, "official": official, "start_urls": []}
         )
     else:
+        if not event.contains(conn.engine, "rollback", _forget_seen_portals):
+            event.listen(conn.engine, "rollback", _forget_seen_portals)
         seen.add(portal_id)
 
 
