@@ -97,6 +97,7 @@ class StorePipeline:
         self.engine: Engine | None = None
         self.worker: WorkerProcess | None = None
         self.waiting: deque[tuple[Any, asyncio.Future[Outcome]]] = deque()
+        self.sending = 0  # senders running (_send_waiting)
         self.senders: set[asyncio.Task] = set()
 
     @classmethod
@@ -162,21 +163,34 @@ class StorePipeline:
     async def _write_in_worker(self, item: Any) -> Any:
         answer: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self.waiting.append((item, answer))
-        if len(self.senders) < SENDERS:
+        if self.sending < SENDERS:
+            self.sending += 1
             sender = asyncio.ensure_future(self._send_waiting())
-            self.senders.add(sender)
+            self.senders.add(sender)  # a reference, so the task is not collected while it runs
             sender.add_done_callback(self.senders.discard)
         self._count(item, *await answer)
         return item
 
     async def _send_waiting(self) -> None:
-        """Send what waits, up to :data:`BATCH` items a call, until nothing does."""
-        while self.waiting:
-            batch = [self.waiting.popleft() for _ in range(min(BATCH, len(self.waiting)))]
-            outcomes = await self._write_batch([item for item, _ in batch])
-            for (_, answer), outcome in zip(batch, outcomes, strict=True):
-                if not answer.done():
-                    answer.set_result(outcome)
+        """Send what waits, up to :data:`BATCH` items a call, until nothing does.
+
+        ``sending`` drops in the same step that finds nothing waiting (a done callback would run later, and
+        an item arriving in between would find every sender counted and none left to send it).
+        """
+        try:
+            while self.waiting:
+                batch = [self.waiting.popleft() for _ in range(min(BATCH, len(self.waiting)))]
+                try:
+                    outcomes = await self._write_batch([item for item, _ in batch])
+                except BaseException:  # cancelled with the crawl: its items must not wait for ever
+                    for _, answer in batch:
+                        answer.cancel()
+                    raise
+                for (_, answer), outcome in zip(batch, outcomes, strict=True):
+                    if not answer.done():
+                        answer.set_result(outcome)
+        finally:
+            self.sending -= 1
 
     async def _write_batch(self, items: list[Any]) -> list[Outcome]:
         try:
