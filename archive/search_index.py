@@ -105,8 +105,8 @@ def deferred(conn: Connection) -> Iterator[None]:
     For a transaction of many reports (the store worker's batches). FTS5 keeps the terms of the rows a
     transaction inserts in memory, and writes them out as a new segment whenever a later statement opens a
     statement savepoint: indexed as they came, the reports of one transaction made one segment each. Held to
-    the end, they make one. Measured on 256 realistic reports at 1,000 archived, 32 per transaction: index
-    insert + commit 5.8 → 2.5 ms per report (bench/README.md, bench.dedup).
+    the end, they make one. A bare FTS5 table configured like this one, 300 realistic reports: insert and
+    commit 5.8–6.0 ms per report one per transaction, 2.5–2.7 ms in transactions of 32 (bench/README.md).
     """
     held: list[tuple[Entry | None, Entry | None]] = []
     conn.info[_HELD] = held
