@@ -140,10 +140,12 @@ class StorePipeline:
             logger.exception("could not sync the registry's portals into %s", self.db_url)
 
     def close_spider(self, spider: Any = None) -> None:
-        if (
-            self.waiting
-        ):  # Scrapy closes pipelines once every item is done, so this is a bug, not a crawl's fault
-            logger.error("store: %d items were never written (closed before their turn)", len(self.waiting))
+        # Scrapy closes the pipelines once every item is done, so an item still waiting here is our bug: it
+        # counts as a store error, and the crawl is not ok.
+        while self.waiting:
+            item, answer = self.waiting.popleft()
+            answer.cancel()
+            self._count(item, None, "the store closed before the item's turn")
         if self.worker is not None:
             self.worker.close()  # drains queued writes
             self.worker = None
