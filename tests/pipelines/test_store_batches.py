@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlmodel import Session
 
 from archive import store
@@ -67,14 +67,17 @@ def test_a_batch_leaves_the_archive_as_one_transaction_per_item_does(engine, tmp
     reference = get_engine(f"sqlite:///{tmp_path / 'one_by_one.db'}")
     try:
         outcomes = [write_item(reference, item, 2) for item in night()]
+        commits = []
+        count_commit = commits.append  # one object, so that it can be removed
+        event.listen(engine, "commit", count_commit)
         batched = write_items(engine, night(), 2)
+        event.remove(engine, "commit", count_commit)
+        assert len(commits) == 1  # one transaction, not the item-by-item fallback
         assert [e for _, e in batched] == [None] * len(batched)
         assert [r.outcome for r, _ in batched] == [r.outcome for r, _ in outcomes]
         assert [r.changes for r, _ in batched] == [r.changes for r, _ in outcomes]
         expected = archive_contents(reference)
-        assert (
-            expected["hits"]["独有词"] and expected["hits"]["7.5%"]
-        )  # the comparison has something to compare
+        assert expected["hits"]["独有词"] and expected["hits"]["7.5%"]  # something to compare
         assert archive_contents(engine) == expected
         if engine.dialect.name == "sqlite":  # one index row per document, the latest version's
             with engine.connect() as conn:
