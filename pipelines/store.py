@@ -98,8 +98,7 @@ class StorePipeline:
         self.engine: Engine | None = None
         self.worker: WorkerProcess | None = None
         self.waiting: deque[tuple[Any, asyncio.Future[Outcome]]] = deque()
-        self.sending = 0  # senders running (_send_waiting)
-        self.senders: set[asyncio.Task] = set()
+        self.senders: set[asyncio.Task] = set()  # running _send_waiting (held: a task is not collected)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -166,19 +165,16 @@ class StorePipeline:
     async def _write_in_worker(self, item: Any) -> Any:
         answer: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self.waiting.append((item, answer))
-        if self.sending < SENDERS:
-            self.sending += 1
-            sender = asyncio.ensure_future(self._send_waiting())
-            self.senders.add(sender)  # a reference, so the task is not collected while it runs
-            sender.add_done_callback(self.senders.discard)
+        if len(self.senders) < SENDERS:
+            self.senders.add(asyncio.ensure_future(self._send_waiting()))
         self._count(item, *await answer)
         return item
 
     async def _send_waiting(self) -> None:
         """Send what waits, up to :data:`BATCH` items a call, until nothing does.
 
-        ``sending`` drops in the same step that finds nothing waiting (a done callback would run later, and
-        an item arriving in between would find every sender counted and none left to send it).
+        A sender leaves ``senders`` in the same step that finds nothing waiting (a done callback would run
+        later, and an item arriving in between would find every sender counted and none left to send it).
         """
         try:
             while self.waiting:
@@ -193,7 +189,7 @@ class StorePipeline:
                     if not answer.done():
                         answer.set_result(outcome)
         finally:
-            self.sending -= 1
+            self.senders.discard(asyncio.current_task())
 
     async def _write_batch(self, items: list[Any]) -> list[Outcome]:
         try:

@@ -18,6 +18,7 @@ from archive.models import Change, Document, Version
 from archive.search import search
 from pipelines.store import BATCH, StorePipeline, write_item, write_items
 from tests.factories import REPORT_2024, REPORT_OTHER_COUNTY, day, missing, not_modified, page
+from tests.pipelines.conftest import FakeStats
 
 URL = "https://www.jingan.gov.cn/fzzfjs/2024.html"
 TERMS = ["行政复议", "7.5%", "县", "复议", "独有词", "再上新台阶", "某某县人民政府"]
@@ -115,15 +116,10 @@ def test_a_bad_item_fails_alone_and_the_rest_of_its_batch_is_stored(engine, monk
             assert conn.execute(text("SELECT count(*) FROM search_index")).scalar() == 2
 
 
-class Stats(Counter):
-    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
-        self[key] += count
-
-
-def crawl_through_worker(db_url: str, items: list) -> tuple[Stats, list[int]]:
+def crawl_through_worker(db_url: str, items: list) -> tuple[dict[str, int], list[int]]:
     """Hand ``items`` to a worker-process StorePipeline all at once, as a busy crawl does; returns its stats
     and the size of every batch it sent."""
-    stats = Stats()
+    stats = FakeStats()
     pipeline = StorePipeline(db_url, stats=stats, in_worker=True)
     sizes: list[int] = []
     send = pipeline._write_batch
@@ -142,7 +138,7 @@ def crawl_through_worker(db_url: str, items: list) -> tuple[Stats, list[int]]:
         asyncio.run(run())
     finally:
         pipeline.close_spider(None)
-    return stats, sizes
+    return Counter(stats.values), sizes
 
 
 def test_items_that_wait_for_the_worker_are_written_together(engine, db_url):
