@@ -73,6 +73,19 @@ def driver_node_options(options: str) -> Iterator[None]:
             os.environ["NODE_OPTIONS"] = before
 
 
+def launch_problem(exc: Exception) -> str:
+    """Why the browser could not start, and what to do: the Playwright driver (Node) dying says nothing
+    about Chromium, whose install hint would send the operator the wrong way."""
+    lines = str(exc).strip().splitlines()
+    cause = lines[0][:200] if lines else type(exc).__name__
+    if "driver" in cause.lower():
+        return (
+            f"the Playwright driver stopped ({cause}); Node printed its reason above in the log: an option it "
+            "refused or a heap too small, in FAZHI_DRIVER_NODE_OPTIONS or NODE_OPTIONS"
+        )
+    return f"the browser failed to launch ({cause}); {INSTALL_HINT}"
+
+
 class BrowserUnavailable(IgnoreRequest):
     """The browser cannot be used in this crawl (not installed, or it failed to launch)."""
 
@@ -136,7 +149,7 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
                         self._launched = True
                     await self._maybe_launch_browser()
                 except Exception as exc:  # noqa: BLE001 - any launch failure means "no browser"
-                    problem = f"the browser failed to launch ({str(exc).strip().splitlines()[0][:200]}); {INSTALL_HINT}"
+                    problem = launch_problem(exc)
             if problem:
                 self.unavailable = problem
                 raise BrowserUnavailable(problem)
