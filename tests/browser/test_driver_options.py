@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -10,8 +9,6 @@ import pytest
 
 from crawler.browser import driver_node_options, launch_options
 from crawler.runner import crawl_settings
-from govsim import GovSim
-from tests.e2e.helpers import LOOPBACK, fazhi
 
 SETTINGS = crawl_settings(db_url="sqlite://")
 OPTIONS = SETTINGS.get("FAZHI_DRIVER_NODE_OPTIONS")
@@ -75,26 +72,3 @@ def test_the_real_driver_accepts_the_default_options_and_runs_with_them(monkeypa
             browser.close()
     finally:
         playwright.stop()
-
-
-@pytest.mark.browser
-def test_a_driver_that_refuses_its_options_fails_the_portals_that_need_it_and_says_why(tmp_path) -> None:
-    if not Path(launch_options(SETTINGS)["executable_path"]).exists():
-        pytest.skip("needs Debian's Chromium at /usr/bin/chromium")
-    with GovSim(day=1) as sim:
-        registry = tmp_path / "govsim.yaml"
-        registry.write_text(sim.registry_yaml(), encoding="utf-8")
-        js = next(p["id"] for p in sim.portals if p.get("js"))
-        static = next(p["id"] for p in sim.portals if p["family"] == "static" and not p.get("gate"))
-        proc = fazhi(
-            "crawl", "--registry", str(registry), "--db", f"sqlite:///{tmp_path / 'a.db'}", "--json", *LOOPBACK,
-            "-s", "FAZHI_DRIVER_NODE_OPTIONS=--trace-gc",  # Node refuses it in NODE_OPTIONS
-            "--portal", js, "--portal", static,
-        )  # fmt: skip
-    assert proc.returncode == 1, proc.stderr[-3000:]
-    summary = json.loads(proc.stdout)["portals"]
-    assert summary[js]["outcome"] != "ok" and summary[js]["browser/unavailable"] >= 1
-    assert summary[static]["outcome"] == "ok"
-    assert "--trace-gc is not allowed in NODE_OPTIONS" in proc.stderr  # Node's own reason, in the log
-    assert "the Playwright driver stopped" in proc.stderr
-    assert "apt-get install chromium" not in proc.stderr  # Chromium is there: no install hint

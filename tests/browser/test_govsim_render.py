@@ -119,21 +119,28 @@ def test_a_portal_script_is_fetched_until_it_proves_static_then_served_from_memo
         assert 2 <= scripts <= 1 + 4, paths
 
 
-@pytest.mark.browser
-@needs_chromium
-def test_without_a_browser_the_portal_that_needs_one_fails_clearly_and_the_others_crawl(tmp_path):
-    """No Chromium at the configured path (runs everywhere: it needs no browser)."""
-    db_url = f"sqlite:///{tmp_path / 'archive.db'}"
+def _crawl_a_js_and_a_static_portal(tmp_path: Path, *settings: str) -> tuple[object, str, str]:
+    """``fazhi crawl --json`` of one script-only and one static govsim portal with ``-s`` ``settings``: the
+    finished process and the two portal ids."""
     with GovSim(day=1) as sim:
         registry = tmp_path / "govsim.yaml"
         registry.write_text(sim.registry_yaml(), encoding="utf-8")
         js = next(p["id"] for p in sim.portals if p.get("js"))
         static = next(p["id"] for p in sim.portals if p["family"] == "static" and not p.get("gate"))
         proc = fazhi(
-            "crawl", "--registry", str(registry), "--db", db_url, "--json", *LOOPBACK,
-            "-s", 'PLAYWRIGHT_LAUNCH_OPTIONS={"executable_path": "/nonexistent/chromium"}',
-            "--portal", js, "--portal", static,
+            "crawl", "--registry", str(registry), "--db", f"sqlite:///{tmp_path / 'archive.db'}", "--json",
+            *LOOPBACK, *settings, "--portal", js, "--portal", static,
         )  # fmt: skip
+    return proc, js, static
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_without_a_browser_the_portal_that_needs_one_fails_clearly_and_the_others_crawl(tmp_path):
+    """No Chromium at the configured path (runs everywhere: it needs no browser)."""
+    proc, js, static = _crawl_a_js_and_a_static_portal(
+        tmp_path, "-s", 'PLAYWRIGHT_LAUNCH_OPTIONS={"executable_path": "/nonexistent/chromium"}'
+    )
     assert proc.returncode == 1, proc.stderr[-3000:]  # partial: one portal failed, the other is archived
     summary = json.loads(proc.stdout)["portals"]
     assert summary[js]["errors"] >= 1 and summary[js]["browser/unavailable"] >= 1
@@ -141,3 +148,17 @@ def test_without_a_browser_the_portal_that_needs_one_fails_clearly_and_the_other
     assert summary[static]["outcome"] == "ok" and summary[static]["reports"] > 0
     assert f"portal {js} needs a browser" in proc.stderr
     assert "apt-get install chromium" in proc.stderr
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_driver_that_refuses_its_options_fails_the_portals_that_need_it_and_says_why(tmp_path):
+    # Node refuses --trace-gc in NODE_OPTIONS, so the Playwright driver stops as it starts
+    proc, js, static = _crawl_a_js_and_a_static_portal(tmp_path, "-s", "FAZHI_DRIVER_NODE_OPTIONS=--trace-gc")
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    summary = json.loads(proc.stdout)["portals"]
+    assert summary[js]["outcome"] != "ok" and summary[js]["browser/unavailable"] >= 1
+    assert summary[static]["outcome"] == "ok"
+    assert "--trace-gc is not allowed in NODE_OPTIONS" in proc.stderr  # Node's own reason, in the log
+    assert "the Playwright driver stopped" in proc.stderr
+    assert "apt-get install chromium" not in proc.stderr  # Chromium is there: no install hint
