@@ -3,7 +3,7 @@
 HTML: decode (``encoding``), parse with lxml, read metadata (``metadata``), take the body from the first
 rule-pack container (``govrules.BODY_SELECTORS``) and fall back to trafilatura for unknown templates, then
 strip chrome lines (``chrome``). Container text is read block by block so paragraphs stay one per line,
-which trafilatura does not guarantee for table layouts. PDF: pypdf, visual lines re-joined into paragraphs.
+which trafilatura does not guarantee for table layouts. PDF: PDFium (pypdfium2), visual lines re-joined into paragraphs.
 """
 
 from __future__ import annotations
@@ -375,9 +375,10 @@ def _document_title(doc: DocText) -> str | None:
 
 
 def extract_document_in_worker(body: bytes, kind: str, ocr: bool) -> Extraction:
-    """:func:`extract_document`, then a full collection. A reader's object graph is cyclic (pypdf's: 60–80 MB
-    for a 146 KB, 12-page PDF), so it is freed only when the collector's oldest generation next runs: the
-    extraction worker of a 1,000-portal night kept its PDFs and grew from 33 to 133 MB. In the worker a full
+    """:func:`extract_document`, then a full collection. A reader's object graph may be cyclic (pypdf's, the
+    PDF reader before PDFium, held 60–80 MB for a 146 KB, 12-page PDF), and is then freed only when the
+    collector's oldest generation next runs: the extraction worker of a 1,000-portal night kept its PDFs and
+    grew from 33 to 133 MB. In the worker a full
     collection costs a few milliseconds; in the crawl process it would stop the reactor far longer."""
     try:
         return extract_document(body, kind, ocr)

@@ -23,7 +23,9 @@ TRADITIONAL_SHARE = 0.05
 
 _HAN = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in HAN_RANGES)
 _HAN_CHAR = re.compile(f"[{_HAN}]")
-_PINYIN_CANDIDATE = re.compile(rf"(?<=[{_HAN}])[(（]([a-z\u00e0-\u01dc\u0300-\u036f]{{1,8}})[)）]")
+# The bracket first, the Han character before it checked after: a pattern that starts with a lookbehind is
+# tried at every character of the text (3× slower on an 11,000-character report).
+_PINYIN_CANDIDATE = re.compile(rf"[(（](?<=[{_HAN}][(（])([a-z\u00e0-\u01dc\u0300-\u036f]{{1,8}})[)）]")
 _SYLLABLE = re.compile(
     r"^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
     r"(?:iang|iong|uang|ueng|iao|ian|uai|uan|van|ang|eng|ing|ong|ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ui|ue|ve"

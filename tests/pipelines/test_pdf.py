@@ -1,4 +1,4 @@
-"""PDF attachments: text via pypdf, visual lines re-joined into paragraphs, broken files noted."""
+"""PDF attachments: text via PDFium, visual lines re-joined into paragraphs, broken files noted."""
 
 from __future__ import annotations
 
@@ -67,8 +67,8 @@ def test_broken_pdf_is_a_problem_note() -> None:
 
 
 def test_a_pdf_read_in_the_extraction_worker_leaves_no_garbage_for_later() -> None:
-    """pypdf's object graph is cyclic: left to the collector's oldest generation, a worker reading PDF after
-    PDF grew by tens of MB each (pipelines/extract.py, extract_document_in_worker)."""
+    """A reader's garbage may be cyclic: left to the collector's oldest generation, a worker reading PDF after
+    PDF grew by tens of MB each with pypdf (pipelines/extract.py, extract_document_in_worker)."""
     import gc
 
     from pipelines.extract import extract_document_in_worker
