@@ -3,11 +3,13 @@
 Chinese has no spaces, so the index stores overlapping character bigrams: every run of letters and digits
 (case-folded) becomes its bigrams plus its last character alone — ``法治政府`` → ``法治 治政 政府 府``.
 Every character of the text then starts exactly one token, which gives exact answers for every query
-length: one character is a prefix query (``"县"*``), two characters one token, and a longer run a phrase of
-consecutive bigrams (a phrase cannot span two runs, because each run ends with its one-character token).
-Punctuation and spaces separate runs; a term that contains some (``7.5%``) is looked up by its runs and the
-candidates are verified on the text. Bigram posting lists stay short for rare words, where trigram lists of
-a 10,000-character report hold every digit-and-character combination (bench/README.md).
+length of two or more: two characters are one token, a longer run a phrase of consecutive bigrams (a phrase
+cannot span two runs, because each run ends with its one-character token). One character is looked up in a
+column of its own, :func:`characters`: the distinct characters of the runs, which costs a tenth of the prefix
+index it replaced (bench/README.md). Punctuation and spaces separate runs; a term that contains some
+(``7.5%``) is looked up by its runs and the candidates are verified on the text. Bigram posting lists stay
+short for rare words, where trigram lists of a 10,000-character report hold every digit-and-character
+combination (bench/README.md).
 """
 
 from __future__ import annotations
@@ -27,24 +29,69 @@ def runs(text: str) -> list[str]:
     return _RUN.findall(text.lower())
 
 
-def segment(text: str | None) -> str:
-    """The index form of ``text``: space-separated bigrams of each run, then the run's last character.
+def _code_points(text: str | None) -> np.ndarray:
+    return np.frombuffer((text or "").lower().encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (by sort: numpy's hash-based ``np.unique`` costs more here)."""
+    ordered = np.sort(codes)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
+
+
+def _analysed(text: str | None) -> tuple[str, np.ndarray]:
+    """:func:`segment` of ``text`` and the distinct code points of its runs.
 
     Built on code points with numpy (each run character, the next one if it is in the run, a space), not a
     Python loop per bigram: a 10,000-character report has 10,000 tokens, and that loop cost ≈ 2–5 ms of
-    every store (bench/README.md). Equal to joining the bigrams of :func:`runs` (tests/archive/test_segment.py).
+    every store (bench/README.md). Which characters belong to runs is decided once per distinct character
+    (a report has about a thousand) and looked up by code point, not by a regular expression over the text.
     """
-    masked = _NOT_RUN.sub(" ", (text or "").lower())  # same length: runs apart, every separator a space
-    codes = np.frombuffer(masked.encode("utf-32-le"), dtype="<u4")
-    in_run = codes != _SPACE
-    if not in_run.any():
-        return ""
+    codes = _code_points(text)
+    distinct = _distinct(codes)
+    chars = distinct.tobytes().decode("utf-32-le", "surrogatepass")
+    # isalnum() is exactly [^\W_] (checked over every code point in tests/archive/test_segment.py)
+    word = np.fromiter((c.isalnum() for c in chars), dtype=bool, count=len(chars))
+    if not word.any():
+        return "", distinct[word]
+    low = int(distinct[0])
+    table = np.zeros(int(distinct[-1]) - low + 1, dtype=bool)  # run character or not, by code point
+    table[distinct - low] = word
+    in_run = table[codes - low]
     tokens = np.full((len(codes), 3), _SPACE, dtype="<u4")  # per character: itself, its successor, a space
     tokens[:, 0] = codes
     tokens[:-1, 1] = np.where(in_run[1:], codes[1:], _NONE)
     tokens[-1, 1] = _NONE
     flat = tokens[in_run].ravel()
-    return flat[flat != _NONE][:-1].tobytes().decode("utf-32-le")
+    return flat[flat != _NONE][:-1].tobytes().decode("utf-32-le"), distinct[word]
+
+
+def _tokens(codes: np.ndarray) -> str:
+    return " ".join(codes.tobytes().decode("utf-32-le"))
+
+
+def segment(text: str | None) -> str:
+    """The index form of ``text``: space-separated bigrams of each run, then the run's last character.
+
+    Equal to joining the bigrams of :func:`runs` (tests/archive/test_segment.py)."""
+    return _analysed(text)[0]
+
+
+def characters(*texts: str | None) -> str:
+    """The index form of the characters ``texts`` hold in their runs: each distinct one once, in code point
+    order (a contentless index deletes a row by its exact tokens, so the order must not vary)."""
+    return _tokens(_distinct(np.concatenate([_analysed(text)[1] for text in texts] or [_code_points("")])))
+
+
+def index_forms(title: str | None, body: str | None) -> tuple[str, str, str]:
+    """:func:`segment` of title and body and their :func:`characters`, each text analysed once."""
+    title_tokens, title_chars = _analysed(title)
+    body_tokens, body_chars = _analysed(body)
+    return title_tokens, body_tokens, _tokens(_distinct(np.concatenate([title_chars, body_chars])))
+
+
+#: The index column that :func:`characters` fills.
+CHARS_COLUMN = "chars"
 
 
 def term_query(term: str) -> tuple[str | None, bool]:
@@ -63,11 +110,11 @@ def term_query(term: str) -> tuple[str | None, bool]:
         and all(c.isascii() or c.lower() == c.upper() for c in term)
     )
     if not exact and any(len(run) > 1 for run in parts):
-        parts = [run for run in parts if len(run) > 1]  # verification checks the rest; "5"* would match all
+        parts = [run for run in parts if len(run) > 1]  # verification checks the rest; "5" would match most
     exprs = []
     for run in parts:
         if len(run) == 1:
-            exprs.append(f'"{run}"*')
+            exprs.append(f'{CHARS_COLUMN} : "{run}"')
         else:
             exprs.append('"' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"')
     return " AND ".join(exprs), not exact

@@ -57,7 +57,7 @@ def test_search_index_exists(engine):
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'search_index'")).scalar()
-            assert "unicode61" in sql and "detail=full" in sql
+            assert "tokenize='ascii'" in sql and "detail=full" in sql and "prefix" not in sql
             automerge = "SELECT v FROM search_index_config WHERE k = 'automerge'"
             assert conn.execute(text(automerge)).scalar() == search_index.AUTOMERGE == 16
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"

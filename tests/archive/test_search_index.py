@@ -18,7 +18,7 @@ from sqlmodel import Session
 from archive import search_index
 from archive.db import _alembic_config, create_db_engine, session_scope, upgrade
 from archive.search import search
-from archive.segment import segment, term_query
+from archive.segment import characters, segment, term_query
 from archive.store import record_page
 from tests.factories import REPORT_2024, REPORT_OTHER_COUNTY, page
 
@@ -40,7 +40,10 @@ def test_index_queries_equal_substring_search_for_every_length():
     conn.execute(search_index.CREATE)
     conn.execute("CREATE TABLE doc (id INTEGER PRIMARY KEY, body TEXT)")
     for i, body in enumerate(TEXTS, 1):
-        conn.execute("INSERT INTO search_index(rowid, title, body) VALUES (?, '', ?)", (i, segment(body)))
+        conn.execute(
+            "INSERT INTO search_index(rowid, title, body, chars) VALUES (?, '', ?, ?)",
+            (i, segment(body), characters(body)),
+        )
         conn.execute("INSERT INTO doc VALUES (?, ?)", (i, body))
     rng = random.Random(0)
     terms = {"萬", "县", "乡镇", "7.5%", "abc", "ABC", "法治", "政府建设", "%", "不存在", "7.52"}
@@ -181,3 +184,27 @@ def test_a_reextracted_text_replaces_the_indexed_one(engine):
         )
     assert ids(engine, "旧抽取") == []
     assert ids(engine, "新抽取") == [doc]
+
+
+def test_the_characters_column_migration_rebuilds_the_index_both_ways(tmp_path):
+    """0020 replaces the prefix index with the characters column; its downgrade brings the old table back."""
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    upgrade(engine)
+    with session_scope(engine) as s:
+        doc = record_page(
+            s, page(url="https://www.example.gov.cn/a.html", text=REPORT_2024 + "\n萬字督察")
+        ).document_id
+    with engine.begin() as conn:
+        cfg = _alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0019_rendered_list")
+        old = conn.execute(text("SELECT rowid FROM search_index WHERE search_index MATCH '\"萬\"*'")).all()
+        assert [search_index.document_id(k) for (k,) in old] == [doc]
+        command.upgrade(cfg, "head")
+        columns = [row[1] for row in conn.execute(text("PRAGMA table_info(search_index)"))]
+        assert columns == ["title", "body", "chars"]
+    assert ids(engine, "萬") == [doc]
+    assert ids(engine, "督察") == [doc]
+    assert ids(engine, "萬字督察") == [doc]
+    assert ids(engine, "禺") == []
+    engine.dispose()

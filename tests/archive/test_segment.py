@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import string
 
-from archive.segment import runs, segment
+from archive.segment import characters, runs, segment
 from tests.factories import REPORT_2024, REPORT_OTHER_COUNTY
 
 
@@ -25,12 +25,39 @@ def test_segment_examples():
     assert segment("县") == "县"
 
 
-def test_segment_equals_the_bigram_loop():
+def _fuzzed_texts() -> list[str]:
     rng = random.Random(0)
     # CJK, full-width and ASCII letters, digits, punctuation, underscores, a lone surrogate, NUL, İ (lowers
     # to two characters) and ß
     alphabet = "法治政府县 ，。_7.5%ＡＢab\u0130\u00df\ud800\x00\n\t·萬" + string.printable
     texts = [REPORT_2024, REPORT_OTHER_COUNTY, REPORT_2024 + "\n" + REPORT_OTHER_COUNTY]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
-    for text in texts:
+    return texts
+
+
+def test_segment_equals_the_bigram_loop():
+    for text in _fuzzed_texts():
         assert segment(text) == _reference(text), text
+
+
+def test_a_run_character_is_an_alphanumeric_one():
+    """segment decides run characters with str.isalnum(); runs() with the regular expression [^\\W_]."""
+    import re
+
+    word = re.compile(r"[^\W_]")
+    assert all(
+        (word.match(chr(c)) is not None) == chr(c).isalnum()
+        for c in range(0x110000)
+        if not 0xD800 <= c < 0xE000
+    )
+
+
+def test_characters_are_the_distinct_characters_of_the_runs():
+    assert characters("法治政府，法治", "Abc") == "a b c 府 政 治 法"
+    assert characters(None, "") == characters("，。 _") == ""
+    texts = _fuzzed_texts()
+    for title, body in zip(texts, reversed(texts), strict=True):
+        assert characters(title, body) == " ".join(sorted(set("".join(runs(title) + runs(body))))), (
+            title,
+            body,
+        )
