@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+import numpy as np
 from rapidfuzz.distance import Indel
 from rich.table import Table
 from rich.text import Text
@@ -105,6 +106,28 @@ def diff_texts(old: str, new: str) -> TextDiff:
     return TextDiff(blocks=blocks, chars_added=added, chars_removed=removed, similarity=similarity)
 
 
+def _counted(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct code points of ``text`` (sorted) and how often each occurs."""
+    codes = np.sort(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4"))
+    starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+    return codes[starts], np.diff(np.append(starts, len(codes)))
+
+
+def shared_characters(old: str, new: str) -> int:
+    """How many characters the two texts have in common, counted with multiplicity, order ignored.
+
+    A longest common subsequence can use no more, so ``2 · shared / (len(old) + len(new))`` bounds the Indel
+    similarity from above. Two different reports written from one template share most of their characters
+    but not enough for a near-duplicate: random pairs of bench.realistic's reports gave 0.65–0.85 against
+    the 0.90 threshold, at half the cost of aligning their sentences."""
+    if not old or not new:
+        return 0
+    old_codes, old_counts = _counted(old)
+    new_codes, new_counts = _counted(new)
+    _, i, j = np.intersect1d(old_codes, new_codes, assume_unique=True, return_indices=True)
+    return int(np.minimum(old_counts[i], new_counts[j]).sum())
+
+
 def similarity(old: str, new: str, cutoff: float = 0.0) -> float:
     """Indel similarity of two texts computed sentences first; 0.0 when it is below ``cutoff``.
 
@@ -112,11 +135,14 @@ def similarity(old: str, new: str, cutoff: float = 0.0) -> float:
     all when even identical changed stretches could not reach ``cutoff``. For near-duplicates of 10,000
     characters that is a fraction of a millisecond against ~10 ms for ``Indel`` over the whole texts
     (PERF.md). Aligning by sentences can only overestimate the distance, so the result is ≤ the
-    whole-text Indel similarity: a pair reported above ``cutoff`` is above it.
+    whole-text Indel similarity: a pair reported above ``cutoff`` is above it. With a ``cutoff``, pairs whose
+    characters alone cannot reach it (:func:`shared_characters`) are not aligned at all.
     """
     total = len(old) + len(new)
     if total == 0:
         return 1.0
+    if cutoff > 0 and shared_characters(old, new) / total * 2 < cutoff:
+        return 0.0
     a, b = split_sentences(old), split_sentences(new)
     opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     changed = [("".join(a[i1:i2]), "".join(b[j1:j2])) for tag, i1, i2, j1, j2 in opcodes if tag != "equal"]

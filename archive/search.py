@@ -24,7 +24,7 @@ from sqlmodel import Session
 from archive.models import Document, Portal, Version
 from archive.search_index import TABLE as INDEX_TABLE
 from archive.search_index import document_id, key_range
-from archive.segment import term_query
+from archive.segment import term_query, window_queries
 
 SNIPPET_CHARS = 80
 RANK_POOL = 200
@@ -105,6 +105,22 @@ def _index_match(terms: list[str]) -> tuple[str | None, list[str]]:
     return (" AND ".join(exprs) or None), verify
 
 
+_ANY = text(f"SELECT 1 FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :q LIMIT 1")
+
+
+def _surely_absent(session: Session, terms: list[str]) -> bool:
+    """Whether a four-character window of some term is in no document (then no document has every term).
+
+    Looked up before the walk: the walk has to compare a long phrase's positions in every document holding
+    its bigrams before it can say "none", which for an absent phrase of common words is most of the archive.
+    """
+    return any(
+        session.execute(_ANY, {"q": query}).first() is None
+        for term in terms
+        for query in window_queries(term)
+    )
+
+
 def _ranges(kind: str | None, year: int | None) -> list[tuple[int, int]]:
     """Key ranges to walk, best first: reports before other pages; one year or all."""
     kinds = [k for k in ("report", "other") if kind is None or kind == k]
@@ -153,9 +169,16 @@ _WALK = text(
 )
 
 
+def _uncased(term: str) -> bool:
+    """No character of ``term`` has case (Chinese, digits): it matches only itself, folded or not."""
+    return term.casefold() == term == term.upper()
+
+
 def _snippet(body: str, terms: list[str], width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
-    folded = body.casefold()
-    positions = [p for p in (folded.find(t.casefold()) for t in terms) if p >= 0]
+    # Folding a 30 KB text costs more than finding a term in it; Chinese terms need no folding.
+    fold = str if all(_uncased(t) for t in terms) else str.casefold
+    folded = fold(body)
+    positions = [p for p in (folded.find(fold(t)) for t in terms) if p >= 0]
     first = min(positions) if positions else 0
     start = max(0, first - width // 3)
     end = min(len(body), start + width)
@@ -164,9 +187,9 @@ def _snippet(body: str, terms: list[str], width: int = SNIPPET_CHARS) -> tuple[s
     suffix = "…" if end < len(body) else ""
     snippet = prefix + piece + suffix
     spans: list[tuple[int, int]] = []
-    low = snippet.casefold()
+    low = fold(snippet)
     for t in terms:
-        needle = t.casefold()
+        needle = fold(t)
         at = low.find(needle)
         while at >= 0:
             spans.append((at, at + len(needle)))
@@ -220,6 +243,8 @@ def search(
         stmt = stmt.where(Document.kind == kind)
     n = max(RANK_POOL, limit)
     match, verify = _index_match(terms) if dialect == "sqlite" else (None, terms)
+    if match is not None and _surely_absent(session, terms):
+        return []
     if match is not None:
         rows = _indexed_pool(session, stmt, match, verify, n, year=year, kind=kind)
     else:

@@ -116,5 +116,29 @@ def term_query(term: str) -> tuple[str | None, bool]:
         if len(run) == 1:
             exprs.append(f'{CHARS_COLUMN} : "{run}"')
         else:
-            exprs.append('"' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"')
+            exprs.append(_phrase(run))
     return " AND ".join(exprs), not exact
+
+
+def _phrase(run: str) -> str:
+    return '"' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"'
+
+
+#: Characters in a :func:`window_queries` window: four, the length of most Chinese words and set phrases.
+WINDOW = 4
+
+
+def window_queries(term: str) -> list[str]:
+    """MATCH expressions for the four-character windows of the term's longer runs (five characters or more).
+
+    A term whose window is in no document is in none either. Such a window costs far less to look for than
+    the whole phrase: ``普法宣传教育`` is in no report of bench.search, yet each of its bigrams and
+    ``普法宣传``, ``宣传教育`` are in most, so the phrase's positions are compared in nearly every document
+    (85 ms at 100,000 reports), while ``法宣传教`` is absent and found so in 36 ms; a present window answers
+    at its first match (0.1–1 ms)."""
+    return [
+        _phrase(run[i : i + WINDOW])
+        for run in runs(term)
+        if len(run) > WINDOW
+        for i in range(len(run) - WINDOW + 1)
+    ]

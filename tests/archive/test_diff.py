@@ -64,3 +64,28 @@ def test_side_by_side_table_has_old_and_new_columns():
     assert "v1" in rendered and "v2" in rendered
     assert "7.2%" in rendered and "7.5%" in rendered
     assert table.row_count == 1
+
+
+def test_shared_characters_bound_similarity_and_change_no_decision():
+    """The character-count bound rejects only pairs that could not reach the cutoff: every score is the one
+    computed without it, on near-duplicates, edited copies and unrelated reports alike."""
+    import random
+
+    from rapidfuzz.distance import Indel
+
+    from archive.diff import shared_characters, similarity
+
+    rng = random.Random(5)
+    sentences = [s for s in split_sentences(REPORT_2024) if s.strip()]
+    texts = ["".join(rng.sample(sentences, k=len(sentences) // 2)) for _ in range(12)]
+    texts += [t.replace("法治", "法制", rng.randint(1, 5)) for t in texts[:6]]  # edited copies
+    texts += ["", "萬", REPORT_2024]
+    for old in texts:
+        for new in texts:
+            total = len(old) + len(new)
+            bound = 1.0 if total == 0 else 2 * shared_characters(old, new) / total
+            assert bound + 1e-12 >= Indel.normalized_similarity(old, new)
+            unbounded = similarity(old, new)
+            for cutoff in (0.5, 0.9, 0.99):
+                assert similarity(old, new, cutoff) == (unbounded if unbounded >= cutoff else 0.0)
+    assert shared_characters("法治法", "法法治治") == 3

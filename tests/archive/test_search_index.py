@@ -18,7 +18,7 @@ from sqlmodel import Session
 from archive import search_index
 from archive.db import _alembic_config, create_db_engine, session_scope, upgrade
 from archive.search import search
-from archive.segment import characters, segment, term_query
+from archive.segment import characters, segment, term_query, window_queries
 from archive.store import record_page
 from tests.factories import REPORT_2024, REPORT_OTHER_COUNTY, page
 
@@ -46,7 +46,21 @@ def test_index_queries_equal_substring_search_for_every_length():
         )
         conn.execute("INSERT INTO doc VALUES (?, ?)", (i, body))
     rng = random.Random(0)
-    terms = {"萬", "县", "乡镇", "7.5%", "abc", "ABC", "法治", "政府建设", "%", "不存在", "7.52"}
+    terms = {
+        "萬",
+        "县",
+        "乡镇",
+        "7.5%",
+        "abc",
+        "ABC",
+        "法治",
+        "政府建设",
+        "%",
+        "不存在",
+        "7.52",
+        "乡镇法治政府",
+        "县长abc出席",
+    }
     for _ in range(300):
         body = rng.choice(TEXTS)
         at = rng.randrange(len(body))
@@ -61,6 +75,11 @@ def test_index_queries_equal_substring_search_for_every_length():
             r[0] for r in conn.execute("SELECT rowid FROM search_index WHERE search_index MATCH ?", (expr,))
         }
         assert expected <= found, term  # the index never misses
+        for window in window_queries(term):  # a window in no document: the term is in none either
+            if not conn.execute(
+                "SELECT 1 FROM search_index WHERE search_index MATCH ?", (window,)
+            ).fetchone():
+                assert not expected, term
         if verify:
             pattern = "%" + term.replace("%", "\\%").replace("_", "\\_") + "%"
             rows = conn.execute("SELECT id FROM doc WHERE body LIKE ? ESCAPE '\\'", (pattern,))
@@ -161,7 +180,12 @@ def test_report_length_texts_give_the_oracle_answer_on_each_backend(engine):
         "7.2%",
         "出庭应诉率100%",
         "办理" + str(rng.randint(100, 999)) + "件",
+        "普法宣传教育",  # an absent phrase: its window 法宣传教 is in no document
+        "行政复议工作",
     ]
+    body = next(iter(docs.values()))[0]
+    probes += [body[at : at + rng.randint(5, 12)].strip() for at in rng.sample(range(len(body) - 12), 6)]
+    probes = [p for p in probes if p and not any(c.isspace() for c in p)]
     for term in probes:
         hits = [d for d, (body, _, _) in docs.items() if term in body]
         hits.sort(key=lambda d: (docs[d][2] != "report", -docs[d][0].count(term), -(docs[d][1] or 0), d))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import string
 
-from archive.segment import characters, runs, segment
+from archive.segment import characters, runs, segment, window_queries
 from tests.factories import REPORT_2024, REPORT_OTHER_COUNTY
 
 
@@ -61,3 +61,9 @@ def test_characters_are_the_distinct_characters_of_the_runs():
             title,
             body,
         )
+
+
+def test_window_queries_are_the_four_character_windows_of_long_runs():
+    assert window_queries("普法宣传教育") == ['"普法 法宣 宣传"', '"法宣 宣传 传教"', '"宣传 传教 教育"']
+    assert window_queries("依法行政") == window_queries("法") == window_queries("7.5%") == []
+    assert window_queries("纠错率7.5%ABCDE") == ['"ab bc cd"', '"bc cd de"']
