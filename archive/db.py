@@ -8,6 +8,7 @@ Alembic migrations in ``archive/migrations``; :func:`get_engine` brings any data
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import sqlite3
@@ -25,6 +26,8 @@ from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_DB_URL = "sqlite:///fazhi.db"
 ENV_VAR = "FAZHI_DB"
@@ -219,6 +222,12 @@ def upgrade(engine: Engine) -> None:
         raise DatabaseSetupError(
             f"this archive was written by a newer fazhi (schema revision {current!r}, this fazhi knows up to "
             f"{head!r}); upgrade fazhi to use it"
+        )
+    if current is not None:  # an archive with data: some upgrades rebuild an index over all of it
+        logger.warning(
+            "upgrading the archive from schema %s to %s; on a large archive this can take minutes",
+            current,
+            head,
         )
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:

@@ -133,14 +133,16 @@ LATEST = text(
 def rebuild(conn: Connection, *, batch: int = 1_000) -> int:
     """Fill the index afresh from every document's latest version (the migrations); returns the rows.
 
-    Logs its progress every 10,000 documents: a national archive takes minutes."""
+    Reports its progress every 10,000 documents, at warning level so an upgrade run from the command line shows
+    it without any logging set up: a national archive takes minutes (about 5 ms a report)."""
     conn.execute(text(f"INSERT INTO {TABLE}({TABLE}) VALUES ('delete-all')"))
+    documents = conn.execute(text("SELECT count(*) FROM document")).scalar() or 0
     after, total = 0, 0
     while rows := conn.execute(LATEST, {"after": after, "n": batch}).all():
         add(conn, [(rank_key(kind, year, doc_id), title, body) for doc_id, kind, year, title, body in rows])
         after, total = rows[-1][0], total + len(rows)
         if total % 10_000 < batch:
-            logger.info("search index: %d documents indexed", total)
+            logger.warning("rebuilding the search index: %d of %d documents", total, documents)
     optimize(conn)
     return total
 
