@@ -14,6 +14,16 @@ is the browser checked. ``FAZHI_BROWSER_LOOPBACK_ONLY`` (default False; on in th
 govsim and the tests) adds :data:`LOOPBACK_ONLY_ARGS`: Chromium asks Google's update and account services on
 its own even with background networking disabled, and a crawl of 127.0.0.1 must not leave the machine.
 ``FAZHI_DRIVER_NODE_OPTIONS`` is the Node options the Playwright driver starts with (:func:`driver_node_options`).
+
+The Playwright driver (Node) can die mid-crawl (over its heap cap, or killed). Nothing then answers the renders
+in flight, and pages and contexts never report being closed, so scrapy-playwright's page slots are never given
+back and the crawl waited forever. A render that fails with a Playwright error therefore asks the driver
+whether it is still there (:meth:`BrowserDownloadHandler.driver_alive`: a call that needs Node, not Chromium);
+if not, the handler forgets the dead driver's browser, contexts and pages, releases whoever waits on them, and
+starts a new driver at the next render (at most ``FAZHI_DRIVER_RESTARTS`` times a crawl, default 3; after that
+the browser is unavailable and its portals end partial or failed). The renders that failed with the driver
+raise :class:`DriverRestarted`, which the render middleware sends once more. (A Chromium crash alone is
+scrapy-playwright's ``PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER``.)
 """
 
 from __future__ import annotations
@@ -90,6 +100,16 @@ class BrowserUnavailable(IgnoreRequest):
     """The browser cannot be used in this crawl (not installed, or it failed to launch)."""
 
 
+class DriverRestarted(Exception):
+    """A render failed because the Playwright driver stopped; a new driver serves the renders after it."""
+
+
+#: Seconds a failed render waits for the driver to answer whether it is still there (it answers in
+#: milliseconds; a driver this slow is wedged, and a false "stopped" costs the renders in flight one retry).
+DRIVER_PROBE_TIMEOUT = 30
+DEFAULT_DRIVER_RESTARTS = 3
+
+
 class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
     """scrapy-playwright's handler, launched lazily and failing clearly when there is no browser."""
 
@@ -113,6 +133,8 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
             close_context=self._close_context,
         )
         self._context_names: dict[int, set[str]] = {}  # per page-pool generation, the contexts opened
+        self.max_driver_restarts = crawler.settings.getint("FAZHI_DRIVER_RESTARTS", DEFAULT_DRIVER_RESTARTS)
+        self.driver_restarts = 0  # also names the driver a render started on
         self.scripts = ScriptCache()  # scripts that proved static, for every render of the crawl
 
     async def _maybe_launch_in_thread(self) -> None:
@@ -149,6 +171,14 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
                         self._launched = True
                     await self._maybe_launch_browser()
                 except Exception as exc:  # noqa: BLE001 - any launch failure means "no browser"
+                    if self._launched and isinstance(exc, PlaywrightError) and not await self.driver_alive():
+                        # the driver, up a moment ago, stopped while Chromium started: a new one may do
+                        await self._forget_driver()
+                        if self.unavailable is None:
+                            raise DriverRestarted(
+                                f"the Playwright driver stopped during a launch ({exc})"
+                            ) from exc
+                        raise BrowserUnavailable(self.unavailable) from exc
                     problem = launch_problem(exc)
             if problem:
                 self.unavailable = problem
@@ -156,13 +186,78 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     async def _download_request(self, request: Request, spider=None) -> Response:
         await self._ensure_browser()
-        response = await self._download_with_pooled_page(request, spider)
+        driver = self.driver_restarts
+        try:
+            response = await self._download_with_pooled_page(request, spider)
+        except PlaywrightError as exc:
+            if await self._driver_stopped(driver):
+                raise DriverRestarted(f"the Playwright driver stopped during this render ({exc})") from exc
+            raise
         location = response.headers.get(REDIRECT_HEADER)
         if location:  # a redirect the browser did not follow (crawler.render.page.route_navigation)
             headers = response.headers.copy()
             headers[b"Location"] = location
             response = response.replace(headers=headers)
         return response
+
+    async def driver_alive(self) -> bool:
+        """Whether the Playwright driver still answers: a request context lives in Node alone, so a crashed
+        Chromium (which scrapy-playwright relaunches itself) does not count as a dead driver."""
+        playwright = getattr(getattr(self, "browser_provider", None), "playwright", None)
+        if playwright is None:
+            return True  # not started yet
+        try:
+            probe = await asyncio.wait_for(playwright.request.new_context(), DRIVER_PROBE_TIMEOUT)
+        except (PlaywrightError, TimeoutError):
+            return False
+        with contextlib.suppress(PlaywrightError):
+            await probe.dispose()
+        return True
+
+    async def _driver_stopped(self, driver: int) -> bool:
+        """After a render on ``driver`` failed: whether that driver has stopped (and is now replaced)."""
+        async with self._launch_lock:
+            if driver != self.driver_restarts:
+                return True  # another render found it stopped first
+            if await self.driver_alive():
+                return False
+            await self._forget_driver()
+            return True
+
+    async def _forget_driver(self) -> None:
+        """Drop everything of a dead driver; the next render starts a new one (:meth:`_ensure_browser`).
+
+        Its pages and contexts never report being closed, so the page slots scrapy-playwright counts in them
+        are released here: renders waiting for one go on and fail (they are retried), instead of waiting forever.
+        """
+        self.driver_restarts += 1
+        self.stats.inc_value("playwright/driver_restarts")
+        wrappers = list(self.context_wrappers.values())
+        self.context_wrappers.clear()
+        for wrapper in wrappers:
+            for _ in range(self.config.max_pages_per_context):
+                wrapper.semaphore.release()
+            if hasattr(self, "context_semaphore"):
+                self.context_semaphore.release()
+        if hasattr(self, "browser"):
+            del self.browser
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.browser_provider.close(), DRIVER_PROBE_TIMEOUT)
+        await self.pages.renew()  # the old pages are dead; new ones open in a context of a new name
+        self._launched = False
+        if self.driver_restarts > self.max_driver_restarts:
+            self.unavailable = (
+                f"the Playwright driver stopped {self.driver_restarts} times in this crawl "
+                f"(FAZHI_DRIVER_RESTARTS={self.max_driver_restarts}); look for Node's reason in the log"
+            )
+            logger.error("%s; no more renders in this crawl", self.unavailable)
+        else:
+            logger.error(
+                "the Playwright driver stopped (restart %d of %d): a new one starts with the next render, "
+                "the renders it failed are sent once more",
+                self.driver_restarts,
+                self.max_driver_restarts,
+            )
 
     async def _close_context(self, generation: int) -> None:
         """Close the contexts the page pool opened in ``generation`` (scrapy-playwright then forgets them)."""

@@ -135,6 +135,9 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000  # ms
 # 1,000-portal night; the driver's peak fell from 233 to 128 MB, the night's wall and CPU time unchanged
 # (bench/README.md). A driver over the cap dies with "JavaScript heap out of memory" in the crawl log.
 FAZHI_DRIVER_NODE_OPTIONS = "--max-semi-space-size=2 --max-old-space-size=128"
+# New drivers a crawl starts after one stopped mid-crawl (crawler/browser.py); one more stop and its browser
+# portals end partial or failed.
+FAZHI_DRIVER_RESTARTS = 3
 PLAYWRIGHT_ABORT_REQUEST = "crawler.render.page.should_abort"  # images, fonts, media, CSS, off-site
 PLAYWRIGHT_PROCESS_REQUEST_HEADERS = "crawler.render.page.browser_headers"
 FAZHI_RENDER_SETTLE_TIMEOUT = 10.0  # s to wait for a page's content to be built

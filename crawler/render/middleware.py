@@ -16,7 +16,8 @@ Stats (per portal): ``portal/<id>/browser`` requests sent through the browser, `
 browser-bound host's later requests carry the reason that escalated it);
 ``portal/<id>/challenges`` challenged plain responses; ``portal/<id>/browser/unsolved`` gates the browser
 did not pass; ``portal/<id>/browser/no_gain`` renderings that added no text; ``portal/<id>/browser/failed``
-browser errors (``browser/retried``: of those, navigations Chromium aborted, sent once more);
+browser errors (``browser/retried``: of those, navigations Chromium aborted or renders a stopped Playwright
+driver failed, sent once more);
 ``portal/<id>/browser/unavailable`` requests dropped because there is no browser;
 ``portal/<id>/browser/gate_shared`` page requests that waited for the cookies another render on the gated host
 was earning, then went plainly with them, instead of rendering the gate again.
@@ -43,7 +44,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy_playwright.page import PageMethod
 
-from crawler.browser import INSTALL_HINT, BrowserUnavailable
+from crawler.browser import INSTALL_HINT, BrowserUnavailable, DriverRestarted
 from crawler.registry import in_scope
 from crawler.render.challenge import detect_challenge
 from crawler.render.escalate import BASELINE_KEY, DATA_CHECKS_KEY, REASON_KEY, baseline
@@ -363,17 +364,26 @@ class RenderMiddleware:
                 self._no_browser(portal_id, reason, str(exception))
         elif request.meta.get("playwright"):
             self._inc(portal_id, "browser/failed")
-            if "ERR_ABORTED" in str(exception) and self.crawler is not None:
-                # Chromium gave the navigation up, not the portal (1 render in 3,300 in a national night 1,
-                # "frame was detached"): once more, on another page. Timeouts and refusals are not retried.
+            reason = _retry_reason(exception)
+            if reason is not None and self.crawler is not None:
                 retry = get_retry_request(
-                    request,
-                    spider=self.crawler.spider,
-                    reason="browser_navigation_aborted",
-                    max_retry_times=1,
+                    request, spider=self.crawler.spider, reason=reason, max_retry_times=1
                 )
                 if retry is not None:
                     self._to_browser(retry, request.meta.get(REASON_KEY, ALWAYS))  # a fresh render job
                     self._inc(portal_id, "browser/retried")
                     return retry
         return None
+
+
+def _retry_reason(exception: Exception) -> str | None:
+    """Why a failed render is sent once more (on another page), or None: the browser failed, not the portal.
+
+    Chromium gave the navigation up (1 render in 3,300 in a national night 1, "frame was detached"), or the
+    Playwright driver stopped under it (a new driver serves the retry). Timeouts and refusals are not retried.
+    """
+    if isinstance(exception, DriverRestarted):
+        return "browser_driver_restarted"
+    if "ERR_ABORTED" in str(exception):
+        return "browser_navigation_aborted"
+    return None

@@ -132,6 +132,10 @@ class PagePool:
         await self._close(page)
         return True
 
+    async def renew(self) -> None:
+        """Start a new generation now (the handler's driver was replaced: no page of the old one can serve)."""
+        await self._renew()
+
     async def _renew(self) -> None:
         """Start a new generation: the idle pages of the old one close, and its context once none of its
         renders is in progress."""
