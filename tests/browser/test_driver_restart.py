@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.national import process_kind
 from bench.render import descendants
 from govsim import GovSim
 from tests.browser.test_killed_crawl import CHROMIUM, _browser_groups, _wait
@@ -28,29 +29,10 @@ pytestmark = [
 ]
 
 
-def _driver(root: int) -> int | None:
-    """The Playwright driver under ``root``: the Node process running ``run-driver``."""
-    for pid in descendants(root):
-        try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if argv[0].endswith(b"node") and b"run-driver" in argv:
-            return pid
-    return None
-
-
-def _renderers(root: int) -> list[int]:
-    """Chromium's renderer processes under ``root``: pages are open, renders in progress."""
-    found = []
-    for pid in descendants(root):
-        try:
-            command = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"chromium" in command and b"--type=renderer" in command:  # a renderer's is one string
-            found.append(pid)
-    return found
+def _processes(root: int, kind: str) -> list[int]:
+    """The processes under ``root`` of one kind, as bench.national tells them apart (``playwright driver``,
+    ``renderers``, …)."""
+    return [pid for pid in descendants(root) if process_kind(pid, root) == kind]
 
 
 def _crawl_killing_the_driver(
@@ -73,11 +55,11 @@ def _crawl_killing_the_driver(
     try:
         assert _wait(lambda: _browser_groups(crawl.pid), 60), "the crawl never started its browser"
         if when == "rendering":
-            assert _wait(lambda: _renderers(crawl.pid), 60), "the browser never opened a page"
+            assert _wait(lambda: _processes(crawl.pid, "renderers"), 60), "the browser never opened a page"
             time.sleep(1)
-        driver = _driver(crawl.pid)
-        assert driver is not None, "no Playwright driver under the crawl"
-        os.kill(driver, signal.SIGKILL)
+        drivers = _processes(crawl.pid, "playwright driver")
+        assert len(drivers) == 1, f"not one Playwright driver under the crawl: {drivers}"
+        os.kill(drivers[0], signal.SIGKILL)
         out, err = crawl.communicate(timeout=240)  # before the fix: no end at all
     finally:
         if crawl.poll() is None:
