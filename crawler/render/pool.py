@@ -86,7 +86,7 @@ class PagePool:
         await self._slots.acquire()
         try:
             if self._started >= self.context_renders:
-                await self._renew()
+                await self.renew()
         except BaseException:
             self._slots.release()
             raise
@@ -133,12 +133,8 @@ class PagePool:
         return True
 
     async def renew(self) -> None:
-        """Start a new generation now (the handler's driver was replaced: no page of the old one can serve)."""
-        await self._renew()
-
-    async def _renew(self) -> None:
         """Start a new generation: the idle pages of the old one close, and its context once none of its
-        renders is in progress."""
+        renders is in progress. (Also when the handler's driver was replaced: no old page can serve.)"""
         old, self.generation, self._started = self.generation, self.generation + 1, 0
         idle, self._idle = self._idle, []
         for page in idle:
