@@ -53,6 +53,12 @@ def shingle_hashes(text: str | None, k: int = SHINGLE) -> np.ndarray:
     shingles as :func:`shingles`, without a Python-level hash call per shingle (PERF.md: that loop is most of
     a MinHash's cost).
     """
+    return _unique(_every_shingle_hash(text, k))
+
+
+def _every_shingle_hash(text: str | None, k: int = SHINGLE) -> np.ndarray:
+    """:func:`shingle_hashes` with repeats, in text order: a minimum does not need them removed, and the sort
+    that removes them was a quarter of a report's MinHash (0.2 of 0.8 ms)."""
     squashed = _squash(text)
     if not squashed:
         return np.empty(0, dtype=np.uint64)
@@ -68,7 +74,7 @@ def shingle_hashes(text: str | None, k: int = SHINGLE) -> np.ndarray:
         h ^= h >> np.uint64(27)
         h *= np.uint64(0x94D049BB133111EB)
         h ^= h >> np.uint64(31)
-    return _unique(h >> np.uint64(32))
+    return h >> np.uint64(32)
 
 
 def _unique(values: np.ndarray) -> np.ndarray:
@@ -107,7 +113,7 @@ def minhash_values(text: str | None, num_perm: int = NUM_PERM) -> np.ndarray:
     """
     a, b = _permutations(num_perm)
     values = np.full(num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
-    mixed = _fmix32(shingle_hashes(text).astype(np.uint32))
+    mixed = _fmix32(_every_shingle_hash(text).astype(np.uint32))
     buf = np.empty((num_perm, min(_CHUNK, len(mixed))), dtype=np.uint32)
     for start in range(0, len(mixed), _CHUNK):
         chunk = mixed[None, start : start + _CHUNK]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.worker import WorkerDied, WorkerProcess
+from pipelines.worker import PIPE_BYTES, WorkerDied, WorkerProcess
 
 _state: dict[str, str] = {}
 
@@ -144,3 +144,28 @@ def test_a_worker_whose_initializer_fails_fails_each_call_clearly_without_restar
     finally:
         worker.close()
     assert worker.restarts == 0
+
+
+def echo_size(data: bytes) -> tuple[int, int]:
+    """The size of what arrived, and the room of the pipe it came through (this worker's stdin)."""
+    import fcntl
+    import sys
+
+    return len(data), fcntl.fcntl(sys.stdin.fileno(), fcntl.F_GETPIPE_SZ)
+
+
+def test_a_realistic_item_crosses_the_pipe_in_one_piece_and_a_larger_one_still_arrives() -> None:
+    """The pipes are enlarged to PIPE_BYTES where the system allows it (else they keep their size), and a
+    call bigger than the pipe goes through in pieces as before."""
+    limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    worker = WorkerProcess()
+    try:
+
+        async def main():
+            return [await worker.run(echo_size, b"x" * n) for n in (100_000, 3 * PIPE_BYTES)]
+
+        (small, small_room), (large, _) = run(main())
+    finally:
+        worker.close()
+    assert (small, large) == (100_000, 3 * PIPE_BYTES)
+    assert small_room == (PIPE_BYTES if limit >= PIPE_BYTES or os.geteuid() == 0 else 65536)
