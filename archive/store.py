@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, event, insert, select
+import zstandard
+from sqlalchemy import Connection, bindparam, event, insert, select, update
 from sqlmodel import Session
 
 from archive.captures import FetchedPage, ListRendered, PageMissing, PageNotModified
@@ -25,7 +26,7 @@ from archive.citation import citation_id
 from archive.diff import TextDiff, diff_texts
 from archive.fingerprint import text_hash
 from archive.groups import assign_group, leave_group
-from archive.models import Portal, RenderedList
+from archive.models import RenderedList
 from archive.search_index import rank_key
 from archive.search_index import replace as reindex
 from archive.significance import significance
@@ -42,10 +43,10 @@ from archive.tables import (
 )
 from archive.types import utcnow
 
-RAW_CODEC = "zlib"
-#: zlib level of stored pages. 3 rather than the default 6: on the 13 real pages in ../shared/realpages
-#: (65 KB average) 0.70 against 1.17 ms per page, for 25.1 % of the raw size against 23.2 % (+8 % bytes;
-#: any level decompresses alike). Measured for issue 15 (bench/README.md, bench.dedup).
+#: Codec of pages stored from now on. zstd level 3: on the 13 real pages in ../shared/realpages (65 KB average)
+#: 0.17 ms a page for 22.9 % of the raw size, against zlib level 3's 0.68 ms for 24.8 % (bench/README.md,
+#: bench.dedup). Versions stored before keep ``zlib``; :func:`decompress_raw` reads both.
+RAW_CODEC = "zstd"
 RAW_LEVEL = 3
 GONE_AFTER = 2
 #: A known report's new text less similar than this to the latest version is held (a suspected outage).
@@ -73,13 +74,17 @@ class RecordResult:
 
 
 def compress_raw(body: bytes) -> bytes:
-    return zlib.compress(body, RAW_LEVEL)
+    """``body`` in :data:`RAW_CODEC` (the frame records its size, which :func:`decompress_raw` relies on)."""
+    return zstandard.compress(body, RAW_LEVEL)
 
 
 def decompress_raw(data: bytes, codec: str = RAW_CODEC) -> bytes:
-    if codec != "zlib":
-        raise ValueError(f"unknown raw codec {codec!r}")
-    return zlib.decompress(data)
+    """The page bytes of a stored ``raw`` in the codec it was stored with."""
+    if codec == "zstd":
+        return zstandard.decompress(data)
+    if codec == "zlib":
+        return zlib.decompress(data)
+    raise ValueError(f"unknown raw codec {codec!r}")
 
 
 def _document_row(conn: Connection, url: str) -> DocumentRow | None:
@@ -125,30 +130,65 @@ def _save_document(conn: Connection, document: DocumentRow, before: DocumentRow 
     return document["id"]
 
 
-def upsert_portal(
-    session: Session,
-    *,
+def portal_entry(
     id: str,  # noqa: A002 - the registry's field name
+    *,
     name: str | None = None,
     region: str | None = None,
-    adcode: str | None = None,
+    adcode: str | int | None = None,
     level: str | None = None,
     official: bool = True,
     start_urls: Iterable[str] = (),
-    render: str = "auto",
-) -> Portal:
-    """Create or update a portal from its registry entry (the registry is the authority)."""
-    portal = session.get(Portal, id) or Portal(id=id, name=name or id)
-    portal.name = name or portal.name or id
-    portal.region = region
-    portal.adcode = str(adcode) if adcode is not None else None
-    portal.level = level
-    portal.official = official
-    portal.start_urls = list(start_urls)
-    portal.render = render or "auto"
-    session.add(portal)
-    session.flush()
-    return portal
+    render: str | None = "auto",
+) -> dict:
+    """A registry entry as :func:`sync_portals` takes it (``name`` None: keep the stored one)."""
+    return {
+        "id": id,
+        "name": name,
+        "region": region,
+        "adcode": str(adcode) if adcode is not None else None,
+        "level": level,
+        "official": official,
+        "start_urls": list(start_urls),
+        "render": render or "auto",
+    }
+
+
+def upsert_portal(session: Session, *, id: str, **fields) -> None:  # noqa: A002 - the registry's field name
+    """Create or update one portal from its registry entry (:func:`portal_entry` fields)."""
+    sync_portals(session.connection(), [portal_entry(id, **fields)])
+
+
+def sync_portals(conn: Connection, entries: Iterable[dict]) -> None:
+    """Create or update portals from their registry entries (the registry is the authority; a missing name
+    keeps the stored one). One query for the rows there, one insert and one update for all of them: a crawl
+    opens by syncing its whole registry (3,000 portals in a national night), once a portal at a time through
+    the ORM (1.1–2.6 s for 3,000, and the ORM's mapper set-up in the crawl process)."""
+    wanted = {entry["id"]: entry for entry in entries}
+    if not wanted:
+        return
+    stored = {
+        row["id"]: dict(row)
+        for row in conn.execute(select(PORTAL).where(PORTAL.c.id.in_(list(wanted)))).mappings()
+    }
+    new, changed = [], []
+    for portal_id, entry in wanted.items():
+        before = stored.get(portal_id)
+        row = {**entry, "name": entry.get("name") or (before or {}).get("name") or portal_id}
+        if before is None:
+            new.append(row)
+        elif any(before[key] != value for key, value in row.items()):
+            changed.append({f"_{key}": value for key, value in row.items()})
+    if new:
+        conn.execute(insert(PORTAL), new)
+    if changed:
+        columns = [key for key in changed[0] if key != "_id"]
+        conn.execute(
+            update(PORTAL)
+            .where(PORTAL.c.id == bindparam("_id"))
+            .values({key[1:]: bindparam(key) for key in columns}),
+            changed,
+        )
 
 
 _SEEN_PORTALS = "fazhi_seen_portals"  # conn.info key of ensure_portal's memory

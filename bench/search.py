@@ -1,7 +1,7 @@
 """Search latency over realistic reports vs a LIKE-scan baseline in the same run: ``python -m bench.search``.
 
 Builds a SQLite archive of ``--docs`` realistic reports (:mod:`bench.realistic`: 7,000–15,000 characters,
-sections and figures drawn from the corpus) in bulk: documents, versions (with their zlib-compressed page)
+sections and figures drawn from the corpus) in bulk: documents, versions (with their compressed page)
 and the search index rows through :func:`archive.search_index.add`, the code the store uses. Then the same
 queries run through :func:`archive.search.search` and through a plain ``LIKE '%q%'`` scan of the latest
 versions (the baseline), by class: ``rare`` (a phrase around a figure of one report), ``common`` (phrases
@@ -30,7 +30,7 @@ from archive import search_index
 from archive.db import get_engine, session_scope
 from archive.models import Document, Portal, Version
 from archive.search import search
-from archive.store import compress_raw
+from archive.store import RAW_CODEC, compress_raw
 from bench import realistic
 
 T0 = datetime(2025, 3, 1, tzinfo=UTC)
@@ -159,7 +159,7 @@ def build(url: str, n: int) -> tuple[list[str], int, int]:
                         "text": body,
                         "text_hash": f"{i:064x}",
                         "raw": raw,
-                        "raw_codec": "zlib",
+                        "raw_codec": RAW_CODEC,
                         "raw_size": 0,
                     }
                 )

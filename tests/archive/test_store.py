@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import zlib
+
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
+from warcio.archiveiterator import ArchiveIterator
 
 from archive import store
 from archive.db import session_scope
-from archive.models import Change, Document, MinHashBand, Problem, Version
+from archive.models import Change, Document, MinHashBand, Portal, Problem, Version
 from archive.queries import find_document
 from archive.store import decompress_raw, record_missing, record_not_modified, record_page
+from archive.warc import write_warc
 from tests.factories import REPORT_2024, day, missing, not_modified, page
 
 URL = "https://www.jingan.gov.cn/fzzfjs/2024.html"
@@ -51,6 +56,54 @@ def test_first_fetch_creates_version_one_and_new_event(engine):
         assert decompress_raw(v.raw, v.raw_codec) == item.body  # raw bytes kept, compressed
         assert v.raw_size == len(item.body)
     assert changes(engine, result.document_id) == [("new", None, 1, f"{len(REPORT_2024)} chars")]
+
+
+def test_pages_stored_with_zlib_before_zstd_are_still_read(engine):
+    """Archives written before pages were stored as zstd keep ``zlib`` rows: exports and re-extraction read
+    each row in the codec it names, and a name nobody wrote is an error, not garbage."""
+    item = page(url=URL)
+    document_id = put(engine, item).document_id
+    with Session(engine) as s:
+        v = s.scalars(select(Version).where(Version.document_id == document_id)).one()
+        assert v.raw_codec == "zstd" and decompress_raw(v.raw, "zstd") == item.body
+        v.raw, v.raw_codec = zlib.compress(item.body, 6), "zlib"  # as the store wrote it until 2026-12
+        s.add(v)
+        s.commit()
+        stream = io.BytesIO()
+        write_warc(s, stream)
+    stream.seek(0)
+    bodies = [r.content_stream().read() for r in ArchiveIterator(stream) if r.rec_type == "response"]
+    assert bodies == [item.body]
+    with pytest.raises(ValueError, match="unknown raw codec 'lz4'"):
+        decompress_raw(b"", "lz4")
+
+
+def test_a_registry_sync_adds_new_portals_updates_changed_ones_and_keeps_a_stored_name(engine):
+    """The registry is the authority: one sync of many entries inserts the new portals, rewrites changed
+    fields, and leaves a stored name alone when the registry gives none."""
+    with session_scope(engine) as s:
+        store.upsert_portal(s, id="a", name="甲县人民政府", region="某省甲县", level="county")
+        store.upsert_portal(s, id="b", name="乙市人民政府", start_urls=["https://b.gov.cn/"])
+    entries = [
+        store.portal_entry("a", name=None, region="某省甲区", adcode=110101, level="county"),
+        store.portal_entry("b", name="乙市人民政府", start_urls=["https://b.gov.cn/"]),
+        store.portal_entry("c", name="丙网", official=False, render="always"),
+    ]
+    with engine.begin() as conn:
+        store.sync_portals(conn, entries)
+    with Session(engine) as s:
+        portals = {p.id: p for p in s.scalars(select(Portal))}
+    assert (portals["a"].name, portals["a"].region, portals["a"].adcode) == (
+        "甲县人民政府",
+        "某省甲区",
+        "110101",
+    )
+    assert (portals["b"].name, portals["b"].start_urls, portals["b"].render) == (
+        "乙市人民政府",
+        ["https://b.gov.cn/"],
+        "auto",
+    )
+    assert (portals["c"].name, portals["c"].official, portals["c"].render) == ("丙网", False, "always")
 
 
 def test_rendered_pages_keep_no_validators(engine):
