@@ -106,26 +106,28 @@ def diff_texts(old: str, new: str) -> TextDiff:
     return TextDiff(blocks=blocks, chars_added=added, chars_removed=removed, similarity=similarity)
 
 
-def _counted(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct code points of ``text`` (sorted) and how often each occurs."""
-    codes = np.sort(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4"))
-    starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
-    return codes[starts], np.diff(np.append(starts, len(codes)))
+#: :func:`shared_characters` counts code points modulo this many buckets. An exact count (distinct characters
+#: by sorting) cost 0.40 ms a pair of realistic reports; a bincount over buckets costs 0.05 ms, and puts
+#: random pairs' bound at most 0.006 higher (20 pairs of bench.realistic; 1,024 buckets: 0.024).
+CHARACTER_BUCKETS = 4096
+
+
+def _bucket_counts(text: str) -> np.ndarray:
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    return np.bincount(codes & (CHARACTER_BUCKETS - 1), minlength=CHARACTER_BUCKETS)
 
 
 def shared_characters(old: str, new: str) -> int:
-    """How many characters the two texts have in common, counted with multiplicity, order ignored.
+    """At least as many characters as the two texts have in common, counted with multiplicity, order ignored
+    (characters whose code points share a bucket count as one: the min of sums is ≥ the sum of mins).
 
     A longest common subsequence can use no more, so ``2 · shared / (len(old) + len(new))`` bounds the Indel
     similarity from above. Two different reports written from one template share most of their characters
-    but not enough for a near-duplicate: random pairs of bench.realistic's reports gave 0.65–0.85 against
-    the 0.90 threshold, at half the cost of aligning their sentences."""
+    but not enough for a near-duplicate: random pairs of bench.realistic's reports gave 0.72–0.86 against
+    the 0.90 threshold, at an eighth of the cost of aligning their sentences."""
     if not old or not new:
         return 0
-    old_codes, old_counts = _counted(old)
-    new_codes, new_counts = _counted(new)
-    _, i, j = np.intersect1d(old_codes, new_codes, assume_unique=True, return_indices=True)
-    return int(np.minimum(old_counts[i], new_counts[j]).sum())
+    return int(np.minimum(_bucket_counts(old), _bucket_counts(new)).sum())
 
 
 def similarity(old: str, new: str, cutoff: float = 0.0) -> float:

@@ -70,10 +70,11 @@ def test_shared_characters_bound_similarity_and_change_no_decision():
     """The character-count bound rejects only pairs that could not reach the cutoff: every score is the one
     computed without it, on near-duplicates, edited copies and unrelated reports alike."""
     import random
+    from collections import Counter
 
     from rapidfuzz.distance import Indel
 
-    from archive.diff import shared_characters, similarity
+    from archive.diff import CHARACTER_BUCKETS, shared_characters, similarity
 
     rng = random.Random(5)
     sentences = [s for s in split_sentences(REPORT_2024) if s.strip()]
@@ -89,3 +90,9 @@ def test_shared_characters_bound_similarity_and_change_no_decision():
             for cutoff in (0.5, 0.9, 0.99):
                 assert similarity(old, new, cutoff) == (unbounded if unbounded >= cutoff else 0.0)
     assert shared_characters("法治法", "法法治治") == 3
+    # characters counted in one bucket: the count can only come out higher than the exact one, never lower
+    assert shared_characters("法", chr(ord("法") + CHARACTER_BUCKETS)) == 1
+    for old in texts:
+        for new in texts:
+            exact = sum((Counter(old) & Counter(new)).values())
+            assert exact <= shared_characters(old, new) <= exact + len(min(old, new, key=len)) // 50 + 1
