@@ -50,7 +50,7 @@ class HostRoundRobinQueue(DownloaderAwarePriorityQueue):
             return None
         queue = self.pqueues[slot]
         request = queue.pop()
-        if len(queue) == 0:
+        if queue.curprio is None:  # empty (len() would add up every priority's queue, on every pop)
             del self.pqueues[slot]
             if self._ring and self._ring[-1] == slot:  # where the pick left it
                 self._ring.pop()

@@ -26,12 +26,12 @@ class _Downloader:
         self.slots[host] = SimpleNamespace(active=set(range(downloads)))
 
 
-def _queue() -> tuple[HostRoundRobinQueue, _Downloader]:
+def _queue(**kwargs) -> tuple[HostRoundRobinQueue, _Downloader]:
     crawler = get_crawler(Spider, {"SCHEDULER_PRIORITY_QUEUE": "crawler.frontier.HostRoundRobinQueue"})
     downloader = _Downloader()
     crawler.engine = SimpleNamespace(downloader=downloader)
     # first in, first out within a priority, so that the order seen is the queue's choice of host
-    return HostRoundRobinQueue.from_crawler(crawler, FifoMemoryQueue, key=""), downloader
+    return HostRoundRobinQueue.from_crawler(crawler, FifoMemoryQueue, key="", **kwargs), downloader
 
 
 def _push(queue, host: str, *paths: str, priority: int = 0) -> None:
@@ -85,3 +85,17 @@ def test_a_host_that_empties_and_queues_again_joins_the_end_of_the_turn():
     assert queue.pop().url == "http://a/1"  # a has nothing left
     _push(queue, "a", "2")
     assert _drain(queue) == ["b/1", "a/2", "b/2"]
+
+
+def test_a_host_is_dropped_only_once_every_request_of_every_priority_and_start_queue_is_out():
+    """Emptiness is read from the host's queue after each pop (its current priority gone), never guessed: a
+    host with start requests and others at several priorities keeps its turn until the last is served."""
+    queue, _ = _queue(start_queue_cls=FifoMemoryQueue)
+    for priority, path in ((0, "list"), (30, "article"), (5, "next")):
+        _push(queue, "a", path, priority=priority)
+    queue.push(Request("http://a/start", meta={"is_start_request": True}))
+    _push(queue, "b", "1")
+    assert [len(q._start_queues) for q in queue.pqueues.values()] == [1, 0]
+    served = _drain(queue)
+    assert sorted(served) == ["a/article", "a/list", "a/next", "a/start", "b/1"]
+    assert queue.pqueues == {} and len(queue) == 0 and not queue._ring
