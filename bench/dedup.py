@@ -107,7 +107,7 @@ def build_archive(url: str, n: int, rng: random.Random) -> None:
                     "text": background[i % len(background)],
                     "text_hash": docs[-1]["text_hash"],
                     "raw": None,
-                    "raw_codec": "zlib",
+                    "raw_codec": store.RAW_CODEC,
                     "raw_size": 0,
                 }
             )
@@ -246,8 +246,12 @@ def main() -> None:
         ratios[key] = results[hi][key] / results[lo][key]
         print(f"{label}: {hi}/{lo} cost ratio {ratios[key]:.2f}x (target <= 2x)")
     load = os.getloadavg()
+    print(
+        f"reports built from: {realistic.source()} (mean {statistics.mean(r['mean_chars'] for r in results.values()):.0f} chars)"
+    )
     print(f"load average: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     summary = {
+        "texts": realistic.source(),
         "mean_chars": round(statistics.mean(r["mean_chars"] for r in results.values())),
         "per_report_ms": {str(n): round(r["total_ms"], 2) for n, r in results.items()},
         "per_report_p90_ms": {str(n): round(r["total_p90_ms"], 2) for n, r in results.items()},

@@ -5,19 +5,20 @@ Real 法治政府建设 reports run 7,000–15,000 characters (``../shared/corpu
 repeated sentence measures nothing an archive will see: posting lists, trigram statistics, MinHash and diff
 costs all grow with length and vocabulary. So reports are recombined from the corpus's own headings and
 clauses, with each report's place names, years and numbers substituted (every report gets its own
-jurisdiction and figures, so terms are as rare or as common as in a real archive). Without ``../shared``
-a small built-in phrase set stands in (and :data:`SOURCE` says so).
+jurisdiction and figures, so terms are as rare or as common as in a real archive). Without the corpus a
+small built-in phrase set stands in, with a warning, and :func:`source` says so.
 """
 
 from __future__ import annotations
 
 import random
 import re
+import warnings
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from govsim.content import corpus_dir
+
 MIN_CHARS, MAX_CHARS = 7_000, 15_000
 YEARS = list(range(2015, 2025))
 
@@ -106,14 +107,20 @@ def _template(clause: str) -> Sentence:
 
 def _corpus_texts() -> list[str]:
     """The corpus reports as normalized text (the mirror's traditional/pinyin copy converted back)."""
-    if not CORPUS.is_dir():
+    corpus = corpus_dir()
+    if corpus is None:
+        warnings.warn(
+            "no ../shared/corpus (or $FAZHI_SHARED/corpus): reports are built from eight stand-in sentences, "
+            "far more repetitive than real ones, so the figures are not realistic",
+            stacklevel=2,
+        )
         return []
     try:
         from pipelines.normalize import normalize_text
     except ImportError:  # pragma: no cover - bench run outside the project
         return []
     texts = []
-    for path in sorted(CORPUS.glob("*.txt")):
+    for path in sorted(corpus.glob("*.txt")):
         text = normalize_text(path.read_text(encoding="utf-8")).text
         lines = text.splitlines()
         # drop page chrome: keep from the first line that opens the report body
@@ -165,7 +172,8 @@ def _material() -> tuple[
 
 
 def source() -> str:
-    """``corpus`` when the reports are built from ../shared/corpus, ``fallback`` otherwise."""
+    """``corpus`` when the reports are built from the shared corpus (:func:`govsim.content.corpus_dir`:
+    ``$FAZHI_SHARED/corpus``, else ``../shared/corpus``), ``fallback`` otherwise."""
     return _material()[0]
 
 
