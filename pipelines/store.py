@@ -121,20 +121,22 @@ class StorePipeline:
         portals = getattr(spider, "portals", None) or {}
         if isinstance(portals, dict):
             portals = portals.values()
+        entries = [
+            store.portal_entry(
+                p.id,
+                name=p.name,
+                region=getattr(p, "region", None),
+                adcode=getattr(p, "adcode", None),
+                level=getattr(p, "level", None),
+                official=getattr(p, "official", True),
+                start_urls=getattr(p, "start_urls", ()),
+                render=getattr(p, "render", "auto"),
+            )
+            for p in portals
+        ]
         try:
-            with session_scope(self.engine) as session:
-                for p in portals:
-                    store.upsert_portal(
-                        session,
-                        id=p.id,
-                        name=p.name,
-                        region=getattr(p, "region", None),
-                        adcode=getattr(p, "adcode", None),
-                        level=getattr(p, "level", None),
-                        official=getattr(p, "official", True),
-                        start_urls=getattr(p, "start_urls", ()),
-                        render=getattr(p, "render", "auto"),
-                    )
+            with self.engine.begin() as conn:
+                store.sync_portals(conn, entries)
         except Exception:
             logger.exception("could not sync the registry's portals into %s", self.db_url)
 
