@@ -43,9 +43,9 @@ from archive.tables import (
 )
 from archive.types import utcnow
 
-#: Codec of pages stored from now on. zstd level 3: on the 13 real pages in ../shared/realpages (65 KB average)
-#: 0.17 ms a page for 22.9 % of the raw size, against zlib level 3's 0.68 ms for 24.8 % (bench/README.md,
-#: bench.dedup). Versions stored before keep ``zlib``; :func:`decompress_raw` reads both.
+#: Codec of pages stored from now on. zstd level 3: on the 12 real pages in ../shared/realpages (70 KB average)
+#: 0.23 ms a page for 22.9 % of the raw size, against zlib level 3's 0.78 ms for 24.8 % (bench/README.md,
+#: bench.search). Versions stored before keep ``zlib``; :func:`decompress_raw` reads both.
 RAW_CODEC = "zstd"
 RAW_LEVEL = 3
 GONE_AFTER = 2
