@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 
 from sqlalchemy import Connection, text
 
@@ -80,8 +81,10 @@ def add(conn: Connection, entries: Iterable[Entry]) -> None:
 
 
 def add_rows(conn: Connection, rows: list[dict]) -> None:
+    """Insert index rows in ascending key order (see :func:`deferred`: FTS5 writes out what it holds before
+    a key lower than the last)."""
     if rows:
-        conn.execute(_INSERT, rows)
+        conn.execute(_INSERT, sorted(rows, key=itemgetter("key")))
 
 
 def replace(conn: Connection, old: Entry | None, new: Entry | None) -> None:
@@ -106,13 +109,16 @@ _HELD = "fazhi.search_index.held"  # conn.info key: the swaps a deferred() block
 
 @contextmanager
 def deferred(conn: Connection) -> Iterator[None]:
-    """Hold the index swaps made in this block and make them, in order, when it ends without an error.
+    """Hold the index swaps made in this block and make them when it ends without an error, in key order.
 
     For a transaction of many reports (the store worker's batches). FTS5 keeps the terms of the rows a
-    transaction inserts in memory, and writes them out as a new segment whenever a later statement opens a
-    statement savepoint: indexed as they came, the reports of one transaction made one segment each. Held to
-    the end, they make one. A bare FTS5 table configured like this one, 300 realistic reports: insert and
-    commit 5.8–6.0 ms per report one per transaction, 2.5–2.7 ms in transactions of 32 (bench/README.md).
+    transaction inserts in memory and writes them out as a new segment whenever a later statement opens a
+    statement savepoint, and whenever a row's key is lower than the one before it. Keys are rank keys (year
+    above document id), so reports in arrival order went down in key about every other row: a transaction of
+    32 wrote about 16 segments, all merged again later. Held to the end, a document's swaps are reduced to
+    one (its row before the block out, its row after it in), and the rows go out and in by ascending key: one
+    segment. 256 realistic reports in transactions of 32, index alone: 2.1–2.5 → 1.4–1.6 ms per report
+    (bench/README.md).
     """
     held: list[tuple[Entry | None, Entry | None]] = []
     conn.info[_HELD] = held
@@ -120,8 +126,16 @@ def deferred(conn: Connection) -> Iterator[None]:
         yield
     finally:
         del conn.info[_HELD]
+    before: dict[int, Entry | None] = {}
+    after: dict[int, Entry | None] = {}
     for old, new in held:
-        replace(conn, old, new)
+        doc = document_id((old or new)[0])
+        before.setdefault(doc, old)  # the row the index held when the block began
+        after[doc] = new
+    gone = sorted((e for doc, e in before.items() if e is not None and e != after[doc]), key=itemgetter(0))
+    for entry in gone:
+        conn.execute(_DELETE, row(entry))
+    add_rows(conn, [row(e) for doc, e in after.items() if e is not None and e != before[doc]])
 
 
 LATEST = text(

@@ -7,16 +7,18 @@ migration that builds the index from versions stored before it existed.
 
 from __future__ import annotations
 
+import logging
 import random
 import sqlite3
 
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlmodel import Session
 
 from archive import search_index
 from archive.db import _alembic_config, create_db_engine, session_scope, upgrade
+from archive.models import Document
 from archive.search import search
 from archive.segment import characters, segment, term_query, window_queries
 from archive.store import record_page
@@ -117,6 +119,49 @@ def test_store_keeps_the_index_on_the_latest_version(engine):
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT count(*) FROM search_index")).scalar()
             assert rows == 1
+
+
+def test_a_batch_that_changes_a_document_twice_and_comes_in_falling_key_order_leaves_the_right_index(
+    engine, caplog
+):
+    """The store worker's batches hold their index swaps to the end (search_index.deferred), reduce each
+    document's to one and make them in key order. Whatever the order, each document is found by exactly the
+    words of its latest text under its latest year, and the index holds what a rebuild from the texts holds."""
+    from pipelines.store import write_items
+
+    def url(n: int) -> str:
+        return f"https://www.example.gov.cn/fzzfjs/batch-{n}.html"
+
+    with session_scope(engine) as s:  # already indexed before the batch: 0 (2024) and 1 (2023)
+        record_page(s, page(url=url(0), year=2024, text=REPORT_2024 + "\n批前词零"))
+        record_page(s, page(url=url(1), year=2023, text=REPORT_OTHER_COUNTY + "\n批前词一"))
+    batch = [page(url=url(n), year=2024 - n, text=REPORT_2024 + f"\n新词{n}号") for n in range(2, 7)]
+    batch += [
+        page(url=url(0), year=2024, text=REPORT_2024 + "\n改后词零甲"),  # changed twice in the batch
+        page(url=url(0), year=2019, text=REPORT_2024 + "\n改后词零乙"),  # ... the second time with a year
+        page(url=url(1), year=2024, text=REPORT_OTHER_COUNTY + "\n批前词一"),  # same text, new year: rekeyed
+        page(url=url(4), year=2017, text=REPORT_2024 + "\n新词4号"),  # new in the batch, then rekeyed
+    ]
+    with caplog.at_level(logging.INFO, logger="pipelines.store"):
+        assert all(error is None for _, error in write_items(engine, batch, gone_after=2))
+    assert "writing each alone" not in caplog.text  # one transaction, not the item-by-item fallback
+    with Session(engine) as s:
+        doc = {n: s.scalar(select(Document.id).where(Document.url == url(n))) for n in range(7)}
+    assert ids(engine, "批前词零") == [] and ids(engine, "改后词零甲") == []
+    assert ids(engine, "改后词零乙", year=2019) == [doc[0]]
+    assert ids(engine, "批前词一", year=2024) == [doc[1]] and ids(engine, "批前词一", year=2023) == []
+    assert ids(engine, "新词4号", year=2017) == [doc[4]] and ids(engine, "新词4号", year=2020) == []
+    for n in (2, 3, 5, 6):
+        assert ids(engine, f"新词{n}号", year=2024 - n) == [doc[n]]
+    if (
+        engine.dialect.name == "sqlite"
+    ):  # every term in the documents it is in, as a rebuild from texts has it
+        with engine.begin() as conn:
+            conn.execute(text("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, search_index, 'row')"))
+            terms = text("SELECT term, doc, cnt FROM temp.terms ORDER BY term")
+            kept = conn.execute(terms).all()
+            search_index.rebuild(conn)
+            assert conn.execute(terms).all() == kept
 
 
 def test_migration_builds_the_index_from_existing_versions(tmp_path):
