@@ -116,8 +116,8 @@ def deferred(conn: Connection) -> Iterator[None]:
     statement savepoint, and whenever a row's key is lower than the one before it. Keys are rank keys (year
     above document id), so reports in arrival order went down in key about every other row: a transaction of
     32 wrote about 16 segments, all merged again later. Held to the end, a document's swaps are reduced to
-    one (its row before the block out, its row after it in), and the rows go out and in by ascending key: one
-    segment. 256 realistic reports in transactions of 32, index alone: 2.1–2.5 → 1.4–1.6 ms per report
+    one (its row before the block out, its row after it in), and the rows go out and then in by ascending
+    key: a segment or two. 256 realistic reports in transactions of 32, index alone: 2.1–2.5 → 1.4–1.6 ms per report
     (bench/README.md).
     """
     held: list[tuple[Entry | None, Entry | None]] = []

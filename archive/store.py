@@ -178,17 +178,11 @@ def sync_portals(conn: Connection, entries: Iterable[dict]) -> None:
         if before is None:
             new.append(row)
         elif any(before[key] != value for key, value in row.items()):
-            changed.append({f"_{key}": value for key, value in row.items()})
+            changed.append({"portal_id": row.pop("id"), **row})  # the other keys name the columns to set
     if new:
         conn.execute(insert(PORTAL), new)
     if changed:
-        columns = [key for key in changed[0] if key != "_id"]
-        conn.execute(
-            update(PORTAL)
-            .where(PORTAL.c.id == bindparam("_id"))
-            .values({key[1:]: bindparam(key) for key in columns}),
-            changed,
-        )
+        conn.execute(update(PORTAL).where(PORTAL.c.id == bindparam("portal_id")), changed)
 
 
 _SEEN_PORTALS = "fazhi_seen_portals"  # conn.info key of ensure_portal's memory

@@ -153,9 +153,8 @@ def test_a_batch_that_changes_a_document_twice_and_comes_in_falling_key_order_le
     assert ids(engine, "新词4号", year=2017) == [doc[4]] and ids(engine, "新词4号", year=2020) == []
     for n in (2, 3, 5, 6):
         assert ids(engine, f"新词{n}号", year=2024 - n) == [doc[n]]
-    if (
-        engine.dialect.name == "sqlite"
-    ):  # every term in the documents it is in, as a rebuild from texts has it
+    if engine.dialect.name == "sqlite":
+        # every term in the documents it is in, as a rebuild from the texts has it
         with engine.begin() as conn:
             conn.execute(text("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, search_index, 'row')"))
             terms = text("SELECT term, doc, cnt FROM temp.terms ORDER BY term")
