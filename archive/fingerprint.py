@@ -24,7 +24,9 @@ NUM_PERM = 128
 SEED = 1
 #: datasketch's name for the permutation scheme: h ↦ a·fmix32(h) + b mod 2³², with odd a.
 SCHEME = "affine32"
-_CHUNK = 4096  # shingles permuted at once: bounds the (shingles × NUM_PERM) temporary to 2 MB
+#: Shingles permuted at once: bounds the (permutations × shingles) buffer to 8 MB. A realistic report (about
+#: 10,400 shingles) goes in one pass: 0.5 ms against 0.7–0.9 ms in chunks of 4,096 (bench/README.md).
+_CHUNK = 16_384
 
 
 def text_hash(text: str | None) -> str:
@@ -134,11 +136,11 @@ BANDS = 32
 
 def band_keys(signature: bytes, bands: int = BANDS) -> list[int]:
     """One signed 64-bit key per band of a ``minhash_signature`` (uint64 values; band index mixed in)."""
-    values = np.frombuffer(signature, dtype=np.uint64)
-    rows = len(values) // bands
+    data = np.frombuffer(signature, dtype=np.uint64).astype("<u8").tobytes()
+    width = len(data) // bands // 8 * 8  # whole values per band
     keys = []
     for band in range(bands):
-        chunk = values[band * rows : (band + 1) * rows].astype("<u8").tobytes()
+        chunk = data[band * width : (band + 1) * width]
         digest = hashlib.blake2b(band.to_bytes(2, "little") + chunk, digest_size=8).digest()
         keys.append(int.from_bytes(digest, "little", signed=True))
     return keys

@@ -28,13 +28,22 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, literal, select, union_all, update
+from sqlalchemy import Connection, TextClause, bindparam, delete, func, select, text, update
 from sqlmodel import Session
 
 from archive.diff import similarity
 from archive.fingerprint import text_band_keys
 from archive.models import Document, Portal
-from archive.tables import BAND, DOCUMENT, GROUP, PORTAL, DocumentRow, update_document, version_text
+from archive.tables import (
+    BAND,
+    DOCUMENT,
+    GROUP,
+    PORTAL,
+    DocumentRow,
+    insert_into,
+    update_document,
+    version_text,
+)
 
 NEAR_DUP_SIMILARITY = 0.90
 MAX_CANDIDATES = 8  # texts verified per document
@@ -82,16 +91,17 @@ _EXACT = (
 
 
 @lru_cache(maxsize=4)
-def _buckets(count: int):
+def _buckets(count: int) -> TextClause:
     """The documents in ``count`` LSH buckets (band keys ``k0``…), at most :data:`BUCKET_CAP` + 1 per bucket
-    read through the key index (one more than the cap tells a crowded bucket), in one statement."""
-    return union_all(
-        *(
-            select(literal(i).label("bucket"), BAND.c.document_id)
-            .where(BAND.c.key == bindparam(f"k{i}"), BAND.c.document_id != bindparam("document_id"))
-            .limit(BUCKET_CAP + 1)
-            .subquery()
-            .select()
+    read through the key index (one more than the cap tells a crowded bucket), in one statement.
+
+    Written as text: SQLAlchemy computes the cache key of a statement built with its constructs on every
+    execution, which for this union of 32 subqueries cost twice as much as running it (0.29 → 0.13 ms)."""
+    table, key, document_id = BAND.name, BAND.c.key.name, BAND.c.document_id.name
+    return text(
+        " UNION ALL ".join(
+            f'SELECT * FROM (SELECT {i} AS bucket, {document_id} FROM {table} WHERE "{key}" = :k{i} '
+            f"AND {document_id} != :document_id LIMIT {BUCKET_CAP + 1}) AS bucket{i}"
             for i in range(count)
         )
     )
@@ -139,7 +149,7 @@ def replace_bands(conn: Connection, *, document_id: int, keys: list[int]) -> Non
     conn.execute(_DELETE_BANDS, {"document_id": document_id})
     if keys:
         conn.execute(
-            insert(BAND), [{"document_id": document_id, "band": i, "key": k} for i, k in enumerate(keys)]
+            insert_into(BAND), [{"document_id": document_id, "band": i, "key": k} for i, k in enumerate(keys)]
         )
 
 
@@ -251,7 +261,7 @@ def assign_group(session: Session, *, document: DocumentRow, text: str, parent_u
             target = previous  # still alone in its own group: keep the group's identity
         else:
             new_group = {"year": document["year"], "title": document["title"]}
-            target = conn.execute(insert(GROUP), new_group).inserted_primary_key[0]
+            target = conn.execute(insert_into(GROUP), new_group).inserted_primary_key[0]
     if target != previous:
         _set_group(conn, document, target)
     refresh_group(conn, group_id=target)

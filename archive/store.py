@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import zstandard
-from sqlalchemy import Connection, bindparam, event, insert, select, update
+from sqlalchemy import Connection, bindparam, event, select, update
 from sqlmodel import Session
 
 from archive.captures import FetchedPage, ListRendered, PageMissing, PageNotModified
@@ -38,6 +38,7 @@ from archive.tables import (
     VERSION,
     VERSION_PAGE,
     DocumentRow,
+    insert_into,
     update_document,
     version_entry,
 )
@@ -122,7 +123,7 @@ def _new_document(item: FetchedPage, now: datetime) -> DocumentRow:
 def _save_document(conn: Connection, document: DocumentRow, before: DocumentRow | None) -> int:
     """Insert a new document (``before`` is None; sets its ``id``) or write the columns that changed."""
     if before is None:
-        document["id"] = conn.execute(insert(DOCUMENT), document).inserted_primary_key[0]
+        document["id"] = conn.execute(insert_into(DOCUMENT), document).inserted_primary_key[0]
         return document["id"]
     changed = {name: value for name, value in document.items() if before.get(name) != value}
     if changed:
@@ -180,7 +181,7 @@ def sync_portals(conn: Connection, entries: Iterable[dict]) -> None:
         elif any(before[key] != value for key, value in row.items()):
             changed.append({"portal_id": row.pop("id"), **row})  # the other keys name the columns to set
     if new:
-        conn.execute(insert(PORTAL), new)
+        conn.execute(insert_into(PORTAL), new)
     if changed:
         conn.execute(update(PORTAL).where(PORTAL.c.id == bindparam("portal_id")), changed)
 
@@ -206,7 +207,7 @@ def ensure_portal(conn: Connection, *, portal_id: str, official: bool = True) ->
     if conn.execute(_PORTAL_EXISTS, {"id": portal_id}).first() is None:
         # not remembered yet: this transaction may still roll back
         conn.execute(
-            insert(PORTAL), {"id": portal_id, "name": portal_id, "official": official, "start_urls": []}
+            insert_into(PORTAL), {"id": portal_id, "name": portal_id, "official": official, "start_urls": []}
         )
     else:
         if not event.contains(conn.engine, "rollback", _forget_seen_portals):
@@ -227,7 +228,7 @@ def _add_change(
     details: dict | None = None,
 ) -> None:
     conn.execute(
-        insert(CHANGE),
+        insert_into(CHANGE),
         {
             "document_id": document["id"],
             "kind": kind,
@@ -247,7 +248,7 @@ def _add_problem(
     conn: Connection, document_id: int | None, portal_id: str, url: str, at: datetime, message: str
 ) -> None:
     conn.execute(
-        insert(PROBLEM),
+        insert_into(PROBLEM),
         {"document_id": document_id, "portal_id": portal_id, "url": url, "at": at, "message": message},
     )
 
@@ -514,7 +515,7 @@ def _add_version(
             f"{details['summary']}"
         )
         kind = "changed"
-    version_id = conn.execute(insert(VERSION), version).inserted_primary_key[0]
+    version_id = conn.execute(insert_into(VERSION), version).inserted_primary_key[0]
     _add_pages(conn, version_id, getattr(item, "pages", None) or [])
     _add_change(
         conn,
@@ -545,7 +546,7 @@ def _add_pages(conn: Connection, version_id: int, pages: list[tuple[str, bytes]]
             }
             for number, (url, body) in enumerate(pages, start=2)
         ]
-        conn.execute(insert(VERSION_PAGE), rows)
+        conn.execute(insert_into(VERSION_PAGE), rows)
 
 
 def version_pages(conn: Connection, version_id: int) -> list[tuple[str, bytes]]:
@@ -653,7 +654,7 @@ def record_reextraction(
     key = rank_key(document["kind"], document["year"], document_id)  # the search index follows it too
     reindex(conn, (key, previous_title, previous), (key, title or document["title"], text))
     conn.execute(
-        insert(VERSION),
+        insert_into(VERSION),
         {
             "document_id": document_id,
             "seq": seq,

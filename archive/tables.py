@@ -7,9 +7,10 @@ with parameters: building them per call cost more than running them.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, Insert, Table, bindparam, insert, select, update
 
 from archive.models import Change, Document, MinHashBand, Portal, Problem, ReportGroup, Version, VersionPage
 
@@ -33,6 +34,13 @@ _VERSION_TEXT = select(VERSION.c.text).where(
 _VERSION_ENTRY = select(VERSION.c.title, VERSION.c.text).where(
     VERSION.c.document_id == bindparam("document_id"), VERSION.c.seq == bindparam("seq")
 )
+
+
+@functools.cache
+def insert_into(table: Table) -> Insert:
+    """``insert(table)``, built once per table: SQLAlchemy memoizes a statement's cache key on the statement
+    object, so building a fresh one for every row cost more than writing the row (bench/README.md)."""
+    return insert(table)
 
 
 def update_document(conn: Connection, document_id: int, **values: Any) -> None:

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 import sys
 
 import numpy as np
 import pytest
 
 from archive.fingerprint import (
+    BANDS,
     NUM_PERM,
     SCHEME,
     SEED,
     _squash,
     _unique,
+    band_keys,
     minhash_signature,
     minhash_values,
     shingle_hashes,
     shingles,
+    text_band_keys,
     text_hash,
 )
 from pipelines.normalize import normalize_text
@@ -59,7 +63,8 @@ def test_similarity_tracks_overlap() -> None:
     assert signature_similarity(minhash_signature(TEXT), minhash_signature(other)) < 0.2
 
 
-@pytest.mark.parametrize("text", ["", "法治", TEXT, TEXT * 40], ids=["empty", "short", "report", "long"])
+# "long" has more shingles than the MinHash permutes at once (fingerprint._CHUNK), so it takes two passes
+@pytest.mark.parametrize("text", ["", "法治", TEXT, TEXT * 60], ids=["empty", "short", "report", "long"])
 def test_signature_equals_datasketch_affine32(text: str) -> None:
     """Our numpy MinHash is datasketch's: signatures stored by either stay comparable."""
     datasketch = pytest.importorskip("datasketch")
@@ -69,6 +74,24 @@ def test_signature_equals_datasketch_affine32(text: str) -> None:
         reference.update_batch(values.tolist())
     assert np.array_equal(minhash_values(text), reference.hashvalues)
     assert minhash_signature(text) == np.asarray(reference.hashvalues, dtype=np.uint64).tobytes()
+
+
+def test_band_keys_hash_each_band_of_four_values_with_its_index() -> None:
+    """The stored LSH keys' definition: BLAKE2b-64 of the band index (2 bytes) and its 4 values (uint64, little
+    endian), read as a signed integer. Keys already in an archive are only comparable while this holds."""
+    signature = minhash_signature(TEXT)
+    values = struct.unpack("<128Q", signature)
+    expected = [
+        int.from_bytes(
+            hashlib.blake2b(
+                struct.pack("<H4Q", band, *values[4 * band : 4 * band + 4]), digest_size=8
+            ).digest(),
+            "little",
+            signed=True,
+        )
+        for band in range(BANDS)
+    ]
+    assert band_keys(signature) == text_band_keys(TEXT) == expected
 
 
 def test_mirror_copy_is_a_near_duplicate_after_normalization() -> None:

@@ -28,8 +28,10 @@ def test_segment_examples():
 def _fuzzed_texts() -> list[str]:
     rng = random.Random(0)
     # CJK, full-width and ASCII letters, digits, punctuation, underscores, a lone surrogate, NUL, İ (lowers
-    # to two characters) and ß
-    alphabet = "法治政府县 ，。_7.5%ＡＢab\u0130\u00df\ud800\x00\n\t·萬" + string.printable
+    # to two characters), ß, and beyond the Basic Multilingual Plane an ideograph (a run character) and an emoji
+    alphabet = (
+        "法治政府县 ，。_7.5%ＡＢab\u0130\u00df\ud800\x00\n\t·萬\U00020000\U0001f600" + string.printable
+    )
     texts = [REPORT_2024, REPORT_OTHER_COUNTY, REPORT_2024 + "\n" + REPORT_OTHER_COUNTY]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
     return texts
