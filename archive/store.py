@@ -79,13 +79,21 @@ def compress_raw(body: bytes) -> bytes:
     return zstandard.compress(body, RAW_LEVEL)
 
 
+class UnreadableRaw(ValueError):
+    """A stored page's bytes cannot be read back: a damaged row, or a codec this version does not know."""
+
+
 def decompress_raw(data: bytes, codec: str = RAW_CODEC) -> bytes:
-    """The page bytes of a stored ``raw`` in the codec it was stored with."""
-    if codec == "zstd":
-        return zstandard.decompress(data)
-    if codec == "zlib":
-        return zlib.decompress(data)
-    raise ValueError(f"unknown raw codec {codec!r}")
+    """The page bytes of a stored ``raw`` in the codec it was stored with (:class:`UnreadableRaw` if they
+    cannot be read, so callers going through many captures can name the bad one and go on)."""
+    try:
+        if codec == "zstd":
+            return zstandard.decompress(data)
+        if codec == "zlib":
+            return zlib.decompress(data)
+    except (zstandard.ZstdError, zlib.error) as exc:
+        raise UnreadableRaw(f"stored page bytes are damaged ({codec}: {exc})") from exc
+    raise UnreadableRaw(f"unknown raw codec {codec!r}")
 
 
 def _document_row(conn: Connection, url: str) -> DocumentRow | None:

@@ -38,7 +38,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.models import Document, Portal, Version
-from archive.store import decompress_raw, version_pages
+from archive.store import UnreadableRaw, decompress_raw, version_pages
 
 SOFTWARE = "fazhi 0.1 (archive of 法治政府建设 reports)"
 USER_AGENT = "Mozilla/5.0 (compatible; fazhi/0.1)"
@@ -153,9 +153,18 @@ def _write_exchange(
 
 
 def write_warc(
-    session: Session, stream: BinaryIO, *, portal_ids: Sequence[str] = (), filename: str = "fazhi.warc.gz"
+    session: Session,
+    stream: BinaryIO,
+    *,
+    portal_ids: Sequence[str] = (),
+    filename: str = "fazhi.warc.gz",
+    unreadable: list[str] | None = None,
 ) -> list[dict]:
-    """Write every capture as gzipped WARC 1.1 records; returns one page entry per capture (for WACZ)."""
+    """Write every capture as gzipped WARC 1.1 records; returns one page entry per capture (for WACZ).
+
+    A capture whose stored bytes cannot be read (:class:`archive.store.UnreadableRaw`) stops the export,
+    unless ``unreadable`` is given: then it is left out and named there (``document 12 version 3: …``), so
+    an export of a partly damaged archive holds everything else and says what it lacks."""
     writer = WARCWriter(stream, gzip=True, warc_version="WARC/1.1")
     info = {
         "software": SOFTWARE,
@@ -167,7 +176,14 @@ def write_warc(
     portals = {p.id: p for p in session.scalars(select(Portal))}
     pages = []
     for document, version in captures(session, portal_ids):
-        body = decompress_raw(version.raw, version.raw_codec)
+        try:
+            body = decompress_raw(version.raw, version.raw_codec)
+            later_pages = version_pages(session.connection(), version.id)
+        except UnreadableRaw as exc:
+            if unreadable is None:
+                raise
+            unreadable.append(f"document {document.id} version {version.seq} ({document.url}): {exc}")
+            continue
         stored = dict(version.headers or {})
         if version.content_type and "content-type" not in stored:
             stored["content-type"] = version.content_type
@@ -180,7 +196,7 @@ def write_warc(
         # An article split over pages: its later pages as fetched, each under its own URL. Only their bodies
         # were kept, so they carry the first page's content type and the spider's 200.
         page_headers = [(k, v) for k, v in headers if k.lower() == "content-type"]
-        for number, (url, page_body) in enumerate(version_pages(session.connection(), version.id), start=2):
+        for number, (url, page_body) in enumerate(later_pages, start=2):
             _write_exchange(
                 writer, url, page_body, page_headers, 200, date, version.citation, f"{fazhi_id}/p{number}"
             )
@@ -204,15 +220,18 @@ def write_warc(
     return pages
 
 
-def write_wacz(session: Session, path: str | Path, *, portal_ids: Sequence[str] = ()) -> int:
-    """Package the WARC of every capture as a WACZ at ``path``; returns the number of captures."""
+def write_wacz(
+    session: Session, path: str | Path, *, portal_ids: Sequence[str] = (), unreadable: list[str] | None = None
+) -> int:
+    """Package the WARC of every capture as a WACZ at ``path``; returns the number of captures
+    (``unreadable`` as for :func:`write_warc`)."""
     from wacz.main import main as wacz_main
 
     path = Path(path)
     with tempfile.TemporaryDirectory() as tmp:
         warc = Path(tmp) / "fazhi.warc.gz"
         with warc.open("wb") as out:
-            pages = write_warc(session, out, portal_ids=portal_ids, filename=warc.name)
+            pages = write_warc(session, out, portal_ids=portal_ids, filename=warc.name, unreadable=unreadable)
         pages_file = Path(tmp) / "pages.jsonl"
         header = {"format": "json-pages-1.0", "id": "pages", "title": "fazhi captures"}
         lines = [header] + [{"id": f"p{i}", **page} for i, page in enumerate(pages)]

@@ -368,16 +368,24 @@ def _export_web_archive(fmt: str, output: Path | None, portals: list[str], db: s
 
     if output is None:
         fail(f"--format {fmt} writes a binary file: give -o FILE")
+    unreadable: list[str] = []
     with open_session(db) as session:
         try:
             if fmt == "warc":
                 with output.open("wb") as out:
-                    count = len(write_warc(session, out, portal_ids=portals, filename=output.name))
+                    pages = write_warc(
+                        session, out, portal_ids=portals, filename=output.name, unreadable=unreadable
+                    )
+                    count = len(pages)
             else:
-                count = write_wacz(session, output, portal_ids=portals)
+                count = write_wacz(session, output, portal_ids=portals, unreadable=unreadable)
         except OSError as exc:
             fail(f"cannot write {output}: {exc.strerror}")
     err_console.print(f"exported {count} captures to {output} ({fmt.upper()})", highlight=False)
+    if unreadable:
+        for line in unreadable:
+            err_console.print(f"left out: {terminal_safe(line)}", markup=False, highlight=False)
+        fail(f"{len(unreadable)} capture(s) could not be read and are not in {output}")
 
 
 def _alerts_cell(alerts: dict | None) -> str:

@@ -14,9 +14,9 @@ from rich.table import Table
 
 from archive.models import Document
 from archive.queries import latest_captures, version_of
-from archive.store import decompress_raw, record_reextraction, version_pages
-from fazhi.cli.app import DbOption, JsonOption, app, console, err_console
-from fazhi.cli.query import emit_json, open_session
+from archive.store import UnreadableRaw, decompress_raw, record_reextraction, version_pages
+from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, terminal_safe
+from fazhi.cli.query import emit_json, fail, open_session
 from pipelines.reextract import reextract as run_chain
 
 
@@ -33,13 +33,20 @@ def reextract_command(
     as_json: JsonOption = False,
 ) -> None:
     """Re-extract stored captures with the current extractor; changed texts become re-extractions."""
-    checked, changed, skipped = 0, [], []
+    checked, changed, skipped, unreadable = 0, [], [], []
     with open_session(db) as session:
         for document_id, seq in latest_captures(session, portal or ()):
             checked += 1
             document = session.get(Document, document_id)
             version = version_of(session, document_id, seq)
-            pages = version_pages(session.connection(), version.id) if version.page_urls else []
+            try:
+                body = decompress_raw(version.raw, version.raw_codec)
+                pages = version_pages(session.connection(), version.id) if version.page_urls else []
+            except UnreadableRaw as exc:  # a damaged row: name it, re-extract the others
+                unreadable.append(
+                    {"document": document.id, "url": document.url, "version": version.seq, "error": str(exc)}
+                )
+                continue
             if version.page_urls and len(pages) != len(json.loads(version.page_urls)) - 1:
                 skipped.append(document.url)  # stored before its later pages were kept (migration 0016)
                 continue
@@ -49,7 +56,7 @@ def reextract_command(
             item = run_chain(
                 portal_id=document.portal_id,
                 url=document.url,
-                body=decompress_raw(version.raw, version.raw_codec),
+                body=body,
                 headers=headers,
                 fetched_at=version.fetched_at,
                 status=version.status or 200,
@@ -80,7 +87,17 @@ def reextract_command(
         if not dry_run:
             session.commit()
     if as_json:
-        emit_json({"checked": checked, "changed": changed, "skipped": skipped, "dry_run": dry_run})
+        emit_json(
+            {
+                "checked": checked,
+                "changed": changed,
+                "skipped": skipped,
+                "unreadable": unreadable,
+                "dry_run": dry_run,
+            }
+        )
+        if unreadable:
+            raise typer.Exit(1)
         return
     if changed:
         table = Table(title="re-extracted texts" + (" (dry run: nothing stored)" if dry_run else ""))
@@ -96,8 +113,19 @@ def reextract_command(
             )
         console.print(table)
     verb = "would change" if dry_run else "changed"
-    err_console.print(f"{checked} capture(s) re-extracted, {len(changed)} text(s) {verb}", highlight=False)
+    done = checked - len(unreadable)
+    err_console.print(f"{done} capture(s) re-extracted, {len(changed)} text(s) {verb}", highlight=False)
     if skipped:  # the archive keeps the first page's bytes of an article split over pages
         err_console.print(
             f"{len(skipped)} paginated article(s) skipped: only their first page's bytes are kept"
         )
+    if unreadable:
+        for r in unreadable:
+            err_console.print(
+                terminal_safe(
+                    f"unreadable: document {r['document']} version {r['version']} ({r['url']}): {r['error']}"
+                ),
+                markup=False,
+                highlight=False,
+            )
+        fail(f"{len(unreadable)} capture(s) could not be read; the other captures were re-extracted")

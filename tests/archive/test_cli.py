@@ -147,3 +147,50 @@ def test_diff_of_a_single_version_is_a_clear_error(populated):
     assert result.exit_code == 1 and "only version 1" in result.stderr
     result = run("diff", ids["jingan2024"], "--to", 7, "--db", db)
     assert result.exit_code == 1 and "no version 7" in result.stderr
+
+
+def test_a_damaged_stored_page_is_named_and_the_other_captures_still_export_and_reextract(
+    populated, engine, tmp_path
+):
+    """One version's stored bytes are damaged (a bad disk, a botched restore): export and re-extraction name
+    it and fail, after doing everything else, instead of stopping at a traceback or leaving it out silently."""
+    from sqlalchemy import func, select, update
+    from warcio.archiveiterator import ArchiveIterator
+
+    from archive.models import Version
+    from archive.queries import latest_captures
+    from archive.store import UnreadableRaw, decompress_raw
+
+    db, ids = populated
+    with session_scope(engine) as s:
+        damaged = s.scalars(
+            select(Version).where(Version.document_id == ids["mouxian2024"]).order_by(Version.seq.desc())
+        ).first()
+        s.execute(update(Version).where(Version.id == damaged.id).values(raw=damaged.raw[:20]))
+        captures = s.scalar(select(func.count()).select_from(Version).where(Version.raw.is_not(None)))
+        latest = len(latest_captures(s))
+    with pytest.raises(UnreadableRaw, match="damaged"):
+        decompress_raw(damaged.raw[:20], damaged.raw_codec)
+
+    out = tmp_path / "a.warc.gz"
+    result = run("export", "--format", "warc", "-o", out, "--db", db)
+    assert result.exit_code == 1
+    assert f"document {ids['mouxian2024']} version {damaged.seq}" in result.output
+    assert "1 capture(s) could not be read" in result.output
+    with out.open("rb") as stream:
+        responses = [r for r in ArchiveIterator(stream) if r.rec_type == "response"]
+    assert len(responses) == captures - 1
+
+    result = run("reextract", "--db", db, "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert [(r["document"], r["version"]) for r in report["unreadable"]] == [
+        (ids["mouxian2024"], damaged.seq)
+    ]
+    # the others went through, and what changed was stored although the command failed
+    assert report["checked"] == latest >= 3
+    changed = {r["document"] for r in report["changed"]}
+    assert changed and ids["mouxian2024"] not in changed
+    with session_scope(engine) as s:
+        stored = s.scalars(select(Version.document_id).where(Version.origin == "reextract")).all()
+    assert sorted(stored) == sorted(changed)
