@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from archive.models import Reading, Version
 from archive.reading.analysis import ANALYZER, analyze
-from archive.store import decompress_raw
+from archive.store import UnreadableRaw, decompress_raw
 
 log = logging.getLogger(__name__)
 READING = Reading.__table__
@@ -31,6 +31,9 @@ def _html(version: Version) -> str | None:
     try:
         body = decompress_raw(version.raw, version.raw_codec)
         return body.decode(version.encoding or "utf-8", errors="replace")
+    except UnreadableRaw as exc:  # the reading goes on from the text alone
+        log.warning("version %s: %s", version.id, exc)
+        return None
     except (ValueError, LookupError):
         return None
 
