@@ -7,6 +7,8 @@ start-up included, without a traceback.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import signal
 import sys
@@ -14,6 +16,13 @@ import threading
 
 EXIT_SETUP = 2
 EXIT_INTERRUPTED = 130
+_OUTPUT_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null, so Python's own flush at exit does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _interrupted_while_importing(signum, frame) -> None:
@@ -47,6 +56,16 @@ def main() -> None:
         app()  # exits through SystemExit with the command's code
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:  # the reader went away (``fazhi export | head``): nobody is left to tell
+        _drop_stdout()
+        sys.exit(1)
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRORS:
+            raise
+        # files a command opens say so themselves; what reaches here is standard output (a full disk)
+        _drop_stdout()
+        err_console.print(f"error: cannot write the output: {exc.strerror}", markup=False, highlight=False)
+        sys.exit(1)
     except (DatabaseSetupError, RegistryError) as exc:
         err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(EXIT_SETUP)

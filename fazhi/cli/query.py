@@ -97,6 +97,8 @@ def search(
     as_json: JsonOption = False,
 ) -> None:
     """Full-text search (Chinese-aware) over the latest version of every document."""
+    if not query.split():  # e.g. ``fazhi search "$TERM"`` with TERM unset: say so rather than "no matches"
+        raise typer.BadParameter("give at least one word to search for", param_hint="QUERY")
     with open_session(db) as session:
         hits = search_archive(
             session, query, year=year, region=region, level=level, portal=portal, status=status, limit=limit

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from archive.db import session_scope
+from archive.db import get_engine, session_scope
 from archive.runs import finish_run, start_run
 from fazhi.cli import app
 from tests.factories import day, populate
@@ -194,3 +197,30 @@ def test_a_damaged_stored_page_is_named_and_the_other_captures_still_export_and_
     with session_scope(engine) as s:
         stored = s.scalars(select(Version.document_id).where(Version.origin == "reextract")).all()
     assert sorted(stored) == sorted(changed)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux) to fill standard output")
+def test_a_full_disk_on_standard_output_is_one_error_line_and_exit_1(tmp_path):
+    """``fazhi export > file`` on a full disk: one line saying so and exit 1, not a traceback."""
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    engine = get_engine(db)
+    populate(engine)
+    engine.dispose()
+    for args in (["export"], ["search", "法治", "--json"]):
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run(
+                [sys.executable, "-m", "fazhi", *args, "--db", db],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+        assert proc.returncode == 1, proc.stderr
+        assert proc.stderr.strip() == "error: cannot write the output: No space left on device"
+
+
+def test_a_blank_query_is_a_usage_error(populated):
+    db, _ = populated
+    result = run("search", "  ", "--db", db)
+    assert result.exit_code == 2 and "give at least one word" in result.output
