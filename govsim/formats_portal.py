@@ -4,8 +4,8 @@ A TRS portal (台山市) whose column lists, besides HTML reports, report *files
 directly (DOCX, Word 97 DOC, WPS, OFD, text PDF and a stamped scan), HTML reports carrying an attachment
 of each format, and an attachment-only report whose page says only 详见附件, and a long corpus report split over three
 pages by TRS's article pager. The texts are generated
-reports of this portal (about two printed pages, so OCR in end-to-end tests stays cheap); ``bench.formats``
-measures the readers on the long corpus texts.
+reports of this portal, of realistic length since issue 15 (the scan is 22 printed pages: OCR is most of
+tests/e2e/test_formats_crawl.py's two minutes); ``bench.formats`` measures the readers on the corpus texts.
 """
 
 from __future__ import annotations
