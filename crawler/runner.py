@@ -174,6 +174,31 @@ def check_overrides(overrides: dict[str, Any] | None) -> None:
             raise ValueError(f"-s {name}={value}: expected {kind[1]} (the default is {default!r})") from None
 
 
+class _CrawlerProcess(CrawlerProcess):
+    """Scrapy's process, with a Ctrl-C that comes while the spider is still opening (its pipelines and the
+    run record being set up) kept until the engine starts.
+
+    Scrapy's graceful stop only stops an engine that is already running; one still opening was left alone
+    and the reactor stopped under it, so the crawl ended with no finish reason: reported as failed (exit 3),
+    its run left ``running``. Here such a crawler is stopped as its engine starts (the engine closes the
+    spider with reason ``shutdown``, as for any Ctrl-C), and the reactor stops when the crawl has ended."""
+
+    def _graceful_stop_reactor(self):
+        opening = [c for c in self.crawlers if c.crawling and c._engine is not None and not c.engine.running]
+        if not opening:
+            return super()._graceful_stop_reactor()
+        for crawler in opening:
+            crawler.signals.connect(_stopper(crawler), signal=signals.engine_started, weak=False)
+        return None
+
+
+def _stopper(crawler) -> Callable[[], Any]:
+    async def stop() -> None:
+        await crawler.engine.stop_async()
+
+    return stop
+
+
 def run_crawl(
     *,
     registry: str,
@@ -188,7 +213,7 @@ def run_crawl(
     progress displays; ``on_event("ocr", status)`` whenever scans are queued for OCR or read.
     """
     settings = crawl_settings(db_url=db_url, overrides=overrides)
-    process = CrawlerProcess(settings)
+    process = _CrawlerProcess(settings)
     crawler = process.create_crawler(ReportsSpider)
     if on_event is not None:
 

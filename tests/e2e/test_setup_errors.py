@@ -103,9 +103,11 @@ def test_a_broken_set_up_has_no_traceback_from_the_console_script(tmp_path):
     )
 
 
-def _start_crawl(registry, db_url: str) -> subprocess.Popen:
+def _start_crawl(registry, db_url: str, *, python_path: str | None = None) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("FAZHI_DB", None)
+    if python_path:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [python_path, env.get("PYTHONPATH")]))
     args = ["crawl", "--registry", str(registry), "--db", db_url, "--json", "--portal", "conghua", *LOOPBACK]
     return subprocess.Popen(
         [sys.executable, "-m", "fazhi", *args],
@@ -163,6 +165,48 @@ def test_ctrl_c_exits_130_without_a_traceback(when, tmp_path):
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err[-3000:]
     if when == "crawl":
         assert json.loads(out)["finish_reason"] == "shutdown"
+
+
+#: ``sitecustomize`` of a crawl whose spider takes seconds to open after its run is recorded, so that the test's
+#: Ctrl-C lands while the engine has not started yet (the window in which Scrapy's own stop did nothing).
+_SLOW_OPENING = """
+import time
+
+import crawler.extensions as extensions
+
+_opened = extensions.RunRecorder.spider_opened
+
+
+def spider_opened(self, spider):
+    _opened(self, spider)
+    time.sleep(3)
+
+
+extensions.RunRecorder.spider_opened = spider_opened
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_spider_opens_is_an_interruption_too(tmp_path):
+    """Before the engine runs, Scrapy's graceful stop stopped nothing and the reactor ended under the opening
+    spider: exit 3 (failed), no finish reason, the run left running. It is an interruption like any other."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_SLOW_OPENING, encoding="utf-8")
+    db_url = f"sqlite:///{tmp_path / 'a.db'}"
+    get_engine(db_url).dispose()
+    with GovSim(day=1) as sim:
+        proc = _start_crawl(write_registry(sim, tmp_path), db_url, python_path=str(hook))
+        _running_run(db_url)  # recorded, and the spider still opening for three seconds
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, out[:400] + err[-3000:]
+    assert "Traceback" not in err, err[-3000:]
+    assert json.loads(out)["finish_reason"] == "shutdown"
+    engine = get_engine(db_url)
+    with Session(engine) as session:
+        assert [r.outcome for r in recent_runs(session)] == ["interrupted"]
+    engine.dispose()
 
 
 @pytest.mark.slow
