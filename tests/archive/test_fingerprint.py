@@ -67,13 +67,24 @@ def test_similarity_tracks_overlap() -> None:
 @pytest.mark.parametrize("text", ["", "法治", TEXT, TEXT * 60], ids=["empty", "short", "report", "long"])
 def test_signature_equals_datasketch_affine32(text: str) -> None:
     """Our numpy MinHash is datasketch's: signatures stored by either stay comparable."""
+    reference = _datasketch_values(text, NUM_PERM)
+    assert np.array_equal(minhash_values(text), reference)
+    assert minhash_signature(text) == np.asarray(reference, dtype=np.uint64).tobytes()
+
+
+# 40 permutations: the last pass over the permutations (fingerprint._ROWS at a time) is a partial one
+@pytest.mark.parametrize("num_perm", [1, 40])
+def test_any_number_of_permutations_equals_datasketch(num_perm: int) -> None:
+    assert np.array_equal(minhash_values(TEXT, num_perm), _datasketch_values(TEXT, num_perm))
+
+
+def _datasketch_values(text: str, num_perm: int) -> np.ndarray:
     datasketch = pytest.importorskip("datasketch")
-    reference = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=lambda v: v, scheme=SCHEME)
+    reference = datasketch.MinHash(num_perm=num_perm, seed=SEED, hashfunc=lambda v: v, scheme=SCHEME)
     values = shingle_hashes(text)
     if len(values):
         reference.update_batch(values.tolist())
-    assert np.array_equal(minhash_values(text), reference.hashvalues)
-    assert minhash_signature(text) == np.asarray(reference.hashvalues, dtype=np.uint64).tobytes()
+    return reference.hashvalues
 
 
 def test_band_keys_hash_each_band_of_four_values_with_its_index() -> None:
