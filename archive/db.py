@@ -33,6 +33,12 @@ DEFAULT_DB_URL = "sqlite:///fazhi.db"
 ENV_VAR = "FAZHI_DB"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: WAL pages written before a commit copies them back into the database file (SQLite's default: 1,000, 4 MB).
+#: A checkpoint fsyncs the WAL and the database. A batch of 32 realistic reports writes about 4 MB (at 100k
+#: reports, mostly random pages of the LSH key index), so the default checkpointed after almost every batch;
+#: every 64 MB, a page dirtied by many batches is copied once and the two fsyncs come every 16 batches or so.
+#: The WAL file grows to 64 MB between checkpoints (bench/README.md).
+SQLITE_WAL_AUTOCHECKPOINT_PAGES = 16_000
 # Arbitrary constant: the key of the PostgreSQL advisory lock that serializes concurrent upgrades.
 PG_UPGRADE_LOCK = 0x66617A6869  # "fazhi"
 
@@ -77,6 +83,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     _use_wal(cursor)
     cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_WAL_AUTOCHECKPOINT_PAGES}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
 

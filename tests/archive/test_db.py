@@ -63,6 +63,7 @@ def test_search_index_exists(engine):
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+            assert conn.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 16_000  # 64 MB, not 4
         else:
             names = set(
                 conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'version'")).scalars()
