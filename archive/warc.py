@@ -21,9 +21,11 @@ WACZ wraps that WARC with a CDX index, a ``pages.jsonl`` listing each capture an
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -220,13 +222,36 @@ def write_warc(
     return pages
 
 
+def _package(args: list[str]) -> int:
+    """py-wacz's ``create``; an error writing the package (a full disk) comes out as a plain ``OSError``.
+
+    py-wacz leaves its ``ZipFile`` open when a write fails; collected later, the file fails to close again and
+    Python prints "Exception ignored in ZipFile.__del__" with a traceback under our one-line error. So the
+    failure is re-raised without its frames, once the half-written file has been collected here, quietly.
+    """
+    from wacz.main import main as wacz_main
+
+    failure: OSError | None = None
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: (
+        None if isinstance(unraisable.exc_value, OSError) else hook(unraisable)
+    )
+    try:
+        try:
+            return wacz_main(args)
+        except OSError as exc:
+            failure = OSError(exc.errno, exc.strerror)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    raise failure
+
+
 def write_wacz(
     session: Session, path: str | Path, *, portal_ids: Sequence[str] = (), unreadable: list[str] | None = None
 ) -> int:
     """Package the WARC of every capture as a WACZ at ``path``; returns the number of captures
     (``unreadable`` as for :func:`write_warc`)."""
-    from wacz.main import main as wacz_main
-
     path = Path(path)
     with tempfile.TemporaryDirectory() as tmp:
         warc = Path(tmp) / "fazhi.warc.gz"
@@ -241,7 +266,7 @@ def write_wacz(
         args = ["create", "-o", str(path), "-p", str(pages_file), str(warc)]
         args += ["--title", "fazhi: 法治政府建设 reports", "--desc", SOFTWARE]
         with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):  # py-wacz prints progress
-            code = wacz_main(args)
+            code = _package(args)
     if code:
         raise RuntimeError(f"py-wacz could not package {path} (exit {code})")
     return len(pages)

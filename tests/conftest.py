@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 # (longer under pytest-xdist's per-worker folders) must not be cut in two where a test looks for it.
 os.environ["COLUMNS"] = "200"
 
-pytest_plugins = ["govsim.testing", "tests.fixtures_db"]
+pytest_plugins = ["govsim.testing", "tests.fixtures_db", "tests.fulldisk"]
 
 # Property-based tests (tests/hostile/) run a fixed, small budget: the same examples on every run (CI must
 # not flake on a newly drawn input), no deadline (the machine is shared), no example database on disk.

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -71,3 +74,22 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+@contextlib.contextmanager
+def whole_file(path: Path) -> Iterator[Path]:
+    """Where to write ``path``'s new content: a hidden file beside it that becomes ``path`` (an atomic rename)
+    only once the block ends without an error. A full disk or Ctrl-C in the middle of an export then leaves no
+    truncated file that looks finished, and keeps a previous file of that name. A path that is not a
+    regular file (``-o /dev/stdout``, a pipe) is written directly."""
+    if path.exists() and not path.is_file():
+        yield path
+        return
+    part = path.with_name(f".part-{path.name}")  # same extension: py-wacz wants its output to end in .wacz
+    try:
+        yield part
+        os.replace(part, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            part.unlink()
+        raise

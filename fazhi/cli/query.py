@@ -34,7 +34,17 @@ from archive.queries import (
 from archive.records import document_record, feed_records, history_record, iso, parse_iso, run_record
 from archive.runs import close_abandoned
 from archive.search import search as search_archive
-from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, plain, styled, terminal_safe
+from fazhi.cli.app import (
+    DbOption,
+    JsonOption,
+    app,
+    console,
+    err_console,
+    plain,
+    styled,
+    terminal_safe,
+    whole_file,
+)
 
 
 def fail(message: str) -> NoReturn:
@@ -357,7 +367,7 @@ def export(
             export_records(session, sys.stdout, format=fmt, all=include_all)
             return
         try:
-            with output.open("w", encoding="utf-8", newline="") as out:
+            with whole_file(output) as part, part.open("w", encoding="utf-8", newline="") as out:
                 count = export_records(session, out, format=fmt, all=include_all)
         except OSError as exc:
             fail(f"cannot write {output}: {exc.strerror}")
@@ -373,14 +383,15 @@ def _export_web_archive(fmt: str, output: Path | None, portals: list[str], db: s
     unreadable: list[str] = []
     with open_session(db) as session:
         try:
-            if fmt == "warc":
-                with output.open("wb") as out:
-                    pages = write_warc(
-                        session, out, portal_ids=portals, filename=output.name, unreadable=unreadable
-                    )
-                    count = len(pages)
-            else:
-                count = write_wacz(session, output, portal_ids=portals, unreadable=unreadable)
+            with whole_file(output) as part:
+                if fmt == "warc":
+                    with part.open("wb") as out:
+                        pages = write_warc(
+                            session, out, portal_ids=portals, filename=output.name, unreadable=unreadable
+                        )
+                        count = len(pages)
+                else:
+                    count = write_wacz(session, part, portal_ids=portals, unreadable=unreadable)
         except OSError as exc:
             fail(f"cannot write {output}: {exc.strerror}")
     err_console.print(f"exported {count} captures to {output} ({fmt.upper()})", highlight=False)

@@ -9,7 +9,7 @@ import typer
 
 from crawler.registry import RegistryError, load_registry
 from crawler.registry_import import ImportError_, export_csv, merge, parse_csv
-from fazhi.cli.app import app, console, err_console
+from fazhi.cli.app import app, console, err_console, whole_file
 
 registry_app = typer.Typer(help="Import or export the portal registry as CSV.", no_args_is_help=True)
 app.add_typer(registry_app, name="registry")
@@ -57,5 +57,10 @@ def export(
         raise typer.Exit(2) from None
     if output is None:
         print(text, end="")
-    else:
-        output.write_text(text, encoding="utf-8")
+        return
+    try:
+        with whole_file(output) as part:
+            part.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        err_console.print(f"error: cannot write {output}: {exc.strerror}", markup=False, highlight=False)
+        raise typer.Exit(1) from None

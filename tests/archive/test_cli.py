@@ -14,6 +14,7 @@ from archive.db import get_engine, session_scope
 from archive.runs import finish_run, start_run
 from fazhi.cli import app
 from tests.factories import day, populate
+from tests.fulldisk import fill
 
 runner = CliRunner()
 
@@ -218,6 +219,60 @@ def test_a_full_disk_on_standard_output_is_one_error_line_and_exit_1(tmp_path):
             )
         assert proc.returncode == 1, proc.stderr
         assert proc.stderr.strip() == "error: cannot write the output: No space left on device"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export"],
+        ["export", "--format", "warc"],
+        ["export", "--format", "wacz"],
+        ["registry", "export", "--registry", "seeds"],
+    ],
+    ids=["jsonl", "warc", "wacz", "registry"],
+)
+def test_an_output_file_on_a_full_disk_is_left_as_it_was(args, tiny_disk, tmp_path):
+    """``-o FILE`` on a full disk: one error line, exit 1, and no truncated file in FILE's place; a FILE from
+    an earlier export stays whole. (py-wacz's half-written package used to print a traceback as well.)"""
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    engine = get_engine(db)
+    populate(engine)
+    engine.dispose()
+    earlier = tiny_disk / "earlier.out"
+    earlier.write_text("an earlier export\n", encoding="utf-8")
+    fill(tiny_disk, leave=0)
+    for target in (tiny_disk / "new.out", earlier):
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "fazhi",
+                *args,
+                "-o",
+                str(target),
+                *(["--db", db] if args[0] == "export" else []),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert proc.returncode == 1, proc.stderr
+        assert proc.stderr.strip() == f"error: cannot write {target}: No space left on device"
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["earlier.out", "filler"]
+    assert earlier.read_text(encoding="utf-8") == "an earlier export\n"
+
+
+def test_an_export_file_appears_whole(populated, tmp_path):
+    """With room, ``-o FILE`` is there under its own name once the export is done, and nothing beside it."""
+    db, _ = populated
+    for fmt in ("jsonl", "wacz"):
+        target = tmp_path / "out" / f"archive.{fmt}"
+        target.parent.mkdir(exist_ok=True)
+        result = run("export", "--format", fmt, "-o", str(target), "--db", db)
+        assert result.exit_code == 0, result.output
+        assert target.stat().st_size > 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["archive.jsonl", "archive.wacz"]
 
 
 def test_a_blank_query_is_a_usage_error(populated):

@@ -6,10 +6,7 @@ skipped elsewhere). A real read-only archive: SQLite opened with ``mode=ro``.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import subprocess
 
 import pytest
 from sqlmodel import Session
@@ -20,37 +17,10 @@ from archive.queries import recent_runs
 from fazhi.cli import app
 from govsim import GovSim
 from tests.e2e.helpers import LOOPBACK, fazhi, latest_texts, write_registry
+from tests.fulldisk import fill
 
 pytestmark = pytest.mark.slow
 PORTAL = "conghua"  # a small plain portal: two list pages, four reports
-
-
-@pytest.fixture
-def tiny_disk(tmp_path):
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True)
-    if made.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {made.stderr.decode().strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def _fill(folder, leave: int) -> os.PathLike:
-    """Fill the file system to its last byte, then give back ``leave`` bytes."""
-    filler = folder / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
-    try:
-        for size in (65536, 512, 1):
-            with contextlib.suppress(OSError):
-                while os.write(fd, b"\0" * size):
-                    pass
-        os.ftruncate(fd, max(os.fstat(fd).st_size - leave, 0))
-    finally:
-        os.close(fd)
-    return filler
 
 
 def _crawl(registry, db_url):
@@ -62,7 +32,7 @@ def _crawl(registry, db_url):
 def test_disk_full_fails_the_run_and_the_next_crawl_stores_everything(tiny_disk, tmp_path):
     db_url = f"sqlite:///{tiny_disk / 'archive.db'}"
     get_engine(db_url).dispose()  # the archive exists
-    filler = _fill(tiny_disk, leave=160 * 1024)  # the disk fills up during the crawl
+    filler = fill(tiny_disk, leave=160 * 1024)  # the disk fills up during the crawl
     with GovSim(day=1) as sim:
         registry = write_registry(sim, tmp_path)
         full = _crawl(registry, db_url)
