@@ -16,7 +16,7 @@ from archive import store
 from archive.db import get_engine
 from archive.models import Change, Document, Version
 from archive.search import search
-from pipelines.store import BATCH, StorePipeline, write_item, write_items
+from pipelines.store import BATCH, GATHER_SECONDS, StorePipeline, write_item, write_items
 from tests.factories import REPORT_2024, REPORT_OTHER_COUNTY, day, missing, not_modified, page
 from tests.pipelines.conftest import FakeStats
 
@@ -116,9 +116,9 @@ def test_a_bad_item_fails_alone_and_the_rest_of_its_batch_is_stored(engine, monk
             assert conn.execute(text("SELECT count(*) FROM search_index")).scalar() == 2
 
 
-def crawl_through_worker(db_url: str, items: list) -> tuple[dict[str, int], list[int]]:
-    """Hand ``items`` to a worker-process StorePipeline all at once, as a busy crawl does; returns its stats
-    and the size of every batch it sent."""
+def crawl_through_worker(db_url: str, items: list, every: float = 0) -> tuple[dict[str, int], list[int]]:
+    """Hand ``items`` to a worker-process StorePipeline all at once, as a busy crawl does (or the first, then
+    the others one every ``every`` seconds); returns its stats and the size of every batch it sent."""
     stats = FakeStats()
     pipeline = StorePipeline(db_url, stats=stats, in_worker=True)
     sizes: list[int] = []
@@ -130,9 +130,18 @@ def crawl_through_worker(db_url: str, items: list) -> tuple[dict[str, int], list
 
     pipeline._write_batch = recorded
 
+    async def arrive(n: int, item):
+        await asyncio.sleep(n * every)
+        return await pipeline.process_item(item)
+
     async def run() -> None:
         pipeline.open_spider(None)
-        assert await asyncio.gather(*(pipeline.process_item(item) for item in items)) == items
+        if every:  # the worker started and idle, as in a crawl under way, before the rest trickle in
+            assert await pipeline.process_item(items[0]) == items[0]
+            rest = items[1:]
+        else:
+            rest = items
+        assert await asyncio.gather(*(arrive(n, item) for n, item in enumerate(rest))) == rest
 
     try:
         asyncio.run(run())
@@ -149,6 +158,15 @@ def test_items_that_wait_for_the_worker_are_written_together(engine, db_url):
     with Session(engine) as s:
         assert len(s.exec(select(Document.id)).all()) == 80
         assert [h.url for h in search(s, "第79号独有句")] == [items[79].url]
+
+
+def test_items_arriving_one_by_one_gather_into_batches(engine, db_url):
+    """A crawl whose store keeps up hands items over one at a time, a few milliseconds apart: they are still
+    written a few to a transaction (pipelines.store.GATHER_SECONDS), not one each, and none is lost."""
+    items = [page(text=f"{REPORT_2024}\n第{n}号逐条句。") for n in range(13)]
+    stats, sizes = crawl_through_worker(db_url, items, every=GATHER_SECONDS / 2)
+    assert stats["store/new_version"] == 13 and stats["store/error"] == 0
+    assert sizes[0] == 1 and sum(sizes[1:]) == 12 and max(sizes[1:]) > 1  # without gathering: twelve 1s
 
 
 def test_an_item_that_cannot_be_sent_fails_alone_and_its_batch_is_sent_item_by_item(engine, db_url):
