@@ -124,7 +124,7 @@ def minhash_values(text: str | None, num_perm: int = NUM_PERM) -> np.ndarray:
         chunk = mixed[None, start : start + _CHUNK]
         for first in range(0, num_perm, _ROWS):
             rows = slice(first, first + _ROWS)
-            out = buf[: len(a[rows]), : chunk.shape[1]]
+            out = buf[: min(_ROWS, num_perm - first), : chunk.shape[1]]
             np.multiply(a[rows, None], chunk, out=out)
             np.add(out, b[rows, None], out=out)
             np.minimum(values[rows], out.min(axis=1), out=values[rows])

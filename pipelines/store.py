@@ -3,8 +3,8 @@
 Inline, each item is one transaction. From the worker process, the items that wait while the worker writes,
 or arrive within :data:`GATHER_SECONDS`, are sent together and written in one transaction (group commit):
 a crawl's items cost less each (the search index takes a transaction's reports as one segment), a quiet
-crawl's go one by one as before. A batch
-that fails is rolled back whole and written again item by item, so a bad item still fails alone.
+crawl's go one by one as before. A batch that fails is rolled back whole and written again item by item,
+so a bad item still fails alone.
 
 Settings
 --------

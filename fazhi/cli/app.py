@@ -85,7 +85,7 @@ def whole_file(path: Path) -> Iterator[Path]:
     if path.exists() and not path.is_file():
         yield path
         return
-    part = path.with_name(f".part-{path.name}")  # same extension: py-wacz wants its output to end in .wacz
+    part = path.with_name(f".part-{path.name}")  # the name ends as the target's: same extension
     try:
         yield part
         os.replace(part, path)

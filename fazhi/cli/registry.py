@@ -10,6 +10,7 @@ import typer
 from crawler.registry import RegistryError, load_registry
 from crawler.registry_import import ImportError_, export_csv, merge, parse_csv
 from fazhi.cli.app import app, console, err_console, whole_file
+from fazhi.cli.query import fail
 
 registry_app = typer.Typer(help="Import or export the portal registry as CSV.", no_args_is_help=True)
 app.add_typer(registry_app, name="registry")
@@ -62,5 +63,4 @@ def export(
         with whole_file(output) as part:
             part.write_text(text, encoding="utf-8")
     except OSError as exc:
-        err_console.print(f"error: cannot write {output}: {exc.strerror}", markup=False, highlight=False)
-        raise typer.Exit(1) from None
+        fail(f"cannot write {output}: {exc.strerror}")
