@@ -36,8 +36,17 @@ CREATE = f"CREATE VIRTUAL TABLE {TABLE} USING fts5(title, body, {CHARS_COLUMN}, 
 #: 16 means fewer levels and fewer rewrites, for more segments per query to visit. On 2,000 realistic
 #: reports added one by one (3 runs each, bench/README.md): insert + commit 10.8 → 8.1 ms per report on
 #: average; rare-phrase queries p50 1.0 → 0.9–1.6 ms, common and short ones within the noise. Kept in the
-#: table's config, set by migration 0017.
+#: table's config, set by migration 0018.
 AUTOMERGE = 16
+#: FTS5 merges a whole level at once when it holds this many segments (its default is 16). Above
+#: :data:`AUTOMERGE`, so the merges are made a share after every write instead: at 16, the write that gave a
+#: level its 16th segment merged the level whole (the slowest transaction of 32 reports 1.4 s at 16,000
+#: reports, 19–23 s at 65,000–98,000 with the gigabytes it rewrote passing through the WAL; one report alone
+#: 1.7 s at 4,000), and the file kept the free pages those merges left. Store runs from an empty archive
+#: (bench/README.md, twelfth session): 16,384 reports 32 to a transaction 6.14 → 5.90 ms a report on
+#: average, the slowest transaction 43.7 → 9.2 ms a report; 4,096 one to a transaction 8.68 → 8.11 ms, the
+#: slowest 1,707 → 48 ms. Set by migration 0021.
+CRISISMERGE = 64
 
 #: (rank key, title, text) of an indexed version
 Entry = tuple[int, str | None, str]
@@ -161,9 +170,10 @@ def rebuild(conn: Connection, *, batch: int = 1_000) -> int:
     return total
 
 
-def set_automerge(conn: Connection, segments: int = AUTOMERGE) -> None:
-    """Store FTS5's ``automerge`` setting in the index (it persists with the table)."""
-    conn.execute(text(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', :n)"), {"n": segments})
+def set_merge_policy(conn: Connection, automerge: int = AUTOMERGE, crisismerge: int = CRISISMERGE) -> None:
+    """Store FTS5's ``automerge`` and ``crisismerge`` settings in the index (they persist with the table)."""
+    for name, segments in (("automerge", automerge), ("crisismerge", crisismerge)):
+        conn.execute(text(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('{name}', :n)"), {"n": segments})
 
 
 def optimize(conn: Connection) -> None:

@@ -2,7 +2,9 @@
 
 Builds a SQLite archive of ``--docs`` realistic reports (:mod:`bench.realistic`: 7,000–15,000 characters,
 sections and figures drawn from the corpus) in bulk: documents, versions (with their compressed page)
-and the search index rows through :func:`archive.search_index.add`, the code the store uses. Then the same
+and the search index rows through :func:`archive.search_index.add_rows`, the code the store uses, a
+store batch per transaction (:func:`bench.realistic.index_as_the_store_does`), so the index has the segments
+a crawled archive has. Then the same
 queries run through :func:`archive.search.search` and through a plain ``LIKE '%q%'`` scan of the latest
 versions (the baseline), by class: ``rare`` (a phrase around a figure of one report), ``common`` (phrases
 in most reports), ``short`` (1–2 characters, frequent, rare and absent). Prints p50/p95 wall time and the
@@ -167,9 +169,7 @@ def build(url: str, n: int) -> tuple[list[str], int, int]:
             with session_scope(engine) as s:
                 s.execute(insert(Document), docs)
                 s.execute(insert(Version), vers)
-                search_index.add_rows(s.connection(), rows)
-    with session_scope(engine) as s:
-        search_index.optimize(s.connection())
+            realistic.index_as_the_store_does(engine, rows)
     engine.dispose()
     return sample, chars, round(sum(raw_bytes) / len(raw_bytes))
 

@@ -58,8 +58,9 @@ def test_search_index_exists(engine):
         if engine.dialect.name == "sqlite":
             sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'search_index'")).scalar()
             assert "tokenize='ascii'" in sql and "detail=full" in sql and "prefix" not in sql
-            automerge = "SELECT v FROM search_index_config WHERE k = 'automerge'"
-            assert conn.execute(text(automerge)).scalar() == search_index.AUTOMERGE == 16
+            config = dict(conn.execute(text("SELECT k, v FROM search_index_config")).all())
+            assert (config["automerge"], config["crisismerge"]) == (16, 64)
+            assert search_index.CRISISMERGE > search_index.AUTOMERGE  # else levels are merged whole
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000

@@ -276,3 +276,19 @@ def test_the_characters_column_migration_rebuilds_the_index_both_ways(tmp_path):
     assert ids(engine, "萬字督察") == [doc]
     assert ids(engine, "禺") == []
     engine.dispose()
+
+
+def test_the_crisismerge_migration_sets_it_and_its_downgrade_restores_the_default(tmp_path):
+    """0021 raises crisismerge above automerge (incremental merges); downgraded, FTS5's 16 is back."""
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    upgrade(engine)
+    policy = text("SELECT k, v FROM search_index_config WHERE k IN ('automerge', 'crisismerge') ORDER BY k")
+    with engine.begin() as conn:
+        assert conn.execute(policy).all() == [("automerge", 16), ("crisismerge", 64)]
+        cfg = _alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0020_search_chars")
+        assert conn.execute(policy).all() == [("automerge", 16), ("crisismerge", 16)]
+        command.upgrade(cfg, "head")
+        assert conn.execute(policy).all() == [("automerge", 16), ("crisismerge", 64)]
+    engine.dispose()

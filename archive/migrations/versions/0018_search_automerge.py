@@ -19,13 +19,14 @@ branch_labels = None
 depends_on = None
 
 FTS5_DEFAULT = 4
+FTS5_CRISISMERGE = 16  # FTS5's own default, unchanged by this revision
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        search_index.set_automerge(op.get_bind(), 16)
+        search_index.set_merge_policy(op.get_bind(), 16, FTS5_CRISISMERGE)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        search_index.set_automerge(op.get_bind(), FTS5_DEFAULT)
+        search_index.set_merge_policy(op.get_bind(), FTS5_DEFAULT, FTS5_CRISISMERGE)

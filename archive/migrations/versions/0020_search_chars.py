@@ -35,7 +35,7 @@ def upgrade() -> None:
         return
     op.execute(f"DROP TABLE IF EXISTS {search_index.TABLE}")
     op.execute(search_index.CREATE)
-    search_index.set_automerge(conn)
+    search_index.set_merge_policy(conn, 16, 16)  # 0018's settings; 0021 changes them
     search_index.rebuild(conn)
 
 
@@ -45,7 +45,7 @@ def downgrade() -> None:
         return
     op.execute(f"DROP TABLE IF EXISTS {search_index.TABLE}")
     op.execute(BEFORE)
-    search_index.set_automerge(conn)
+    search_index.set_merge_policy(conn, 16, 16)  # 0018's settings; 0021 changes them
     insert = text(f"INSERT INTO {search_index.TABLE}(rowid, title, body) VALUES (:key, :title, :body)")
     after = 0
     while rows := conn.execute(search_index.LATEST, {"after": after, "n": 1_000}).all():
