@@ -15,7 +15,7 @@ How the archive is built: background documents are inserted with executemany. Th
 200-character paragraph, their ``text_len`` spans 7k–15k characters and their 32 LSH band keys are random
 64-bit integers, which is what the band keys of distinct texts are. Their search-index rows are those of
 :data:`INDEX_POOL` realistic reports, written a store batch per transaction
-(:func:`bench.realistic.index_as_the_store_does`): the index then has the size, segments and merge levels
+(:func:`bench.search.index_as_the_store_does`): the index then has the size, segments and merge levels
 of an archive the crawler filled, and a new report pays the merges it would pay there. (Until the twelfth
 session the index held the 200-character texts in a few bulk segments, which made writes look cheaper.) The 20
 "family" reports that the near-duplicates must find are stored through ``record_page`` like real ones.
@@ -40,6 +40,7 @@ from archive.db import get_engine, session_scope
 from archive.fingerprint import BANDS
 from archive.models import Document, MinHashBand, Portal, ReportGroup, Version
 from bench import realistic
+from bench.search import index_as_the_store_does
 from pipelines.items import PageItem
 from pipelines.store import BATCH, write_items
 
@@ -133,7 +134,7 @@ def build_archive(url: str, n: int, rng: random.Random) -> None:
             s.execute(insert(Document), docs)
             s.execute(insert(Version), vers)
             s.execute(insert(MinHashBand), bands)
-        realistic.index_as_the_store_does(
+        index_as_the_store_does(
             engine,
             [
                 {

@@ -16,15 +16,8 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
 
-from archive import search_index
-from archive.db import session_scope
 from govsim.content import corpus_dir
-from pipelines.store import BATCH
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
 
 MIN_CHARS, MAX_CHARS = 7_000, 15_000
 YEARS = list(range(2015, 2025))
@@ -272,14 +265,3 @@ def page(title: str, body: str) -> bytes:
     chrome = "<div class='nav'><a href='/'>首页</a> &gt; <a href='/zwgk/'>政务公开</a></div>" * 20
     head = f"<html><head><title>{title}</title></head><body>{chrome}<h1>{title}</h1>"
     return (head + paragraphs + "</body></html>").encode()
-
-
-def index_as_the_store_does(engine: Engine, rows: list[dict]) -> None:
-    """Add search-index rows (:func:`archive.search_index.row`) one transaction of
-    :data:`pipelines.store.BATCH` at a time, as the store worker writes them: each becomes one FTS5 segment and
-    the index merges them as it does a crawl's, so it has a crawl-built archive's segments and merge levels. A
-    bulk load makes a few large segments instead, on which later writes merge less and queries visit fewer
-    segments than on an archive the crawler filled (bench/README.md, twelfth session)."""
-    for first in range(0, len(rows), BATCH):
-        with session_scope(engine) as session:
-            search_index.add_rows(session.connection(), rows[first : first + BATCH])

@@ -3,7 +3,7 @@
 Builds a SQLite archive of ``--docs`` realistic reports (:mod:`bench.realistic`: 7,000–15,000 characters,
 sections and figures drawn from the corpus) in bulk: documents, versions (with their compressed page)
 and the search index rows through :func:`archive.search_index.add_rows`, the code the store uses, a
-store batch per transaction (:func:`bench.realistic.index_as_the_store_does`), so the index has the segments
+store batch per transaction (:func:`index_as_the_store_does`), so the index has the segments
 a crawled archive has. Then the same
 queries run through :func:`archive.search.search` and through a plain ``LIKE '%q%'`` scan of the latest
 versions (the baseline), by class: ``rare`` (a phrase around a figure of one report), ``common`` (phrases
@@ -25,7 +25,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import Engine, insert, text
 from sqlmodel import Session
 
 from archive import search_index
@@ -34,6 +34,7 @@ from archive.models import Document, Portal, Version
 from archive.search import search
 from archive.store import RAW_CODEC, compress_raw
 from bench import realistic
+from pipelines.store import BATCH as STORE_BATCH
 
 T0 = datetime(2025, 3, 1, tzinfo=UTC)
 BATCH = 5_000
@@ -100,6 +101,17 @@ def _reports(batch: tuple[int, int]) -> list[tuple[int, str, int, str, str, dict
             )
         )
     return out
+
+
+def index_as_the_store_does(engine: Engine, rows: list[dict]) -> None:
+    """Add search-index rows (:func:`archive.search_index.row`) one transaction of
+    :data:`pipelines.store.BATCH` at a time, as the store worker writes them: each becomes one FTS5 segment and
+    the index merges them as it does a crawl's, so it has a crawl-built archive's segments and merge levels. A
+    bulk load makes a few large segments instead, on which later writes merge less and queries visit fewer
+    segments than on an archive the crawler filled (bench/README.md, twelfth session)."""
+    for first in range(0, len(rows), STORE_BATCH):
+        with session_scope(engine) as session:
+            search_index.add_rows(session.connection(), rows[first : first + STORE_BATCH])
 
 
 def build(url: str, n: int) -> tuple[list[str], int, int]:
@@ -169,7 +181,7 @@ def build(url: str, n: int) -> tuple[list[str], int, int]:
             with session_scope(engine) as s:
                 s.execute(insert(Document), docs)
                 s.execute(insert(Version), vers)
-            realistic.index_as_the_store_does(engine, rows)
+            index_as_the_store_does(engine, rows)
     engine.dispose()
     return sample, chars, round(sum(raw_bytes) / len(raw_bytes))
 
