@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+
+from alembic import command
 from sqlalchemy import select
 from sqlmodel import Session
 
-from archive.db import session_scope
+from archive.db import _alembic_config, session_scope
 from archive.fingerprint import text_band_keys
 from archive.groups import BUCKET_CAP, NEAR_DUP_SIMILARITY, band_matches, length_band
 from archive.models import Document, MinHashBand, ReportGroup
@@ -146,3 +149,40 @@ def test_a_copy_is_found_past_buckets_crowded_by_a_template(engine):
     with Session(engine) as s:
         matches = band_matches(s.connection(), keys=keys, document_id=mirror)
     assert [doc for doc, _ in matches] == [original]
+
+
+# The first three band keys of TEXT_0021 as the archive computed them before migration 0022 (datasketch's
+# affine32 MinHash), recorded from that code: the downgrade must give back exactly these.
+TEXT_0021 = "2019年，我区坚持以习近平新时代中国特色社会主义思想为指导，深入推进依法行政。" * 10
+KEYS_0021 = [5446741605350320874, 2683478580026404025, 3439129312085294771]
+
+
+def test_the_one_permutation_migration_recomputes_every_stored_key_both_ways(engine):
+    """0022 replaces every stored band key with the one-permutation MinHash's; its downgrade restores the
+    keys of the scheme before, and copies still find each other after both."""
+    before = importlib.import_module("archive.migrations.versions.0022_band_keys_one_permutation")
+    assert before.affine32_band_keys(TEXT_0021)[:3] == KEYS_0021
+    docs = {
+        put(engine, page(url="https://www.jingan.gov.cn/fzzfjs/1.html", portal_id="jingan")): REPORT_2024,
+        put(
+            engine, page(url="https://mirror.example.cn/a/1.html", portal_id="m", text=MIRROR_TEXT)
+        ): MIRROR_TEXT,
+        put(engine, page(url="https://www.x.gov.cn/2.html", portal_id="x", text=TEXT_0021)): TEXT_0021,
+    }
+    with engine.begin() as conn:
+        cfg = _alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0021_search_crisismerge")
+        assert stored_keys(conn) == {doc: before.affine32_band_keys(body) for doc, body in docs.items()}
+        command.upgrade(cfg, "head")
+        assert stored_keys(conn) == {doc: text_band_keys(body) for doc, body in docs.items()}
+    copy = put(engine, page(url="https://www.shanghai.gov.cn/x/1.html", portal_id="shanghai"))
+    assert group_of(engine, copy) == group_of(engine, list(docs)[1]) == group_of(engine, list(docs)[0])
+
+
+def stored_keys(conn) -> dict[int, list[int]]:
+    rows = conn.execute(select(MinHashBand).order_by(MinHashBand.document_id, MinHashBand.band)).all()
+    keys: dict[int, list[int]] = {}
+    for row in rows:
+        keys.setdefault(row.document_id, []).append(row.key)
+    return keys
