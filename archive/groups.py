@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 
-from sqlalchemy import Connection, TextClause, bindparam, delete, func, select, text, update
+from sqlalchemy import Connection, TextClause, bindparam, delete, func, insert, select, text, update
 from sqlmodel import Session
 
 from archive.diff import similarity
@@ -140,13 +140,34 @@ _CANONICAL = (
     .limit(1)
 )
 _UPDATE_GROUP = update(GROUP).where(GROUP.c.id == bindparam("group_id_"))
+#: A new group of one document, its fields as :func:`refresh_group` would set them (publisher, else the
+#: portal's region, else its name), in one statement instead of an insert, a query and an update.
+_NEW_GROUP = (
+    insert(GROUP)
+    .from_select(
+        ["year", "title", "canonical_document_id", "jurisdiction"],
+        select(
+            bindparam("year", type_=GROUP.c.year.type),
+            bindparam("title", type_=GROUP.c.title.type),
+            bindparam("document_id", type_=GROUP.c.canonical_document_id.type),
+            func.coalesce(
+                func.nullif(bindparam("publisher", type_=DOCUMENT.c.publisher.type), ""),
+                func.nullif(PORTAL.c.region, ""),
+                PORTAL.c.name,
+            ),
+        ).where(PORTAL.c.id == bindparam("portal_id")),
+    )
+    .returning(GROUP.c.id)
+)
 _DELETE_GROUP = delete(GROUP).where(GROUP.c.id == bindparam("group_id"))
 _MEMBERS = select(func.count()).where(DOCUMENT.c.report_group_id == bindparam("group_id"))
 
 
-def replace_bands(conn: Connection, *, document_id: int, keys: list[int]) -> None:
-    """Store the LSH band keys of a document's latest text (replacing the previous ones)."""
-    conn.execute(_DELETE_BANDS, {"document_id": document_id})
+def replace_bands(conn: Connection, *, document_id: int, keys: list[int], stored: bool = True) -> None:
+    """Store the LSH band keys of a document's latest text, replacing the previous ones (``stored`` False:
+    there are none, the document was inserted in this transaction)."""
+    if stored:
+        conn.execute(_DELETE_BANDS, {"document_id": document_id})
     if keys:
         conn.execute(
             insert_into(BAND), [{"document_id": document_id, "band": i, "key": k} for i, k in enumerate(keys)]
@@ -238,36 +259,51 @@ def parent_group(conn: Connection, *, parent_url: str | None, year: int | None) 
     return row.report_group_id
 
 
-def assign_group(session: Session, *, document: DocumentRow, text: str, parent_url: str | None = None) -> int:
+def assign_group(
+    session: Session, *, document: DocumentRow, text: str, parent_url: str | None = None, new: bool = False
+) -> int:
     """Put a report's document into the right group (creating one if needed); returns the group id.
 
     Text decides first (exact, then near-duplicate); an attachment that matches no text joins the group of
     the report page that linked it (``parent_url``): an attachment-only page says only 详见附件, and the
     file it links is that report.
 
-    Call after the document's row (``year``, ``text_hash``, ``text_len`` of its latest version) is written.
+    Call after the document's row (``year``, ``text_hash``, ``text_len`` of its latest version) is written;
+    ``new``: it was inserted in this transaction (no band keys or group to replace).
     """
     conn = session.connection()
     keys = text_band_keys(text)
-    replace_bands(conn, document_id=document["id"], keys=keys)
+    replace_bands(conn, document_id=document["id"], keys=keys, stored=not new)
     target = (
         find_exact(conn, document=document)
         or find_near(conn, document=document, text=text, keys=keys)
         or parent_group(conn, parent_url=parent_url, year=document["year"])
     )
     previous = document["report_group_id"]
-    if target is None:
-        if previous is not None and _members(conn, previous) == 1:
-            target = previous  # still alone in its own group: keep the group's identity
-        else:
-            new_group = {"year": document["year"], "title": document["title"]}
-            target = conn.execute(insert_into(GROUP), new_group).inserted_primary_key[0]
+    if target is None and previous is not None and _members(conn, previous) == 1:
+        target = previous  # still alone in its own group: keep the group's identity
+    created = target is None
+    if created:
+        target = _new_group(conn, document)  # its fields set as refresh_group would set them
     if target != previous:
         _set_group(conn, document, target)
-    refresh_group(conn, group_id=target)
+    if not created:
+        refresh_group(conn, group_id=target)
     if previous is not None and previous != target:
         refresh_group(conn, group_id=previous)
     return target
+
+
+def _new_group(conn: Connection, document: DocumentRow) -> int:
+    """A group of its own for ``document`` (written already), canonical and described."""
+    params = {
+        "year": document["year"],
+        "title": document["title"],
+        "document_id": document["id"],
+        "publisher": document["publisher"],
+        "portal_id": document["portal_id"],
+    }
+    return conn.execute(_NEW_GROUP, params).scalar_one()
 
 
 def leave_group(session: Session, *, document: DocumentRow) -> None:

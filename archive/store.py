@@ -456,7 +456,13 @@ def record_page(session: Session, item: FetchedPage, *, now: datetime | None = N
             or not was_report
             or old_year != document["year"]
         ):
-            assign_group(session, document=document, text=text, parent_url=getattr(item, "parent_url", None))
+            assign_group(
+                session,
+                document=document,
+                text=text,
+                parent_url=getattr(item, "parent_url", None),
+                new=before is None,
+            )
     elif was_report or document["report_group_id"] is not None:
         leave_group(session, document=document)
     return result

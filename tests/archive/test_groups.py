@@ -10,9 +10,10 @@ from sqlmodel import Session
 
 from archive.db import _alembic_config, session_scope
 from archive.fingerprint import text_band_keys
-from archive.groups import BUCKET_CAP, NEAR_DUP_SIMILARITY, band_matches, length_band
+from archive.groups import BUCKET_CAP, NEAR_DUP_SIMILARITY, band_matches, length_band, refresh_group
 from archive.models import Document, MinHashBand, ReportGroup
-from archive.store import record_page
+from archive.store import record_page, upsert_portal
+from archive.tables import GROUP
 from tests.factories import REPORT_2024, REPORT_OTHER_COUNTY, day, page
 
 # What a traditional-character mirror copy looks like after normalization (OpenCC t2s + NFKC): the same
@@ -149,6 +150,30 @@ def test_a_copy_is_found_past_buckets_crowded_by_a_template(engine):
     with Session(engine) as s:
         matches = band_matches(s.connection(), keys=keys, document_id=mirror)
     assert [doc for doc, _ in matches] == [original]
+
+
+def test_a_new_group_is_described_as_refresh_group_describes_it(engine):
+    """A report alone in a new group gets its fields in the insert: the publisher, else the portal's region,
+    else its name, exactly what refresh_group computes from the members."""
+    with session_scope(engine) as s:
+        upsert_portal(s, id="county", name="某县人民政府", region="某省某县")
+        upsert_portal(s, id="city", name="某市人民政府", region="")
+    docs = [
+        put(engine, page(portal_id="county", publisher=None, text=REPORT_2024)),
+        put(engine, page(portal_id="city", publisher="", text=REPORT_OTHER_COUNTY)),
+        put(engine, page(portal_id="jingan", text=TEXT_0021)),
+    ]
+    fields = (GROUP.c.id, GROUP.c.canonical_document_id, GROUP.c.year, GROUP.c.title, GROUP.c.jurisdiction)
+    with engine.begin() as conn:
+        described = conn.execute(select(*fields).order_by(GROUP.c.id)).all()
+        for group in described:
+            refresh_group(conn, group_id=group.id)
+        assert conn.execute(select(*fields).order_by(GROUP.c.id)).all() == described
+    assert [(g.canonical_document_id, g.jurisdiction) for g in described] == [
+        (docs[0], "某省某县"),
+        (docs[1], "某市人民政府"),
+        (docs[2], "上海市静安区人民政府"),
+    ]
 
 
 # The first three band keys of TEXT_0021 as the archive computed them before migration 0022 (datasketch's
