@@ -268,10 +268,13 @@ def main() -> None:
         ratios[key] = results[hi][key] / results[lo][key]
         print(f"{label}: {hi}/{lo} cost ratio {ratios[key]:.2f}x (target <= 2x)")
     load = os.getloadavg()
+    machine = realistic.machine_ms([realistic.report(random.Random(k)) for k in range(40)])
     print(
         f"reports built from: {realistic.source()} (mean {statistics.mean(r['mean_chars'] for r in results.values()):.0f} chars)"
     )
-    print(f"load average: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    print(
+        f"load average: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; machine: {machine:.3f} ms a report (zlib + sha256)"
+    )
     summary = {
         "texts": realistic.source(),
         "mean_chars": round(statistics.mean(r["mean_chars"] for r in results.values())),
@@ -292,6 +295,7 @@ def main() -> None:
         "ratio_total": round(ratios["total_ms"], 2),
         "ratio_cpu": round(ratios["cpu_ms"], 2),
         "load": round(load[0], 1),
+        "machine_ms": round(machine, 3),
     }
     print(json.dumps(summary))
 
