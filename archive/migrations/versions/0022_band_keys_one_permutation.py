@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 BATCH = 500
 _WITH_BANDS = text(
-    "SELECT d.id, v.text FROM document d JOIN version v ON v.document_id = d.id AND v.seq = d.versions "
+    "SELECT d.id, v.text FROM document d LEFT JOIN version v ON v.document_id = d.id AND v.seq = d.versions "
     "WHERE d.id > :after AND EXISTS (SELECT 1 FROM minhash_band b WHERE b.document_id = d.id) "
     "ORDER BY d.id LIMIT :n"
 )
@@ -52,14 +52,14 @@ def _rewrite_keys(conn: Connection, band_keys_of: Callable[[str], list[int]]) ->
     after, done = 0, 0
     while rows := conn.execute(_WITH_BANDS, {"after": after, "n": BATCH}).all():
         conn.execute(_DELETE, [{"document_id": doc_id} for doc_id, _ in rows])
-        conn.execute(
-            _INSERT,
-            [
-                {"document_id": doc_id, "band": band, "key": key}
-                for doc_id, body in rows
-                for band, key in enumerate(band_keys_of(body or ""))
-            ],
-        )
+        keys = [
+            {"document_id": doc_id, "band": band, "key": key}
+            for doc_id, body in rows
+            if body is not None  # no latest text to fingerprint: its keys, which nothing can verify, go
+            for band, key in enumerate(band_keys_of(body))
+        ]
+        if keys:
+            conn.execute(_INSERT, keys)
         after, done = rows[-1][0], done + len(rows)
         if done % 10_000 < BATCH:  # at warning level, so an upgrade run from the command line shows it
             logger.warning("recomputing near-duplicate keys: %d of %d reports", done, documents)
