@@ -47,13 +47,6 @@ AUTOMERGE = 16
 #: average, the slowest transaction 43.7 → 9.2 ms a report; 4,096 one to a transaction 8.68 → 8.11 ms, the
 #: slowest 1,707 → 48 ms. Set by migration 0021.
 CRISISMERGE = 64
-#: Bytes of pending index data FTS5 holds in memory before it writes them out as a segment (its default is
-#: 1 MiB). A store transaction of 32 realistic reports holds a few MiB, so the default wrote it as about four
-#: segments, each followed by its share of merging and each repeating the batch's common terms; at 8 MiB a
-#: transaction is one segment, written at commit. At 100,000 reports, 32 batches of 32 after the archive's
-#: own (three alternated pairs, bench/README.md): the index's insert and commit 5.6–5.9 → 3.3–3.5 ms a report,
-#: the whole store 11.2–11.4 → 8.2–8.5 ms of CPU on that slow machine. Set by migration 0023.
-HASHSIZE = 8 * 1024 * 1024
 
 #: (rank key, title, text) of an indexed version
 Entry = tuple[int, str | None, str]
@@ -181,11 +174,6 @@ def set_merge_policy(conn: Connection, automerge: int = AUTOMERGE, crisismerge: 
     """Store FTS5's ``automerge`` and ``crisismerge`` settings in the index (they persist with the table)."""
     for name, segments in (("automerge", automerge), ("crisismerge", crisismerge)):
         conn.execute(text(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('{name}', :n)"), {"n": segments})
-
-
-def set_hashsize(conn: Connection, size: int = HASHSIZE) -> None:
-    """Store FTS5's ``hashsize`` setting in the index (it persists with the table)."""
-    conn.execute(text(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('hashsize', :n)"), {"n": size})
 
 
 def optimize(conn: Connection) -> None:

@@ -292,19 +292,3 @@ def test_the_crisismerge_migration_sets_it_and_its_downgrade_restores_the_defaul
         command.upgrade(cfg, "head")
         assert conn.execute(policy).all() == [("automerge", 16), ("crisismerge", 64)]
     engine.dispose()
-
-
-def test_the_hashsize_migration_sets_it_and_its_downgrade_restores_the_default(tmp_path):
-    """0023 lets a store transaction's index rows go out as one segment; downgraded, FTS5's 1 MiB is back."""
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'a.db'}")
-    upgrade(engine)
-    hashsize = text("SELECT v FROM search_index_config WHERE k = 'hashsize'")
-    with engine.begin() as conn:
-        assert conn.execute(hashsize).scalar() == 8 * 1024 * 1024
-        cfg = _alembic_config()
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0022_band_keys_one_permutation")
-        assert conn.execute(hashsize).scalar() == 1024 * 1024
-        command.upgrade(cfg, "head")
-        assert conn.execute(hashsize).scalar() == 8 * 1024 * 1024
-    engine.dispose()
