@@ -130,32 +130,27 @@ _NEAR_CANDIDATES = select(
     DOCUMENT.c.text_len.between(bindparam("lo"), bindparam("hi")),
     DOCUMENT.c.report_group_id.is_not(None),
 )
+#: A group's jurisdiction, from its canonical document: the publisher, else the portal's region, else its name.
+_JURISDICTION = func.coalesce(
+    func.nullif(DOCUMENT.c.publisher, ""), func.nullif(PORTAL.c.region, ""), PORTAL.c.name
+)
 _CANONICAL = (
-    select(
-        DOCUMENT.c.id, DOCUMENT.c.title, DOCUMENT.c.year, DOCUMENT.c.publisher, PORTAL.c.region, PORTAL.c.name
-    )
+    select(DOCUMENT.c.id, DOCUMENT.c.title, DOCUMENT.c.year, _JURISDICTION.label("jurisdiction"))
     .join(PORTAL, PORTAL.c.id == DOCUMENT.c.portal_id)
     .where(DOCUMENT.c.report_group_id == bindparam("group_id"))
     .order_by(*CANONICAL_ORDER)
     .limit(1)
 )
 _UPDATE_GROUP = update(GROUP).where(GROUP.c.id == bindparam("group_id_"))
-#: A new group of one document, its fields as :func:`refresh_group` would set them (publisher, else the
-#: portal's region, else its name), in one statement instead of an insert, a query and an update.
+#: A new group of one document, described from its row as :func:`refresh_group` describes a group, in one
+#: statement instead of an insert, a query and an update.
 _NEW_GROUP = (
     insert(GROUP)
     .from_select(
         ["year", "title", "canonical_document_id", "jurisdiction"],
-        select(
-            bindparam("year", type_=GROUP.c.year.type),
-            bindparam("title", type_=GROUP.c.title.type),
-            bindparam("document_id", type_=GROUP.c.canonical_document_id.type),
-            func.coalesce(
-                func.nullif(bindparam("publisher", type_=DOCUMENT.c.publisher.type), ""),
-                func.nullif(PORTAL.c.region, ""),
-                PORTAL.c.name,
-            ),
-        ).where(PORTAL.c.id == bindparam("portal_id")),
+        select(DOCUMENT.c.year, DOCUMENT.c.title, DOCUMENT.c.id, _JURISDICTION)
+        .join(PORTAL, PORTAL.c.id == DOCUMENT.c.portal_id)
+        .where(DOCUMENT.c.id == bindparam("document_id")),
     )
     .returning(GROUP.c.id)
 )
@@ -233,7 +228,7 @@ def refresh_group(conn: Connection, *, group_id: int) -> None:
             "canonical_document_id": canonical.id,
             "title": canonical.title,
             "year": canonical.year,
-            "jurisdiction": canonical.publisher or canonical.region or canonical.name,
+            "jurisdiction": canonical.jurisdiction,
         },
     )
 
@@ -295,15 +290,8 @@ def assign_group(
 
 
 def _new_group(conn: Connection, document: DocumentRow) -> int:
-    """A group of its own for ``document`` (written already), canonical and described."""
-    params = {
-        "year": document["year"],
-        "title": document["title"],
-        "document_id": document["id"],
-        "publisher": document["publisher"],
-        "portal_id": document["portal_id"],
-    }
-    return conn.execute(_NEW_GROUP, params).scalar_one()
+    """A group of its own for ``document`` (its row written already), canonical and described."""
+    return conn.execute(_NEW_GROUP, {"document_id": document["id"]}).scalar_one()
 
 
 def leave_group(session: Session, *, document: DocumentRow) -> None:
