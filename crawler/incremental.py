@@ -6,7 +6,8 @@ list paging stops at the first page that holds only known items, except in a ful
 ``FAZHI_FULL_SWEEP_DAYS`` days per portal) which walks every list page again. A recheck (``--recheck``)
 revalidates every known document now, due or not: for an edit someone has just heard of. A portal whose
 last crawls may have fetched pages without storing them (store errors such as a full disk, a failed or
-interrupted run) gets a full sweep at its next crawl, so every page that was lost is fetched and stored again.
+interrupted run) gets a full sweep at its next crawl, so every page that was lost is fetched and stored again;
+pages such a run stored are fetched again in full then, so a file they link that the run lost is fetched too.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from archive.models import CrawlRun, Document, RenderedList
+from archive.models import CrawlRun, Document, RenderedList, Version
 from archive.runs import abandoned
+from crawler.walkers.links import is_attachment_url
 
 OTHER_SLOWDOWN = 7
 
@@ -55,6 +57,10 @@ class CrawlMemory:
     # portals with a run since their last full sweep that may have fetched pages it did not store (store
     # errors, a failed or interrupted run): their lists are walked in full again, so nothing stays lost
     retry: set[str] = field(default_factory=set)
+    # per retry portal: pages whose text was stored since its first run that may have lost pages. The files
+    # such a page links may have been lost after the page was stored; the page is known and a revalidation
+    # (a 304) follows no link, so it is fetched again in full (:meth:`lost_links`)
+    relink: dict[str, set[str]] = field(default_factory=dict)
     # script-built lists as last rendered, per portal and list URL (crawler/spiders/datachecks.py)
     lists: dict[str, dict[str, RenderedListCheck]] = field(default_factory=dict)
 
@@ -81,6 +87,13 @@ class CrawlMemory:
             or now - d.last_seen >= revalidate_after * (1 if d.kind == "report" else OTHER_SLOWDOWN)
         ]
         return sorted(due, key=lambda d: d.last_seen)
+
+    def lost_links(self, portal_id: str) -> list[KnownDocument]:
+        """Known pages (not files: they link nothing) whose links a lost run may not have followed."""
+        urls = self.relink.get(portal_id, set())
+        docs = self.documents.get(portal_id, {})
+        found = (docs[url] for url in urls if url in docs and not is_attachment_url(url))
+        return sorted(found, key=lambda d: d.last_seen)
 
     def every(self, portal_id: str) -> list[KnownDocument]:
         """Every known document of the portal, oldest first (a recheck: all of them are due now)."""
@@ -136,6 +149,7 @@ def load_memory(engine: Engine, portal_ids: Iterable[str], *, recent_runs: int =
             )
         recent = session.exec(select(CrawlRun).order_by(CrawlRun.started_at.desc()).limit(recent_runs))
         wanted, decided = set(portal_ids), set()
+        lost_since: dict[str, datetime] = {}
         for run in recent:  # newest first, back to each portal's last clean full sweep
             if run.outcome == "running" and not abandoned(run):
                 continue  # this crawl, or one still under way
@@ -147,8 +161,12 @@ def load_memory(engine: Engine, portal_ids: Iterable[str], *, recent_runs: int =
                 lost = counters.get("outcome") in ("partial", "failed") or counters.get("store_errors")
                 if run.outcome not in ("ok", "partial") or lost:
                     memory.retry.add(portal_id)
-                    decided.add(portal_id)
+                    lost_since[portal_id] = run.started_at  # read on: the earliest loss counts
                 elif counters.get("full_sweep"):
                     memory.last_full_sweep[portal_id] = run.started_at
                     decided.add(portal_id)
+        for portal_id, since in lost_since.items():
+            stored = select(Document.url).join(Version, Version.document_id == Document.id)
+            stored = stored.where(Document.portal_id == portal_id, Version.fetched_at >= since).distinct()
+            memory.relink[portal_id] = set(session.exec(stored))
     return memory

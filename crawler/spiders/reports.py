@@ -128,15 +128,21 @@ class ReportsSpider(DiscoveryMixin, DataChecksMixin, scrapy.Spider):
                 if self.recheck
                 else self.memory.due(portal.id, now, self.revalidate_after)
             )
+            # pages whose linked files a lost run may have dropped: fetched in full, so their links are read
+            relink = {doc.url for doc in self.memory.lost_links(portal.id)}
+            if relink:
+                self.crawler.stats.set_value(portal_stat(portal.id, "relinked"), len(relink))
+                known = self.memory.lost_links(portal.id) + [d for d in known if d.url not in relink]
             for doc in known:
                 checks = {} if doc.render_data is None else {DATA_CHECKS_KEY: list(doc.render_data)}
+                validators = {} if doc.url in relink else conditional_headers(doc.etag, doc.last_modified)
                 request = self._request(
                     portal,
                     doc.url,
                     self.parse_article,
                     role="article",
                     priority=30,
-                    headers=conditional_headers(doc.etag, doc.last_modified),
+                    headers=validators,
                     known=True,
                     revalidation=True,
                     **checks,
@@ -483,6 +489,8 @@ class ReportsSpider(DiscoveryMixin, DataChecksMixin, scrapy.Spider):
         """Files linked from a report candidate: sometimes the report itself is only the PDF.
 
         An attachment carries its page's title and publication date: a PDF has neither that can be trusted.
+        A known file is left to its own revalidation, as on a list: a page fetched again (edited, or read
+        again for the files a lost run dropped) must not fetch and OCR every file it links once more.
         """
         if not mentions_attachment(response.text):
             return
@@ -494,6 +502,9 @@ class ReportsSpider(DiscoveryMixin, DataChecksMixin, scrapy.Spider):
         page = extract_page(response.body, response.url, _headers(response))
         published = page.published.isoformat() if page.published else None
         for link in files:
+            if self.memory.knows(portal.id, link.url):
+                self._count(portal.id, "known_skipped")  # revalidated separately, when due (no second OCR)
+                continue
             request = self._request(
                 portal,
                 link.url,

@@ -15,8 +15,10 @@ from sqlmodel import Session
 
 from archive import runs
 from archive.models import CrawlRun
+from archive.store import record_not_modified, record_page
 from archive.types import utcnow
 from crawler.incremental import load_memory
+from tests.factories import REPORT_OTHER_COUNTY, not_modified, page
 
 
 def _run(engine, outcome: str, days_ago: float, counters: dict, portals=("p",)) -> None:
@@ -68,7 +70,10 @@ def test_failed_or_interrupted_runs_are_never_a_full_sweep(engine):
     _run(engine, "ok", 3, {"p": {"full_sweep": 1}})
     _run(engine, "failed", 1, {"p": {"full_sweep": 1}})
     memory = load_memory(engine, ["p"])
-    assert memory.needs_full_sweep("p", utcnow(), week) and memory.last_full_sweep == {}
+    assert memory.needs_full_sweep("p", utcnow(), week)
+    assert memory.last_full_sweep["p"] < utcnow() - timedelta(
+        days=2
+    )  # the clean sweep before, not the failed
     _run(engine, "interrupted", 0.5, {})
     assert load_memory(engine, ["p"]).needs_full_sweep("p", utcnow(), week)
 
@@ -101,3 +106,30 @@ def test_a_run_that_could_not_record_its_end_forces_a_full_sweep(engine):
         session.commit()
     memory = load_memory(engine, ["p", "q"])
     assert memory.retry == {"p"}
+
+
+def test_pages_stored_since_the_first_lost_run_are_read_again_for_their_links(engine):
+    """A lost run may have stored a page and lost the file it links: the page is known and a 304 follows no
+    link, so the retry sweep fetches again, in full, every page whose text was stored since the first loss
+    (not pages only revalidated since, nor files, which link nothing)."""
+    now = utcnow()
+    before, lost, lost_again = now - timedelta(days=3), now - timedelta(days=2), now - timedelta(days=1)
+    url = "https://www.example.gov.cn/fzzfjs/{}".format
+    with Session(engine) as session:
+        record_page(session, page(url=url("old.html"), portal_id="p", fetched_at=before), now=before)
+        session.commit()
+    _run(engine, "ok", 3.1, {"p": {"full_sweep": 1}})
+    _run(engine, "interrupted", 2.1, {})  # the earliest loss since that sweep counts
+    with Session(engine) as session:
+        record_page(
+            session, page(url=url("new.html"), portal_id="p", fetched_at=lost, text=REPORT_OTHER_COUNTY)
+        )
+        record_page(session, page(url=url("new.pdf"), portal_id="p", fetched_at=lost, text="附件" * 50))
+        record_not_modified(session, not_modified(url("old.html"), portal_id="p", fetched_at=lost_again))
+        session.commit()
+    _run(engine, "partial", 1.1, {"p": {"outcome": "partial", "errors": 1}})
+    memory = load_memory(engine, ["p"])
+    assert memory.retry == {"p"}
+    assert [d.url for d in memory.lost_links("p")] == [url("new.html")]
+    _run(engine, "ok", 0.5, {"p": {"full_sweep": 1}})  # a clean full sweep: nothing left to read again
+    assert load_memory(engine, ["p"]).lost_links("p") == []
