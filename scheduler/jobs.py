@@ -136,13 +136,16 @@ def run_due(
     force: bool = False,
     stop: StopSignal = STOP,
     owner: str | None = None,
+    started_at: datetime | None = None,
 ) -> DueReport:
     """Crawl what is due now, one subprocess per batch, never a portal another scheduler holds.
 
     ``now`` fixes the clock for the policy and the health records (tests); by default the real time.
+    ``started_at``: when the caller began reading what decides this pass (``force``), if before this call: a
+    crawl another scheduler records after that moment makes a portal no longer due here.
     """
     clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
-    report = DueReport(started_at=clock())
+    report = DueReport(started_at=started_at or clock())
     try:
         portals: dict[str, PortalConfig] = {p.id: p for p in load_registry(config.registry)}
     except RegistryError as exc:

@@ -30,6 +30,7 @@ from sqlalchemy import Engine, select
 
 from archive.db import create_db_engine, get_engine
 from archive.scheduling import JOBS_TABLE, apscheduler_jobs
+from archive.types import utcnow
 from scheduler import jobs
 from scheduler.config import ScheduleConfig
 from scheduler.jobs import DueReport, run_due
@@ -160,7 +161,12 @@ def run_service(config: ScheduleConfig, *, stop: StopSignal = STOP, handle_signa
 
 
 def run_once(config: ScheduleConfig, *, stop: StopSignal = STOP, now: datetime | None = None) -> DueReport:
-    """Crawl what is due now and record the schedule; on an empty job store every portal is due."""
+    """Crawl what is due now and record the schedule; on an empty job store every portal is due.
+
+    The pass counts from before the job store is read: another ``--once`` that crawls a portal after that
+    moment (and fills the store only when it ends) leaves it not due here, instead of crawled twice.
+    """
+    started_at = now or utcnow()
     engine = get_engine(config.db_url)
     try:
         first = not has_jobs(engine)
@@ -168,7 +174,7 @@ def run_once(config: ScheduleConfig, *, stop: StopSignal = STOP, now: datetime |
         engine.dispose()
     if first:
         log.info("empty job store: treating every portal as due")
-    report = run_due(config, force=first, stop=stop, now=now)
+    report = run_due(config, force=first, stop=stop, now=now, started_at=started_at)
     if report.error is None:
         scheduler = build_scheduler(config, StoreWriter)
         install_jobs(scheduler, config, catch_up=False)

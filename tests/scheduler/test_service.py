@@ -14,7 +14,8 @@ from sqlalchemy import Engine, select
 
 from archive.db import create_db_engine, session_scope
 from archive.models import CrawlRun
-from scheduler import jobs
+from scheduler import jobs, service
+from scheduler.jobs import run_due
 from scheduler.service import (
     NIGHTLY_JOB_ID,
     RETRY_JOB_ID,
@@ -168,6 +169,27 @@ def test_once_on_an_empty_job_store_crawls_everything_then_only_what_is_due(
     assert isinstance(stored(sqlite_url), datetime) and stored(sqlite_url) > datetime.now(UTC)
     assert run_once(config, stop=StopSignal()).due == []  # same day: nothing due
     assert sorted(crawled(crawl_log)) == PORTALS
+
+
+def test_a_once_that_read_an_empty_job_store_leaves_what_another_once_crawled_since(
+    sqlite_engine: Engine, sqlite_url: str, tmp_path: Path, registry: Path, crawl_log: Path, monkeypatch
+) -> None:
+    """Two ``--once`` on a new archive: the second reads the job store while the first is crawling, and
+    starts its pass after the first has recorded its crawls but not yet its jobs (the race is replayed in
+    order here). What the first crawled since the second read the store is not crawled again."""
+    config = make_config(sqlite_url, registry, tmp_path)
+    other_once = service.has_jobs
+
+    def read_while_the_other_once_crawls(engine: Engine) -> bool:
+        empty = not other_once(engine)
+        assert run_due(config, force=True, stop=StopSignal()).crawls  # the other --once, start to end
+        return not empty
+
+    monkeypatch.setattr(service, "has_jobs", read_while_the_other_once_crawls)
+    second = run_once(config, stop=StopSignal())
+    assert [d.reason for d in second.due] == ["forced"] * 3
+    assert second.crawls == [] and sorted(second.no_longer_due) == PORTALS
+    assert sorted(crawled(crawl_log)) == PORTALS  # each portal once
 
 
 def test_crashing_crawls_do_not_stop_the_service(
