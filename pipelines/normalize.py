@@ -97,6 +97,20 @@ def nfkc(text: str) -> str:
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with surrogate pairs joined and lone surrogates replaced by U+FFFD.
+
+    A browser's strings (rendered pages) and some PDF text layers may carry UTF-16 surrogates, which no
+    UTF-8 encoder accepts: the hash, the database and every export would fail on such a text.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def tidy_whitespace(text: str) -> str:
     """One paragraph per line: lines stripped, runs of spaces collapsed, empty lines dropped."""
     lines = (SPACES.sub(" ", line).strip() for line in text.splitlines())
@@ -107,14 +121,14 @@ def normalize_title(title: str | None) -> str | None:
     """A title under the text conventions (NFKC, pinyin removed, simplified when traditional), one line."""
     if not title:
         return title
-    text, _ = remove_pinyin(unicodedata.normalize("NFKC", title))
+    text, _ = remove_pinyin(unicodedata.normalize("NFKC", valid_unicode(title)))
     text, _ = to_simplified(text)
     return SPACES.sub(" ", " ".join(text.split())).strip() or title
 
 
 def normalize_text(text: str | None) -> Normalized:
-    """NFKC → remove inserted pinyin → t2s when traditional → whitespace."""
-    text = nfkc(text or "")
+    """Valid Unicode → NFKC → remove inserted pinyin → t2s when traditional → whitespace."""
+    text = nfkc(valid_unicode(text or ""))
     text, removed = remove_pinyin(text)
     text, traditional = to_simplified(text)
     return Normalized(tidy_whitespace(text), traditional, removed)
@@ -138,6 +152,7 @@ class NormalizePipeline(StatsPipeline):
         result = normalize_text(item.text_extracted)
         item.text = result.text
         item.title = normalize_title(item.title)
+        item.list_title = item.list_title and valid_unicode(item.list_title)
         item.was_traditional = result.was_traditional
         item.pinyin_removed = result.pinyin_removed
         self._inc("normalize/pages")

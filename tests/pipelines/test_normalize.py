@@ -112,6 +112,25 @@ def test_normalize_is_idempotent() -> None:
     assert once.text == "国务院办公厅(试行)\n习近平" and once.was_traditional and once.pinyin_removed == 2
 
 
+def test_surrogates_from_a_browser_or_a_pdf_become_storable_text(engine) -> None:
+    """A pair is joined into its character, a lone surrogate becomes U+FFFD: the text hashes and stores."""
+    from sqlmodel import Session
+
+    from archive.fingerprint import text_hash
+    from archive.store import record_page
+    from pipelines.normalize import normalize_title
+    from tests.factories import page
+
+    raw = "年度报告\ud83d\ude00正文\ud800全年办理行政复议案件58件。"
+    text = normalize_text(raw).text
+    assert text == "年度报告\U0001f600正文\ufffd全年办理行政复议案件58件。"
+    assert normalize_title("法治政府\udc00建设报告") == "法治政府\ufffd建设报告"
+    assert text_hash(text)
+    with Session(engine) as session:
+        assert record_page(session, page(text=text)).outcome == "new_version"
+        session.commit()
+
+
 # -- the real report texts ------------------------------------------------------------------------------
 
 
