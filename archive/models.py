@@ -193,12 +193,14 @@ class MinHashBand(SQLModel, table=True):
     """LSH band keys of a report's latest text: documents sharing a key are near-duplicate candidates."""
 
     __tablename__ = "minhash_band"
+    # the bucket lookup reads document ids by key from the index alone, never from the table (migration 0023)
+    __table_args__ = (Index("ix_minhash_band_key", "key", "document_id"),)
 
     document_id: int = Field(
         sa_column=Column(ForeignKey("document.id", ondelete="CASCADE"), primary_key=True, nullable=False)
     )
     band: int = Field(primary_key=True)
-    key: int = Field(sa_type=BigInteger, index=True)
+    key: int = Field(sa_type=BigInteger)
 
 
 class Reading(SQLModel, table=True):

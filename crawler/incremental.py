@@ -24,6 +24,9 @@ from archive.runs import abandoned
 from crawler.walkers.links import is_attachment_url
 
 OTHER_SLOWDOWN = 7
+#: A page stored this long before a lost run began is read again too: the run's start and the page's fetch
+#: time may come from the clocks of two machines (a scheduler and a worker).
+CLOCK_SKEW = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,7 @@ def load_memory(engine: Engine, portal_ids: Iterable[str], *, recent_runs: int =
                     decided.add(portal_id)
         for portal_id, since in lost_since.items():
             stored = select(Document.url).join(Version, Version.document_id == Document.id)
-            stored = stored.where(Document.portal_id == portal_id, Version.fetched_at >= since).distinct()
+            stored = stored.where(Document.portal_id == portal_id, Version.fetched_at >= since - CLOCK_SKEW)
+            stored = stored.distinct()
             memory.relink[portal_id] = set(session.exec(stored))
     return memory

@@ -129,10 +129,11 @@ class ReportsSpider(DiscoveryMixin, DataChecksMixin, scrapy.Spider):
                 else self.memory.due(portal.id, now, self.revalidate_after)
             )
             # pages whose linked files a lost run may have dropped: fetched in full, so their links are read
-            relink = {doc.url for doc in self.memory.lost_links(portal.id)}
+            lost_links = self.memory.lost_links(portal.id)
+            relink = {doc.url for doc in lost_links}
             if relink:
                 self.crawler.stats.set_value(portal_stat(portal.id, "relinked"), len(relink))
-                known = self.memory.lost_links(portal.id) + [d for d in known if d.url not in relink]
+                known = lost_links + [d for d in known if d.url not in relink]
             for doc in known:
                 checks = {} if doc.render_data is None else {DATA_CHECKS_KEY: list(doc.render_data)}
                 validators = {} if doc.url in relink else conditional_headers(doc.etag, doc.last_modified)
