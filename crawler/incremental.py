@@ -168,9 +168,16 @@ def load_memory(engine: Engine, portal_ids: Iterable[str], *, recent_runs: int =
                 elif counters.get("full_sweep"):
                     memory.last_full_sweep[portal_id] = run.started_at
                     decided.add(portal_id)
-        for portal_id, since in lost_since.items():
-            stored = select(Document.url).join(Version, Version.document_id == Document.id)
-            stored = stored.where(Document.portal_id == portal_id, Version.fetched_at >= since - CLOCK_SKEW)
-            stored = stored.distinct()
-            memory.relink[portal_id] = set(session.exec(stored))
+        if lost_since:  # one query for every portal that lost pages, each filtered by its own loss
+            stored = (
+                select(Document.portal_id, Document.url, Version.fetched_at)
+                .join(Version, Version.document_id == Document.id)
+                .where(
+                    Document.portal_id.in_(lost_since),
+                    Version.fetched_at >= min(lost_since.values()) - CLOCK_SKEW,
+                )
+            )
+            for portal_id, url, fetched_at in session.exec(stored):
+                if fetched_at >= lost_since[portal_id] - CLOCK_SKEW:
+                    memory.relink.setdefault(portal_id, set()).add(url)
     return memory

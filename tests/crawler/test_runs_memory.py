@@ -71,9 +71,8 @@ def test_failed_or_interrupted_runs_are_never_a_full_sweep(engine):
     _run(engine, "failed", 1, {"p": {"full_sweep": 1}})
     memory = load_memory(engine, ["p"])
     assert memory.needs_full_sweep("p", utcnow(), week)
-    assert memory.last_full_sweep["p"] < utcnow() - timedelta(
-        days=2
-    )  # the clean sweep before, not the failed
+    # the clean sweep before the failed run, not the failed run
+    assert memory.last_full_sweep["p"] < utcnow() - timedelta(days=2)
     _run(engine, "interrupted", 0.5, {})
     assert load_memory(engine, ["p"]).needs_full_sweep("p", utcnow(), week)
 
@@ -126,10 +125,16 @@ def test_pages_stored_since_the_first_lost_run_are_read_again_for_their_links(en
         )
         record_page(session, page(url=url("new.pdf"), portal_id="p", fetched_at=lost, text="附件" * 50))
         record_not_modified(session, not_modified(url("old.html"), portal_id="p", fetched_at=lost_again))
+        # another portal, stored at the same time, whose first loss came a day later: its own loss counts
+        record_page(
+            session, page(url=url("q.html"), portal_id="q", fetched_at=lost, text=REPORT_OTHER_COUNTY)
+        )
         session.commit()
-    _run(engine, "partial", 1.1, {"p": {"outcome": "partial", "errors": 1}})
-    memory = load_memory(engine, ["p"])
-    assert memory.retry == {"p"}
+    lost_page = {"outcome": "partial", "errors": 1}
+    _run(engine, "partial", 1.1, {"p": lost_page, "q": lost_page}, ("p", "q"))
+    memory = load_memory(engine, ["p", "q"])
+    assert memory.retry == {"p", "q"}
     assert [d.url for d in memory.lost_links("p")] == [url("new.html")]
+    assert memory.lost_links("q") == []
     _run(engine, "ok", 0.5, {"p": {"full_sweep": 1}})  # a clean full sweep: nothing left to read again
     assert load_memory(engine, ["p"]).lost_links("p") == []
