@@ -239,8 +239,11 @@ def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
-        for n in sizes:
-            url = f"sqlite:///{folder / f'dedup_{n}.db'}"
+        paths = {n: folder / f"dedup_{n}.db" for n in sizes}
+        if taken := [str(p) for p in paths.values() if p.exists()]:
+            parser.error(f"the bench builds its archives afresh; remove or move away: {', '.join(taken)}")
+        for n, path in paths.items():
+            url = f"sqlite:///{path}"
             t = time.perf_counter()
             build_archive(url, n, random.Random(n))
             built = time.perf_counter() - t
