@@ -92,8 +92,10 @@ _EXACT = (
 
 @lru_cache(maxsize=4)
 def _buckets(count: int) -> TextClause:
-    """The documents in ``count`` LSH buckets (band keys ``k0``…), at most :data:`BUCKET_CAP` + 1 per bucket
-    read through the key index (one more than the cap tells a crowded bucket), in one statement.
+    """The documents in ``count`` LSH buckets (band keys ``k0``…), in one statement: the first
+    :data:`BUCKET_CAP` + 1 of each by document id (one more than the cap tells a crowded bucket), read in the
+    key index's own order. Without the ``ORDER BY``, PostgreSQL may read a bucket in its table's order and cut
+    a crowded one elsewhere than SQLite does.
 
     Written as text: SQLAlchemy computes the cache key of a statement built with its constructs on every
     execution, which for this union of 32 subqueries cost twice as much as running it (0.29 → 0.13 ms)."""
@@ -101,7 +103,7 @@ def _buckets(count: int) -> TextClause:
     return text(
         " UNION ALL ".join(
             f'SELECT * FROM (SELECT {i} AS bucket, {document_id} FROM {table} WHERE "{key}" = :k{i} '
-            f"AND {document_id} != :document_id LIMIT {BUCKET_CAP + 1}) AS bucket{i}"
+            f"AND {document_id} != :document_id ORDER BY {document_id} LIMIT {BUCKET_CAP + 1}) AS bucket{i}"
             for i in range(count)
         )
     )

@@ -121,7 +121,7 @@ def normalize_title(title: str | None) -> str | None:
     """A title under the text conventions (NFKC, pinyin removed, simplified when traditional), one line."""
     if not title:
         return title
-    text, _ = remove_pinyin(unicodedata.normalize("NFKC", valid_unicode(title)))
+    text, _ = remove_pinyin(nfkc(valid_unicode(title)))
     text, _ = to_simplified(text)
     return SPACES.sub(" ", " ".join(text.split())).strip() or title
 

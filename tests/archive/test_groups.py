@@ -164,6 +164,23 @@ def test_the_bucket_lookup_reads_the_key_index_alone(tmp_path):
     engine.dispose()
     searches = [row[-1] for row in plan if "minhash_band" in row[-1]]
     assert len(searches) == 2 and all("COVERING INDEX ix_minhash_band_key" in s for s in searches), plan
+    assert not any("TEMP B-TREE" in row[-1] for row in plan), plan  # the index gives the id order
+
+
+def test_a_crowded_bucket_is_cut_at_the_same_documents_on_every_backend(engine):
+    """A bucket of more than BUCKET_CAP documents is read to its first BUCKET_CAP + 1 by id, whatever order
+    the table holds its rows in (here the reverse: PostgreSQL's sequential scan would read them so)."""
+    docs = [
+        put(engine, page(url=f"https://www.x.gov.cn/{n}.html", portal_id="x", text=f"第{n}号文件。" * 40))
+        for n in range(BUCKET_CAP + 6)
+    ]
+    with engine.begin() as conn:
+        conn.execute(MinHashBand.__table__.delete())
+        conn.execute(
+            MinHashBand.__table__.insert(), [{"document_id": d, "band": 0, "key": 7} for d in reversed(docs)]
+        )
+        read = [row.document_id for row in conn.execute(_buckets(1), {"k0": 7, "document_id": -1})]
+    assert read == docs[: BUCKET_CAP + 1]
 
 
 def test_a_new_group_is_described_as_refresh_group_describes_it(engine):
