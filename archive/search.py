@@ -3,31 +3,38 @@
 SQLite: the bigram FTS5 index of :mod:`archive.search_index` answers terms of every length exactly (one
 character by prefix, two by one token, more by a phrase of bigrams); terms the index answers only
 approximately (punctuation, several runs of letters and digits) are verified with ``LIKE``, and a term with no
-letter or digit at all falls back to the scan. PostgreSQL: ``ILIKE`` backed by pg_trgm GIN indexes.
+letter or digit at all falls back to the scan. PostgreSQL: ``LIKE`` (``ILIKE`` for terms with case)
+over a walk of documents in rank order that stops early for common terms, and pg_trgm GIN indexes for rare
+ones (a rare term of one or two characters, which trigrams cannot find, is a walk of the whole archive).
 Multi-term queries AND their (whitespace-separated) terms.
 
 Ranking happens in two steps so a common term costs no more than a rare one: the database returns the
 :data:`RANK_POOL` best matches by (reports first, newest year, id) — on SQLite a walk of the index in key
-order, elsewhere an index walk of documents, both stopping early — and those are ordered reports first, then
+order, on PostgreSQL an index walk of documents, both stopping early — and those are ordered reports first, then
 by number of occurrences of the terms (title + text), then year (newest first), then id. Both steps are
 deterministic, so both backends give the same order.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import partial
 
-from sqlalchemy import ColumnElement, or_, select, text
+from sqlalchemy import ColumnElement, func, or_, select, text
 from sqlmodel import Session
 
 from archive.models import Document, Portal, Version
 from archive.search_index import TABLE as INDEX_TABLE
 from archive.search_index import document_id, key_range
-from archive.segment import term_query, window_queries
+from archive.segment import runs, term_query, window_queries
 
 SNIPPET_CHARS = 80
 RANK_POOL = 200
+#: PostgreSQL: documents checked before deciding whether a term is common enough to walk on (0.15 ms each).
+FIRST_WALK = 50
 
 
 @dataclass
@@ -77,20 +84,28 @@ def _count(body: str | None, terms: list[str]) -> int:
     return sum((body or "").count(t) for t in terms)
 
 
-def _term_filters(terms: list[str], dialect: str) -> list[ColumnElement[bool]]:
-    """WHERE clauses that keep the versions containing every term (title or text)."""
-    ilike = dialect != "sqlite"
-    return [
-        or_(_contains(Version.text, t, ilike=ilike), _contains(Version.title, t, ilike=ilike)) for t in terms
-    ]
+def _term_filters(
+    terms: list[str], dialect: str, body=Version.text, title=Version.title
+) -> list[ColumnElement[bool]]:
+    """WHERE clauses that keep the versions containing every term (title or text).
+
+    PostgreSQL folds case with ``ILIKE`` only for terms that have case: it lowers the whole text first, which
+    cost 0.23 ms a 10,000-character version against 0.05 for ``LIKE`` (bench/README.md), and a Chinese term
+    matches the same texts either way."""
+    filters = []
+    for t in terms:
+        ilike = dialect != "sqlite" and not _uncased(t)
+        filters.append(or_(_contains(body, t, ilike=ilike), _contains(title, t, ilike=ilike)))
+    return filters
 
 
-def _ranked(stmt, dialect: str):
+def _rank_order(dialect: str) -> tuple:
     """Rank order that an index walk can follow and stop early: "report" sorts after "other", so kind DESC
-    puts reports first; (kind, year) is indexed and SQLite's index entries end with the rowid (id).
-    SQLite's DESC already puts NULL years last; PostgreSQL is told to, so both give the same order."""
+    puts reports first; SQLite's (kind, year) index entries end with the rowid (id), PostgreSQL has
+    ``ix_document_search_rank``. SQLite's DESC already puts NULL years last; PostgreSQL is told to, so both
+    give the same order."""
     year_order = Document.year.desc() if dialect == "sqlite" else Document.year.desc().nulls_last()
-    return stmt.order_by(Document.kind.desc(), year_order, Document.id.desc())
+    return Document.kind.desc(), year_order, Document.id.desc()
 
 
 def _index_match(terms: list[str]) -> tuple[str | None, list[str]]:
@@ -127,28 +142,127 @@ def _ranges(kind: str | None, year: int | None) -> list[tuple[int, int]]:
     return [key_range(k, year) for k in kinds]
 
 
-def _indexed_pool(session: Session, base, match: str, verify: list[str], n: int, *, year, kind):
-    """The first ``n`` documents in rank order that the index matches and ``base`` (filters) keeps.
-
-    The index is walked in key order (rank order) in batches; each batch is checked against the filters
-    and the verified terms in one query, and the walk stops as soon as ``n`` documents are found.
-    """
-    batch = n
-    pool: list = []
+def _index_walk(session: Session, match: str, batch: int, *, year, kind) -> Iterator[list[int]]:
+    """SQLite: the ids of the documents the index matches, in rank order, ``batch`` at a time (the index's
+    rowid is the rank key, so this is a walk of its key order)."""
     for lo, hi in _ranges(kind, year):
-        cursor = session.execute(_WALK, {"q": match, "lo": lo, "hi": hi})
-        while len(pool) < n:
-            keys = [k for (k,) in cursor.fetchmany(batch)]
-            if not keys:
-                break
-            ids = [document_id(k) for k in keys]
-            stmt = base.where(Document.id.in_(ids), *_term_filters(verify, "sqlite"))
-            found = {row.id: row for row in session.execute(stmt)}
+        with closing(session.execute(_WALK, {"q": match, "lo": lo, "hi": hi})) as cursor:
+            while keys := cursor.fetchmany(batch):
+                yield [document_id(k) for (k,) in keys]
+
+
+def _rank_walk(session: Session, batch: int, filters: list) -> Iterator[list[int]]:
+    """PostgreSQL: the ids of the documents that ``filters`` (on the document's own columns) keep, in rank order, ``batch`` at a time after a
+    first :data:`FIRST_WALK`, from a server-side cursor over ``ix_document_search_rank``: a common term stops
+    after a batch or two."""
+    stmt = select(Document.id).where(*filters).order_by(*_rank_order("postgresql"))
+    with closing(session.execute(stmt, execution_options={"stream_results": True})) as rows:
+        size = min(batch, FIRST_WALK)
+        while part := rows.fetchmany(size):
+            yield [doc_id for (doc_id,) in part]
+            size = batch
+
+
+def _walked_pool(
+    session: Session,
+    base,
+    walk: Iterator[list[int]],
+    verify: list[str],
+    dialect: str,
+    n: int,
+    *,
+    worth_walking: Callable[[int, int], bool] | None = None,
+) -> list | None:
+    """The first ``n`` documents of ``walk`` (batches of ids in rank order) that ``base`` (filters) keeps and
+    that contain the ``verify`` terms: each batch is checked in one query, and the walk stops as soon as ``n``
+    are found. ``worth_walking(walked, found)``, asked after the first batch, may stop it there (None)."""
+    pool: list = []
+    with closing(walk):
+        for batch, ids in enumerate(walk):
+            found = {row.id: row for row in session.execute(_verified(base, ids, verify, dialect))}
             pool.extend(found[i] for i in ids if i in found)
-        cursor.close()
-        if len(pool) >= n:
-            break
+            if len(pool) >= n:
+                break
+            if batch == 0 and worth_walking is not None and not worth_walking(len(ids), len(pool)):
+                return None
     return pool[:n]
+
+
+def _verified(base, ids: list[int], verify: list[str], dialect: str):
+    """The rows of ``base`` for the documents ``ids`` that contain every ``verify`` term.
+
+    On PostgreSQL the batch's versions are read first (a materialized CTE): left to itself, the planner
+    scanned every version with ``LIKE`` and joined the batch to the ones that matched, because it takes a
+    ``LIKE`` over a 10,000-character text for as cheap as any other filter (0.6 s a batch at 5,000 reports)."""
+    batch = base.where(Document.id.in_(ids))
+    if not verify:
+        return batch
+    if dialect != "postgresql":
+        return batch.where(*_term_filters(verify, dialect))
+    rows = batch.cte("batch").prefix_with("MATERIALIZED")
+    return select(rows).where(*_term_filters(verify, dialect, rows.c.text, rows.c.version_title))
+
+
+def _trigram_indexed(terms: list[str]) -> bool:
+    """Whether pg_trgm's index can narrow the search: some term has a run of three letters or digits."""
+    return any(len(run) >= 3 for term in terms for run in runs(term))
+
+
+def _scanned_pool(session: Session, base, terms: list[str], n: int, dialect: str, document_filters: list):
+    """The first ``n`` documents in rank order that contain every term, without the FTS5 index (PostgreSQL,
+    or a term with no letter or digit on SQLite).
+
+    PostgreSQL walks documents in rank order, which stops early for a common term. Its first batch tells how
+    common the term is: when walking on would check more versions than the term's expected matches, and
+    pg_trgm can find the matches (a run of three letters or digits), those are found and ranked instead.
+    Left to itself, the planner sorted every version holding a common term and scanned every version for a
+    rare one, because it takes a ``LIKE`` over a 10,000-character text for as cheap as any other filter
+    (bench/README.md). A rare term too short for trigrams is a walk of the whole archive."""
+    filtered = base.where(*_term_filters(terms, dialect))
+    ranked = filtered.order_by(*_rank_order(dialect)).limit(n)
+    if dialect != "postgresql":
+        return session.execute(ranked).all()
+    walk = _rank_walk(session, n, document_filters)
+    judge = partial(_walk_pays, session, n) if _trigram_indexed(terms) else None
+    pool = _walked_pool(session, base, walk, terms, dialect, n, worth_walking=judge)
+    if pool is not None:
+        return pool
+    with _without_seq_scans(session):
+        return session.execute(ranked).all()
+
+
+def _walk_pays(session: Session, n: int, walked: int, found: int) -> bool:
+    """Whether walking on until ``n`` matches (at the first batch's rate) checks fewer versions than the
+    term's expected matches in the archive, which the trigram route checks."""
+    if not found:
+        return False
+    rate = found / walked
+    return (n - found) / rate <= rate * _documents(session)
+
+
+_DOCUMENTS_ESTIMATE = text("SELECT reltuples FROM pg_class WHERE oid = 'document'::regclass")
+
+
+def _documents(session: Session) -> float:
+    """PostgreSQL's estimate of the number of documents (counted when the table was never analyzed)."""
+    estimate = session.execute(_DOCUMENTS_ESTIMATE).scalar_one()
+    return estimate if estimate >= 0 else session.execute(select(func.count(Document.id))).scalar_one()
+
+
+@contextmanager
+def _without_seq_scans(session: Session) -> Iterator[None]:
+    """PostgreSQL: use the trigram index rather than a sequential scan for the statements in this block.
+
+    The planner counts a ``LIKE`` over a 10,000-character text as cheap as any filter, so on a few thousand
+    reports it preferred reading every version to the index (0.5 s against a few ms, bench/README.md). Set
+    for the transaction (``set_config(…, true)``) and put back after the block."""
+    before = session.execute(text("SELECT current_setting('enable_seqscan')")).scalar_one()
+    session.execute(_SET_SEQ_SCAN, {"value": "off"})
+    yield  # no finally: after an error the transaction is rolled back, and the setting with it
+    session.execute(_SET_SEQ_SCAN, {"value": before})
+
+
+_SET_SEQ_SCAN = text("SELECT set_config('enable_seqscan', :value, true)")
 
 
 # Core columns, not ORM objects: building 200 Document instances cost more than the query (bench.search)
@@ -229,26 +343,31 @@ def search(
         .join(Version, (Version.document_id == Document.id) & (Version.seq == Document.versions))
         .join(Portal, Portal.id == Document.portal_id)
     )
-    if year is not None:
-        stmt = stmt.where(Document.year == year)
+    document_filters = [
+        condition
+        for value, condition in (
+            (year is not None, Document.year == year),
+            (portal, Document.portal_id == portal),
+            (status, Document.status == status),
+            (kind, Document.kind == kind),
+        )
+        if value
+    ]
+    stmt = stmt.where(*document_filters)
     if region:
         stmt = stmt.where(Portal.region.like(f"{_escape_like(region)}%", escape="\\"))
     if level:
         stmt = stmt.where(Portal.level == level)
-    if portal:
-        stmt = stmt.where(Document.portal_id == portal)
-    if status:
-        stmt = stmt.where(Document.status == status)
-    if kind:
-        stmt = stmt.where(Document.kind == kind)
     n = max(RANK_POOL, limit)
     match, verify = _index_match(terms) if dialect == "sqlite" else (None, terms)
     if match is not None and _surely_absent(session, terms):
         return []
     if match is not None:
-        rows = _indexed_pool(session, stmt, match, verify, n, year=year, kind=kind)
+        rows = _walked_pool(
+            session, stmt, _index_walk(session, match, n, year=year, kind=kind), verify, dialect, n
+        )
     else:
-        rows = session.execute(_ranked(stmt.where(*_term_filters(terms, dialect)), dialect).limit(n)).all()
+        rows = _scanned_pool(session, stmt, terms, n, dialect, document_filters)
     pool = [(row, _count(row.text, terms) + _count(row.version_title, terms)) for row in rows]
     pool.sort(key=lambda p: (p[0].kind != "report", -p[1], -(p[0].year or 0), p[0].year is None, p[0].id))
     hits = []

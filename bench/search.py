@@ -10,6 +10,12 @@ versions (the baseline), by class: ``rare`` (a phrase around a figure of one rep
 in most reports), ``short`` (1–2 characters, frequent, rare and absent). Prints p50/p95 wall time and the
 p95 of the process's CPU time (on a shared machine wall time mostly measures waiting for a core), the disk
 cost per report, and ends with one JSON line.
+
+``--db URL`` builds and measures the same archive in the database the URL names instead (PostgreSQL, e.g.
+``--db postgresql+psycopg://postgres@127.0.0.1:5432/bench_pgs``; create the database first): it must hold no
+documents, or with ``--reuse`` it is measured as it is (like ``--keep`` for SQLite). PostgreSQL has no FTS5
+index (searches use pg_trgm and a walk of documents in rank order, :mod:`archive.search`), so the build writes
+no index rows there and the disk cost's ``index`` is the size of the document and version tables' indexes.
 """
 
 from __future__ import annotations
@@ -20,16 +26,19 @@ import multiprocessing
 import os
 import random
 import re
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, insert, inspect, make_url, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from archive import search_index
-from archive.db import get_engine, session_scope
+from archive.db import DatabaseSetupError, create_db_engine, get_engine, normalize_url, session_scope
 from archive.models import Document, Portal, Version
 from archive.search import search
 from archive.store import RAW_CODEC, compress_raw
@@ -72,14 +81,14 @@ def rare_terms(texts: list[str], rng: random.Random, n: int = 10) -> list[str]:
 _POOL: list[str] = []
 
 
-def _reports(batch: tuple[int, int]) -> list[tuple[int, str, int, str, str, dict]]:
+def _reports(batch: tuple[int, int, bool]) -> list[tuple[int, str, int, str, str, dict | None]]:
     """(id, kind, year, title, text, index row) of reports ``start..stop``, seeded by ``start``.
 
     Runs in a worker process: reports draw sentences from a pool made once per worker, and their index
     rows are computed here with :func:`archive.search_index.row` (what the store runs), so the main process
-    only writes.
+    only writes. No index rows (None) when ``indexed`` is false (PostgreSQL has no such index).
     """
-    start, stop = batch
+    start, stop, indexed = batch
     if not _POOL:
         _POOL.extend(realistic.sentence_pool(random.Random(0), POOL))
     rng = random.Random(start)
@@ -97,7 +106,7 @@ def _reports(batch: tuple[int, int]) -> list[tuple[int, str, int, str, str, dict
                 year,
                 title,
                 body,
-                search_index.row((search_index.rank_key(kind, year, i), title, body)),
+                search_index.row((search_index.rank_key(kind, year, i), title, body)) if indexed else None,
             )
         )
     return out
@@ -119,9 +128,12 @@ def build(url: str, n: int) -> tuple[list[str], int, int]:
 
     Reports are generated in a worker process while this one stores and indexes them. The page each came
     from is compressed (``raw``) for the first :data:`RAW_SAMPLE` reports only, to measure its size; the
-    rest store none, which saves the benchmark time without touching what is measured.
+    rest store none, which saves the benchmark time without touching what is measured. On PostgreSQL there
+    is no FTS5 index to write (:func:`archive.search_index.replace` does nothing there either): its search
+    indexes are maintained by the server as rows are inserted.
     """
     engine = get_engine(url)
+    indexed = engine.dialect.name == "sqlite"
     portals = [
         {
             "id": f"p{i}",
@@ -136,7 +148,7 @@ def build(url: str, n: int) -> tuple[list[str], int, int]:
     with session_scope(engine) as s:
         s.execute(insert(Portal), portals)
     sample, chars, raw_bytes = [], 0, []
-    batches = [(start + 1, min(n, start + BATCH) + 1) for start in range(0, n, BATCH)]
+    batches = [(start + 1, min(n, start + BATCH) + 1, indexed) for start in range(0, n, BATCH)]
     with multiprocessing.get_context("spawn").Pool(WORKERS) as pool:
         for reports in pool.imap(_reports, batches):
             docs, vers, rows = [], [], []
@@ -181,13 +193,14 @@ def build(url: str, n: int) -> tuple[list[str], int, int]:
             with session_scope(engine) as s:
                 s.execute(insert(Document), docs)
                 s.execute(insert(Version), vers)
-            index_as_the_store_does(engine, rows)
+            if indexed:
+                index_as_the_store_does(engine, rows)
     engine.dispose()
     return sample, chars, round(sum(raw_bytes) / len(raw_bytes))
 
 
 def reopen(url: str) -> tuple[list[str], int, int]:
-    """The sample texts and total chars of an archive :func:`build` made earlier (``--keep``)."""
+    """The sample texts and total chars of an archive :func:`build` made earlier (``--keep``, ``--reuse``)."""
     engine = get_engine(url)
     with engine.connect() as conn:
         chars = conn.execute(text("SELECT sum(text_len) FROM document")).scalar()
@@ -197,26 +210,71 @@ def reopen(url: str) -> tuple[list[str], int, int]:
         sample = list(sample)
         raw = conn.execute(text("SELECT avg(length(raw)) FROM version WHERE raw IS NOT NULL")).scalar()
     engine.dispose()
-    return sample, chars, round(raw)
+    return sample, int(chars), round(raw)
 
 
 def disk_per_report(url: str, n: int, raw: int) -> dict[str, int]:
     """Bytes per report: normalized text, compressed raw page (``raw``, measured on a sample), search
-    index, and the whole file (which holds no raw pages beyond the sample)."""
+    index, and the whole file (which holds no raw pages beyond the sample).
+
+    PostgreSQL: the text as stored (``pg_column_size``: after TOAST compression), every index of the document
+    and version tables (pg_trgm's, the rank walk's and the keys'), and the whole database for the file."""
     engine = get_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            text_bytes = conn.execute(text("SELECT sum(pg_column_size(text)) FROM version")).scalar()
+            index_bytes = conn.execute(
+                text("SELECT pg_indexes_size('version') + pg_indexes_size('document')")
+            ).scalar()
+            file_bytes = conn.execute(text("SELECT pg_database_size(current_database())")).scalar()
+        engine.dispose()
+        return {
+            "text": round(text_bytes / n),
+            "raw": raw,
+            "index": round(index_bytes / n),
+            "file": round(file_bytes / n),
+        }
     with engine.connect() as conn:
         text_bytes = conn.execute(text("SELECT sum(length(CAST(text AS BLOB))) FROM version")).scalar()
         index_bytes = conn.execute(
             text("SELECT sum(pgsize) FROM dbstat WHERE name LIKE :p"), {"p": f"{search_index.TABLE}%"}
         ).scalar()
     engine.dispose()
-    path = Path(url.removeprefix("sqlite:///"))
+    path = Path(make_url(url).database)
     return {
         "text": round(text_bytes / n),
         "raw": raw,
         "index": round(index_bytes / n),
         "file": round(path.stat().st_size / n),
     }
+
+
+def analyze(url: str) -> None:
+    """PostgreSQL: gather the planner's statistics of the freshly loaded tables. In real use autovacuum runs
+    ``ANALYZE`` after a crawl writes this many rows; the benchmark measures right after its bulk load, before
+    autovacuum has come round, and would otherwise measure plans made without statistics."""
+    engine = get_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+
+
+def documents_in(url: str) -> int:
+    """How many documents the database at ``url`` holds (0 if it has no archive schema yet), read before
+    :func:`archive.db.get_engine` would migrate it."""
+    engine = create_db_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("document"):
+                return 0
+            return conn.execute(text("SELECT count(*) FROM document")).scalar()
+    finally:
+        engine.dispose()
+
+
+def fail(message: str) -> NoReturn:
+    print(f"bench.search: {message}", file=sys.stderr)
+    sys.exit(2)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -232,19 +290,61 @@ def main() -> None:
         "--keep",
         help="directory to keep the database in, and to reuse it from if there (default: a temp dir)",
     )
+    parser.add_argument(
+        "--db",
+        help="database URL to build the archive in instead (PostgreSQL: an existing database without documents)",
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --db: measure the archive already there without rebuilding"
+    )
     args = parser.parse_args()
+    if args.db and args.keep:
+        fail("--keep is for the SQLite archive in a directory; with --db, the database is kept (use --reuse)")
+    if args.reuse and not args.db:
+        fail("--reuse needs --db (for SQLite, --keep DIR reuses the archive in DIR)")
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(args.keep or tmp) / f'search_{args.docs}.db'}"
+        try:
+            url = (
+                normalize_url(args.db)
+                if args.db
+                else f"sqlite:///{Path(args.keep or tmp) / f'search_{args.docs}.db'}"
+            )
+        except DatabaseSetupError as exc:
+            fail(str(exc))
+        backend = make_url(url).get_backend_name()
+        if args.db:
+            shown = make_url(url).render_as_string(hide_password=True)
+            if backend == "sqlite" and make_url(url).database in (None, "", ":memory:"):
+                fail("--db sqlite:// needs a file (each connection would see its own empty database)")
+            try:
+                held = documents_in(url)
+            except (DBAPIError, DatabaseSetupError) as exc:
+                fail(f"cannot open {shown}: {str(getattr(exc, 'orig', None) or exc).strip().splitlines()[0]}")
+            if held and not args.reuse:
+                fail(
+                    f"{shown} already holds {held} documents: the benchmark fills an empty database "
+                    "(pass --reuse to measure it as it is, or drop and create it)"
+                )
+            if held and held != args.docs:
+                fail(
+                    f"{shown} holds {held} documents, not --docs {args.docs}: pass --docs {held} to reuse it"
+                )
+            reused = bool(held)
+            where = shown
+        else:
+            reused = bool(args.keep and Path(make_url(url).database).exists())
+            where = make_url(url).database
+        print(f"backend: {backend} ({where})")
         t = time.perf_counter()
-        path = Path(url.removeprefix("sqlite:///"))
-        reused = bool(args.keep and path.exists())
         if reused:  # built by an earlier run: measure again without rebuilding
             sample, chars, raw = reopen(url)
-            print(f"reusing {path} (build time not measured)")
+            print(f"reusing {where} (build time not measured)")
         else:
             sample, chars, raw = build(url, args.docs)
         built = time.perf_counter() - t
+        if backend == "postgresql" and not reused:
+            analyze(url)
         mean_chars = chars / args.docs
         if not reused:
             print(
@@ -289,6 +389,7 @@ def main() -> None:
         engine.dispose()
     print(f"load average: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}")
     summary = {
+        "backend": backend,
         "docs": args.docs,
         "mean_chars": round(mean_chars),
         "build_ms_per_report": None if reused else round(built / args.docs * 1000, 2),

@@ -1,4 +1,5 @@
-"""Search-index objects that live outside SQLModel.metadata (FTS5 tables, pg_trgm indexes).
+"""Search-index objects that live outside SQLModel.metadata (FTS5 tables, PostgreSQL's pg_trgm and rank
+indexes).
 
 Alembic autogenerate and the schema drift test must ignore them rather than propose dropping them.
 """
@@ -7,10 +8,12 @@ from __future__ import annotations
 
 FTS_TABLES = ("version_fts", "search_index")
 TRGM_INDEXES = ("ix_version_text_trgm", "ix_version_title_trgm")
+#: PostgreSQL: documents in search's rank order, for the walk that stops after a common term's first matches.
+RANK_INDEX = "ix_document_search_rank"
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic filter: skip the FTS5 virtual table, its shadow tables and the trigram indexes."""
+    """Alembic filter: skip the FTS5 virtual table, its shadow tables and PostgreSQL's search indexes."""
     if type_ == "table" and name and name.startswith(FTS_TABLES):
         return False
-    return not (type_ == "index" and name in TRGM_INDEXES)
+    return not (type_ == "index" and (name in TRGM_INDEXES or name == RANK_INDEX))

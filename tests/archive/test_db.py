@@ -15,7 +15,7 @@ import archive.models  # noqa: F401
 import archive.scheduling  # noqa: F401  (migration 0002 creates the scheduler's tables in the same database)
 from archive import search_index
 from archive.db import create_db_engine, current_revision, get_engine, head_revision, resolve_db_url
-from archive.migrations.objects import include_object
+from archive.migrations.objects import RANK_INDEX, include_object
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,6 +70,17 @@ def test_search_index_exists(engine):
                 conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'version'")).scalars()
             )
             assert {"ix_version_text_trgm", "ix_version_title_trgm"} <= names
+            rank = conn.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = :n"), {"n": RANK_INDEX}
+            )
+            assert "(kind DESC, year DESC NULLS LAST, id DESC)" in rank.scalar_one()
+            compression = conn.execute(
+                text(
+                    "SELECT attname, attcompression FROM pg_attribute "
+                    "WHERE attrelid = 'version'::regclass AND attname IN ('text', 'title')"
+                )
+            )
+            assert dict(compression.all()) == {"text": "l", "title": "l"}  # LZ4 (this server has it)
 
 
 def test_two_processes_meeting_a_fresh_database_at_once(db_url):
