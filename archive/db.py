@@ -138,7 +138,7 @@ def get_engine(url: str | None = None) -> Engine:
         raise
     except (DBAPIError, OSError) as exc:
         engine.dispose()
-        raise DatabaseSetupError(_explain(url, exc)) from exc
+        raise DatabaseSetupError(explain(url, exc)) from exc
     return engine
 
 
@@ -150,7 +150,7 @@ def check_writable(engine: Engine, url: str | None = None) -> None:
             conn.exec_driver_sql("UPDATE alembic_version SET version_num = version_num")
             conn.rollback()
     except DBAPIError as exc:
-        raise DatabaseSetupError(_explain(url or engine.url.render_as_string(), exc)) from exc
+        raise DatabaseSetupError(explain(url or engine.url.render_as_string(), exc)) from exc
 
 
 def _check_sqlite_folder(url: str) -> None:
@@ -166,7 +166,7 @@ def _check_sqlite_folder(url: str) -> None:
         )
 
 
-def _explain(url: str, exc: BaseException) -> str:
+def explain(url: str, exc: BaseException) -> str:
     """One sentence for a database that would not open or upgrade."""
     message = (
         str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]

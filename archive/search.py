@@ -152,9 +152,9 @@ def _index_walk(session: Session, match: str, batch: int, *, year, kind) -> Iter
 
 
 def _rank_walk(session: Session, batch: int, filters: list) -> Iterator[list[int]]:
-    """PostgreSQL: the ids of the documents that ``filters`` (on the document's own columns) keep, in rank order, ``batch`` at a time after a
-    first :data:`FIRST_WALK`, from a server-side cursor over ``ix_document_search_rank``: a common term stops
-    after a batch or two."""
+    """PostgreSQL: the ids of the documents that ``filters`` (on the document's own columns) keep, in rank
+    order, ``batch`` at a time after a first :data:`FIRST_WALK`, from a server-side cursor over
+    ``ix_document_search_rank``: a common term stops after a batch or two."""
     stmt = select(Document.id).where(*filters).order_by(*_rank_order("postgresql"))
     with closing(session.execute(stmt, execution_options={"stream_results": True})) as rows:
         size = min(batch, FIRST_WALK)

@@ -38,7 +38,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from archive import search_index
-from archive.db import DatabaseSetupError, create_db_engine, get_engine, normalize_url, session_scope
+from archive.db import DatabaseSetupError, create_db_engine, explain, get_engine, normalize_url, session_scope
 from archive.models import Document, Portal, Version
 from archive.search import search
 from archive.store import RAW_CODEC, compress_raw
@@ -261,15 +261,42 @@ def analyze(url: str) -> None:
 
 def documents_in(url: str) -> int:
     """How many documents the database at ``url`` holds (0 if it has no archive schema yet), read before
-    :func:`archive.db.get_engine` would migrate it."""
+    :func:`archive.db.get_engine` would migrate it. Raises :class:`DatabaseSetupError` if it cannot be read."""
     engine = create_db_engine(url)
     try:
         with engine.connect() as conn:
             if not inspect(conn).has_table("document"):
                 return 0
             return conn.execute(text("SELECT count(*) FROM document")).scalar()
+    except DBAPIError as exc:
+        raise DatabaseSetupError(explain(url, exc)) from exc
     finally:
         engine.dispose()
+
+
+def target(args: argparse.Namespace, tmp: str) -> tuple[str, str, bool]:
+    """The archive to measure: its URL, how to show it, and whether to reuse it rather than build it. Exits 2
+    on a ``--db`` that cannot be used as asked."""
+    if not args.db:
+        path = Path(args.keep or tmp) / f"search_{args.docs}.db"
+        return f"sqlite:///{path}", str(path), bool(args.keep and path.exists())
+    try:
+        url = normalize_url(args.db)
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+            fail("--db sqlite:// needs a file (each connection would see its own empty database)")
+        held = documents_in(url)
+    except DatabaseSetupError as exc:
+        fail(str(exc))
+    shown = parsed.render_as_string(hide_password=True)
+    if held and not args.reuse:
+        fail(
+            f"{shown} already holds {held} documents: the benchmark fills an empty database "
+            "(pass --reuse to measure it as it is, or drop and create it)"
+        )
+    if held and held != args.docs:
+        fail(f"{shown} holds {held} documents, not --docs {args.docs}: pass --docs {held} to reuse it")
+    return url, shown, bool(held)
 
 
 def fail(message: str) -> NoReturn:
@@ -304,37 +331,8 @@ def main() -> None:
         fail("--reuse needs --db (for SQLite, --keep DIR reuses the archive in DIR)")
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as tmp:
-        try:
-            url = (
-                normalize_url(args.db)
-                if args.db
-                else f"sqlite:///{Path(args.keep or tmp) / f'search_{args.docs}.db'}"
-            )
-        except DatabaseSetupError as exc:
-            fail(str(exc))
+        url, where, reused = target(args, tmp)
         backend = make_url(url).get_backend_name()
-        if args.db:
-            shown = make_url(url).render_as_string(hide_password=True)
-            if backend == "sqlite" and make_url(url).database in (None, "", ":memory:"):
-                fail("--db sqlite:// needs a file (each connection would see its own empty database)")
-            try:
-                held = documents_in(url)
-            except (DBAPIError, DatabaseSetupError) as exc:
-                fail(f"cannot open {shown}: {str(getattr(exc, 'orig', None) or exc).strip().splitlines()[0]}")
-            if held and not args.reuse:
-                fail(
-                    f"{shown} already holds {held} documents: the benchmark fills an empty database "
-                    "(pass --reuse to measure it as it is, or drop and create it)"
-                )
-            if held and held != args.docs:
-                fail(
-                    f"{shown} holds {held} documents, not --docs {args.docs}: pass --docs {held} to reuse it"
-                )
-            reused = bool(held)
-            where = shown
-        else:
-            reused = bool(args.keep and Path(make_url(url).database).exists())
-            where = make_url(url).database
         print(f"backend: {backend} ({where})")
         t = time.perf_counter()
         if reused:  # built by an earlier run: measure again without rebuilding

@@ -218,6 +218,13 @@ def _report_length_archive(
     return docs
 
 
+def _ranked_by_matches(docs: dict, hits: list[int], term: str) -> list[int]:
+    """Search's final order of ``hits``: reports first, then occurrences of ``term``, newest year, lowest id."""
+    return sorted(
+        hits, key=lambda d: (docs[d][2] != "report", -docs[d][0].count(term), -(docs[d][1] or 0), d)
+    )
+
+
 def test_report_length_texts_give_the_oracle_answer_on_each_backend(engine):
     """Reports of 8–12k characters: every backend returns what a plain substring scan and the ranking
     rule give (so the backends agree with each other at realistic lengths)."""
@@ -239,8 +246,7 @@ def test_report_length_texts_give_the_oracle_answer_on_each_backend(engine):
     probes += [body[at : at + rng.randint(5, 12)].strip() for at in rng.sample(range(len(body) - 12), 6)]
     probes = [p for p in probes if p and not any(c.isspace() for c in p)]
     for term in probes:
-        hits = [d for d, (body, _, _) in docs.items() if term in body]
-        hits.sort(key=lambda d: (docs[d][2] != "report", -docs[d][0].count(term), -(docs[d][1] or 0), d))
+        hits = _ranked_by_matches(docs, [d for d, (body, _, _) in docs.items() if term in body], term)
         assert ids(engine, term) == hits[:20], term
 
 
@@ -256,7 +262,7 @@ def test_a_pool_smaller_than_the_matches_is_the_first_in_rank_order_whichever_wa
     monkeypatch.setattr(search_module, "RANK_POOL", 3)
     trigram_route = []
     real_route = search_module._without_seq_scans
-    monkeypatch.setattr(
+    monkeypatch.setattr(  # records the loop's current term when search takes the pg_trgm route
         search_module, "_without_seq_scans", lambda s: trigram_route.append(term) or real_route(s)
     )
 
@@ -272,8 +278,9 @@ def test_a_pool_smaller_than_the_matches_is_the_first_in_rank_order_whichever_wa
         and sum(body[at : at + 7] in b for b, _, _ in docs.values()) == 1
     )
     for term in ["法治", "县", "行政复议", "依法行政工作", rare, "普法宣传教育", "7.2%"]:
-        pool = sorted((d for d, (b, _, _) in docs.items() if term in b), key=rank)[:3]
-        pool.sort(key=lambda d: (docs[d][2] != "report", -docs[d][0].count(term), -(docs[d][1] or 0), d))
+        pool = _ranked_by_matches(
+            docs, sorted((d for d, (b, _, _) in docs.items() if term in b), key=rank)[:3], term
+        )
         with Session(engine) as s:
             assert [h.id for h in search(s, term, limit=3)] == pool, term
     if engine.dialect.name == "postgresql":  # the walk answered the common terms by itself
