@@ -4,8 +4,8 @@ SQLite: the bigram FTS5 index of :mod:`archive.search_index` answers terms of ev
 character by prefix, two by one token, more by a phrase of bigrams); terms the index answers only
 approximately (punctuation, several runs of letters and digits) are verified with ``LIKE``, and a term with no
 letter or digit at all falls back to the scan. PostgreSQL: ``LIKE`` (``ILIKE`` for terms with case)
-over a walk of documents in rank order that stops early for common terms, and pg_trgm GIN indexes for rare
-ones (a rare term of one or two characters, which trigrams cannot find, is a walk of the whole archive).
+over a walk of documents in rank order that stops early for common terms, and GIN indexes for rare ones
+(pg_trgm; for terms of one or two characters, which trigrams cannot find, the characters of each version).
 Multi-term queries AND their (whitespace-separated) terms.
 
 Ranking happens in two steps so a common term costs no more than a rare one: the database returns the
@@ -23,7 +23,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import partial
 
-from sqlalchemy import ColumnElement, func, or_, select, text
+from sqlalchemy import ColumnElement, Text, cast, func, literal_column, or_, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlmodel import Session
 
 from archive.models import Document, Portal, Version
@@ -208,27 +209,48 @@ def _trigram_indexed(terms: list[str]) -> bool:
     return any(len(run) >= 3 for term in terms for run in runs(term))
 
 
+def _character_filters(terms: list[str]) -> list[ColumnElement[bool]]:
+    """PostgreSQL: text or title holds every character of each term, those with case left out (``ILIKE``
+    would need them folded): the GIN indexes of migration 0025 find the versions that may match."""
+    filters = []
+    for t in terms:
+        if uncased := list(dict.fromkeys(c for c in t if _uncased(c))):
+            wanted = cast(array(uncased), ARRAY(Text))
+            filters.append(
+                or_(_characters(Version.text).contains(wanted), _characters(Version.title).contains(wanted))
+            )
+    return filters
+
+
+def _characters(column) -> ColumnElement:
+    """``string_to_array(column, NULL)``, written as the index expression so the planner matches it."""
+    return func.string_to_array(column, literal_column("NULL"), type_=ARRAY(Text))
+
+
 def _scanned_pool(session: Session, base, terms: list[str], n: int, dialect: str, document_filters: list):
     """The first ``n`` documents in rank order that contain every term, without the FTS5 index (PostgreSQL,
     or a term with no letter or digit on SQLite).
 
     PostgreSQL walks documents in rank order, which stops early for a common term. Its first batch tells how
-    common the term is: when walking on would check more versions than the term's expected matches, and
-    pg_trgm can find the matches (a run of three letters or digits), those are found and ranked instead.
+    common the term is: when walking on would check more versions than the term's expected matches, and an
+    index can find the matches, those are found and ranked instead: pg_trgm for a run of three letters or
+    digits, else the character indexes (the versions holding every character of a Chinese term).
     Left to itself, the planner sorted every version holding a common term and scanned every version for a
     rare one, because it takes a ``LIKE`` over a 10,000-character text for as cheap as any other filter
-    (bench/README.md). A rare term too short for trigrams is a walk of the whole archive."""
+    (bench/README.md). A rare term of one or two letters with case is still a walk of the whole archive."""
     filtered = base.where(*_term_filters(terms, dialect))
     ranked = filtered.order_by(*_rank_order(dialect)).limit(n)
     if dialect != "postgresql":
         return session.execute(ranked).all()
+    narrowing = [] if _trigram_indexed(terms) else _character_filters(terms)
+    indexed = _trigram_indexed(terms) or bool(narrowing)
     walk = _rank_walk(session, n, document_filters)
-    judge = partial(_walk_pays, session, n) if _trigram_indexed(terms) else None
+    judge = partial(_walk_pays, session, n) if indexed else None
     pool = _walked_pool(session, base, walk, terms, dialect, n, worth_walking=judge)
     if pool is not None:
         return pool
     with _without_seq_scans(session):
-        return session.execute(ranked).all()
+        return session.execute(ranked.where(*narrowing)).all()
 
 
 def _walk_pays(session: Session, n: int, walked: int, found: int) -> bool:

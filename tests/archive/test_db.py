@@ -15,7 +15,7 @@ import archive.models  # noqa: F401
 import archive.scheduling  # noqa: F401  (migration 0002 creates the scheduler's tables in the same database)
 from archive import search_index
 from archive.db import create_db_engine, current_revision, get_engine, head_revision, resolve_db_url
-from archive.migrations.objects import RANK_INDEX, include_object
+from archive.migrations.objects import CHARACTER_INDEXES, RANK_INDEX, include_object
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,7 +69,17 @@ def test_search_index_exists(engine):
             names = set(
                 conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'version'")).scalars()
             )
-            assert {"ix_version_text_trgm", "ix_version_title_trgm"} <= names
+            assert {"ix_version_text_trgm", "ix_version_title_trgm", *CHARACTER_INDEXES} <= names
+            characters = conn.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_version_text_chars'")
+            )
+            assert "gin (string_to_array(text, NULL" in characters.scalar_one()
+            options = conn.execute(
+                text("SELECT reloptions FROM pg_class WHERE relname = 'ix_version_text_chars'")
+            )
+            assert options.scalar_one() == [
+                "gin_pending_list_limit=256"
+            ]  # searches read a short pending list
             rank = conn.execute(
                 text("SELECT indexdef FROM pg_indexes WHERE indexname = :n"), {"n": RANK_INDEX}
             )

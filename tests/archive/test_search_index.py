@@ -254,22 +254,27 @@ def test_a_pool_smaller_than_the_matches_is_the_first_in_rank_order_whichever_wa
     engine, monkeypatch
 ):
     """With a pool of 3, PostgreSQL's walk in rank order (batches of 3) answers common terms and hands rare
-    ones to pg_trgm; every answer is the oracle's: the first 3 matches by (reports first, newest year, id),
-    then ranked by occurrences."""
+    ones to an index (pg_trgm, or the characters for one or two); every answer is the oracle's: the first 3
+    matches by (reports first, newest year, id), then ranked by occurrences."""
     from archive import search as search_module
 
     docs = _report_length_archive(engine, random.Random(11), count=16)
     monkeypatch.setattr(search_module, "RANK_POOL", 3)
-    trigram_route = []
+    index_route = []
     real_route = search_module._without_seq_scans
-    monkeypatch.setattr(  # records the loop's current term when search takes the pg_trgm route
-        search_module, "_without_seq_scans", lambda s: trigram_route.append(term) or real_route(s)
+    monkeypatch.setattr(  # records the loop's current term when search takes an index's route
+        search_module, "_without_seq_scans", lambda s: index_route.append(term) or real_route(s)
     )
 
     def rank(d):
         body, year, kind = docs[d]
         return (kind != "report", year is None, -(year or 0), -d)
 
+    rare_pair = "鸿雁"  # two characters in one document only: found through the character indexes
+    with session_scope(engine) as s:
+        odd = REPORT_2024 + rare_pair
+        item = page(url="https://x.gov.cn/odd.html", text=odd, year=2023, kind="report", title="报告odd")
+        docs[record_page(s, item).document_id] = (odd, 2023, "report")
     body = next(iter(docs.values()))[0]
     rare = next(
         body[at : at + 7]
@@ -277,16 +282,18 @@ def test_a_pool_smaller_than_the_matches_is_the_first_in_rank_order_whichever_wa
         if not any(c.isspace() for c in body[at : at + 7])
         and sum(body[at : at + 7] in b for b, _, _ in docs.values()) == 1
     )
-    for term in ["法治", "县", "行政复议", "依法行政工作", rare, "普法宣传教育", "7.2%"]:
+    terms = ["法治", "县", "行政复议", "依法行政工作", rare, "普法宣传教育", "7.2%", rare_pair, "萬", "彩虹"]
+    for term in terms:
         pool = _ranked_by_matches(
             docs, sorted((d for d, (b, _, _) in docs.items() if term in b), key=rank)[:3], term
         )
         with Session(engine) as s:
             assert [h.id for h in search(s, term, limit=3)] == pool, term
     if engine.dialect.name == "postgresql":  # the walk answered the common terms by itself
-        assert rare in trigram_route and "普法宣传教育" in trigram_route and "法治" not in trigram_route
+        assert {rare, "普法宣传教育", rare_pair, "萬", "彩虹"} <= set(index_route)
+        assert not {"法治", "县", "行政复议"} & set(index_route)
     else:
-        assert not trigram_route
+        assert not index_route
 
 
 def test_a_reextracted_text_replaces_the_indexed_one(engine):
