@@ -261,9 +261,9 @@ def test_a_pool_smaller_than_the_matches_is_the_first_in_rank_order_whichever_wa
     docs = _report_length_archive(engine, random.Random(11), count=16)
     monkeypatch.setattr(search_module, "RANK_POOL", 3)
     index_route = []
-    real_route = search_module._without_seq_scans
+    real_route = search_module._through_search_indexes
     monkeypatch.setattr(  # records the loop's current term when search takes an index's route
-        search_module, "_without_seq_scans", lambda s: index_route.append(term) or real_route(s)
+        search_module, "_through_search_indexes", lambda s: index_route.append(term) or real_route(s)
     )
 
     def rank(d):
