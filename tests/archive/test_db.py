@@ -77,9 +77,8 @@ def test_search_index_exists(engine):
             options = conn.execute(
                 text("SELECT reloptions FROM pg_class WHERE relname = 'ix_version_text_chars'")
             )
-            assert options.scalar_one() == [
-                "gin_pending_list_limit=256"
-            ]  # searches read a short pending list
+            # every search reads the pending list whole: kept short
+            assert options.scalar_one() == ["gin_pending_list_limit=256"]
             rank = conn.execute(
                 text("SELECT indexdef FROM pg_indexes WHERE indexname = :n"), {"n": RANK_INDEX}
             )

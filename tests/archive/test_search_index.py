@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 import random
 import sqlite3
+from contextlib import contextmanager
 
+import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import select, text
@@ -352,3 +354,47 @@ def test_the_crisismerge_migration_sets_it_and_its_downgrade_restores_the_defaul
         command.upgrade(cfg, "head")
         assert conn.execute(policy).all() == [("automerge", 16), ("crisismerge", 64)]
     engine.dispose()
+
+
+def test_postgres_finds_rare_terms_through_the_gin_indexes_on_a_small_archive(engine, monkeypatch):
+    """On a few documents the planner would read every version (through the version table's b-tree when
+    sequential scans are off) rather than use pg_trgm or the character indexes: the index routes' statement
+    must be planned as bitmap scans of those indexes."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL planner question; SQLite answers from its FTS5 index")
+    from sqlalchemy import event
+
+    from archive import search as search_module
+
+    _report_length_archive(engine, random.Random(3), count=6)
+    routed: list[tuple[str, dict]] = []
+    inside = []
+    real_route = search_module._through_search_indexes
+
+    @contextmanager
+    def watched(session):
+        with real_route(session):
+            inside.append(True)
+            yield
+            inside.clear()
+
+    def grab(conn, cursor, statement, parameters, context, executemany):
+        if inside and statement.lstrip().startswith("SELECT document.id"):
+            routed.append((statement, parameters))
+
+    monkeypatch.setattr(search_module, "_through_search_indexes", watched)
+    event.listen(engine, "before_cursor_execute", grab)
+    try:
+        for term, index in (("兴和市宁新县", "ix_version_text_trgm"), ("萬", "ix_version_text_chars")):
+            routed.clear()
+            assert ids(engine, term) == []
+            assert len(routed) == 1, term
+            with engine.begin() as conn:
+                for name in search_module._FULL_READS:
+                    conn.execute(text("SELECT set_config(:n, 'off', true)"), {"n": name})
+                plan = "\n".join(
+                    row[0] for row in conn.exec_driver_sql("EXPLAIN " + routed[0][0], routed[0][1])
+                )
+            assert f"Bitmap Index Scan on {index}" in plan, plan
+    finally:
+        event.remove(engine, "before_cursor_execute", grab)
