@@ -242,10 +242,10 @@ def _scanned_pool(session: Session, base, terms: list[str], n: int, dialect: str
     ranked = filtered.order_by(*_rank_order(dialect)).limit(n)
     if dialect != "postgresql":
         return session.execute(ranked).all()
-    narrowing = [] if _trigram_indexed(terms) else _character_filters(terms)
-    indexed = _trigram_indexed(terms) or bool(narrowing)
+    trigrams = _trigram_indexed(terms)
+    narrowing = [] if trigrams else _character_filters(terms)
     walk = _rank_walk(session, n, document_filters)
-    judge = partial(_walk_pays, session, n) if indexed else None
+    judge = partial(_walk_pays, session, n) if trigrams or narrowing else None
     pool = _walked_pool(session, base, walk, terms, dialect, n, worth_walking=judge)
     if pool is not None:
         return pool

@@ -13,12 +13,11 @@ RANK_INDEX = "ix_document_search_rank"
 #: PostgreSQL: the characters of each version's text and title (GIN over ``string_to_array(column, NULL)``),
 #: for terms of one or two characters, which pg_trgm cannot find.
 CHARACTER_INDEXES = {"ix_version_text_chars": "text", "ix_version_title_chars": "title"}
+_POSTGRES_SEARCH_INDEXES = {*TRGM_INDEXES, RANK_INDEX, *CHARACTER_INDEXES}
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic filter: skip the FTS5 virtual table, its shadow tables and PostgreSQL's search indexes."""
     if type_ == "table" and name and name.startswith(FTS_TABLES):
         return False
-    return not (
-        type_ == "index" and (name in TRGM_INDEXES or name == RANK_INDEX or name in CHARACTER_INDEXES)
-    )
+    return not (type_ == "index" and name in _POSTGRES_SEARCH_INDEXES)
