@@ -243,7 +243,8 @@ def upgrade(engine: Engine) -> None:
                 if MigrationContext.configure(conn).get_current_revision() != head:
                     _upgrade_with(conn)
                 conn.commit()
-            finally:
+            finally:  # after a failed migration the transaction is aborted: end it, or unlocking fails too
+                conn.rollback()  # and its error replaces the migration's (the lock is the session's, kept)
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_UPGRADE_LOCK})
                 conn.commit()
         return

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
@@ -105,3 +106,22 @@ def test_two_processes_meeting_a_fresh_database_at_once(db_url):
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_a_failed_postgres_upgrade_says_why_and_releases_its_lock(db_url, monkeypatch):
+    """A migration that fails (a role that does not own the tables, a full disk) must be reported with its
+    own error, not with the "transaction is aborted" of the lock release after it; and the next try proceeds."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("the upgrade lock is PostgreSQL's")
+    from archive import db
+
+    def failing(connection):
+        connection.execute(text("SELECT 1 / 0"))
+
+    monkeypatch.setattr(db, "_upgrade_with", failing)
+    with pytest.raises(db.DatabaseSetupError, match="division by zero"):
+        get_engine(db_url)
+    monkeypatch.undo()
+    engine = get_engine(db_url)  # would wait forever for a lock left held
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
