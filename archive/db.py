@@ -23,7 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, make_url, text
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
@@ -71,11 +71,21 @@ def normalize_url(url: str) -> str:
         ) from None
     if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
         raise DatabaseSetupError(
-            f"{parsed.get_backend_name()!r} databases are not supported ({url}): use SQLite or PostgreSQL"
+            f"{parsed.get_backend_name()!r} databases are not supported ({display_url(url)}): use SQLite or "
+            "PostgreSQL"
         )
     if parsed.drivername in ("postgresql", "postgres"):
         return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return url
+
+
+def display_url(url: str) -> str:
+    """The URL as it may be shown or logged: a password is replaced by ``***``."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url
+    return parsed.render_as_string(hide_password=True) if parsed.password else url
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -130,13 +140,16 @@ def get_engine(url: str | None = None) -> Engine:
     """
     url = resolve_db_url(url)
     _check_sqlite_folder(url)
-    engine = create_db_engine(url)
+    try:
+        engine = create_db_engine(url)
+    except SQLAlchemyError as exc:  # e.g. a driver that is not installed
+        raise DatabaseSetupError(explain(url, exc)) from exc
     try:
         upgrade(engine)
     except DatabaseSetupError:
         engine.dispose()
         raise
-    except (DBAPIError, OSError) as exc:
+    except (SQLAlchemyError, OSError) as exc:
         engine.dispose()
         raise DatabaseSetupError(explain(url, exc)) from exc
     return engine
@@ -173,7 +186,7 @@ def explain(url: str, exc: BaseException) -> str:
         if str(exc).strip()
         else type(exc).__name__
     )
-    shown = make_url(url).render_as_string(hide_password=True) if make_url(url).password else url
+    shown = display_url(url)
     if "file is not a database" in message or "malformed" in message:
         return f"{shown} is not a usable SQLite archive (the file is damaged or is not a database): {message}"
     parsed = make_url(url)

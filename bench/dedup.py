@@ -239,6 +239,7 @@ def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         paths = {n: folder / f"dedup_{n}.db" for n in sizes}
         if taken := [str(p) for p in paths.values() if p.exists()]:
             parser.error(f"the bench builds its archives afresh; remove or move away: {', '.join(taken)}")

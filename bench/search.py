@@ -279,6 +279,7 @@ def target(args: argparse.Namespace, tmp: str) -> tuple[str, str, bool]:
     on a ``--db`` that cannot be used as asked."""
     if not args.db:
         path = Path(args.keep or tmp) / f"search_{args.docs}.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{path}", str(path), bool(args.keep and path.exists())
     try:
         url = normalize_url(args.db)

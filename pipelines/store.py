@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from archive import search_index, store
-from archive.db import create_db_engine, get_engine, resolve_db_url, session_scope
+from archive.db import create_db_engine, display_url, get_engine, resolve_db_url, session_scope
 from pipelines.database import crawl_engine
 from pipelines.items import ListRendered, PageItem, PageMissing, PageNotModified
 from pipelines.stats import portal_stat
@@ -145,7 +145,7 @@ class StorePipeline:
             with self.engine.begin() as conn:
                 store.sync_portals(conn, entries)
         except Exception:
-            logger.exception("could not sync the registry's portals into %s", self.db_url)
+            logger.exception("could not sync the registry's portals into %s", display_url(self.db_url))
 
     def close_spider(self, spider: Any = None) -> None:
         # Scrapy closes the pipelines once every item is done, so an item still waiting here is our bug: it

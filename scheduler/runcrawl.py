@@ -86,15 +86,16 @@ def read_outcome(engine: Engine, run_id: int) -> str | None:
 
 
 def crawl_command(config: ScheduleConfig, portal_ids: Sequence[str], run_id: int) -> list[str]:
-    """``python -m scrapy crawl reports -a registry=… -a portal=a,b -s FAZHI_DB=… -s FAZHI_RUN_ID=…``."""
+    """``python -m scrapy crawl reports -a registry=… -a portal=a,b -s FAZHI_RUN_ID=…``.
+
+    The archive's URL goes in the child's environment (:func:`crawl_env`), not here: a PostgreSQL password on
+    a command line is shown to every user of the machine by ``ps``."""
     cmd = [
         *config.crawl_command,
         "-a",
         f"registry={Path(config.registry).resolve()}",
         "-a",
         f"portal={','.join(portal_ids)}",
-        "-s",
-        f"FAZHI_DB={config.db_url}",
         "-s",
         f"FAZHI_RUN_ID={run_id}",
     ]
@@ -103,9 +104,10 @@ def crawl_command(config: ScheduleConfig, portal_ids: Sequence[str], run_id: int
     return cmd
 
 
-def crawl_env() -> dict[str, str]:
-    """Our environment, plus what lets ``scrapy crawl`` find the project from any working directory."""
-    env = dict(os.environ)
+def crawl_env(db_url: str) -> dict[str, str]:
+    """Our environment with ``FAZHI_DB`` set to the archive, plus what lets ``scrapy crawl`` find the project
+    from any working directory."""
+    env = {**os.environ, "FAZHI_DB": db_url}
     env.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     path = env.get("PYTHONPATH")
     env["PYTHONPATH"] = f"{REPO_ROOT}{os.pathsep}{path}" if path else str(REPO_ROOT)
@@ -163,7 +165,7 @@ def run_crawl_subprocess(
                 stdin=subprocess.DEVNULL,
                 stdout=out if out else 2,  # never our stdout: ``--once --json`` prints the report there
                 stderr=subprocess.STDOUT if out else None,
-                env=crawl_env(),
+                env=crawl_env(config.db_url),
                 start_new_session=True,
                 preexec_fn=die_with_parent,  # one async-signal-safe call, prepared at import
             )

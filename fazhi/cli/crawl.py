@@ -14,7 +14,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from archive.db import DatabaseSetupError, check_writable, get_engine, resolve_db_url
+from archive.db import DatabaseSetupError, check_writable, display_url, get_engine, resolve_db_url
 from crawler.exitcodes import EXIT_SETUP
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry, select_portals
 from crawler.render.summary import browser_cell
@@ -149,7 +149,7 @@ def _crawl(
         result = run_crawl(registry=registry, portals=portals, db_url=db_url, overrides=overrides)
         console.print_json(_summary_json(result))
         return result
-    err_console.print(plain(f"crawling {len(portals)} portal(s) from {registry} into {db_url}"))
+    err_console.print(plain(f"crawling {len(portals)} portal(s) from {registry} into {display_url(db_url)}"))
     progress = _Progress()
     with progress.live:
         result = run_crawl(

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from archive.db import display_url
 from crawler.exitcodes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry
 from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, error_line, plain, styled
@@ -183,7 +184,7 @@ def schedule(
     if not once:
         err_console.print(
             plain(
-                f"scheduling {config.registry} into {config.db_url}: '{config.cron}' {config.timezone}; "
+                f"scheduling {config.registry} into {display_url(config.db_url)}: '{config.cron}' {config.timezone}; "
                 "Ctrl-C or SIGTERM to stop"
             )
         )

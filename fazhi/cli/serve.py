@@ -8,14 +8,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 
 from archive.coverage import CoverageCell, deadline
 from archive.coverage import coverage as coverage_matrix
-from archive.db import resolve_db_url
+from archive.db import display_url, resolve_db_url
 from archive.queries import YEAR_MAX, YEAR_MIN
 from fazhi.cli.app import DbOption, JsonOption, app, console, err_console, plain, terminal_safe
-from fazhi.cli.query import emit_json, fail, open_session
+from fazhi.cli.query import emit_json, open_session
 
 STATE_STYLES = {
     "on_time": "green",
@@ -51,13 +50,11 @@ def serve(
 
     url = resolve_db_url(db)
     hosts = list(dict.fromkeys([*LOCAL_HOSTS, f"[{host}]" if ":" in host else host, *(allow_host or [])]))
-    try:
-        web = create_app(url, allowed_hosts=hosts)
-    except (SQLAlchemyError, OSError, ValueError) as exc:
-        fail(f"cannot open database {url}: {str(exc).splitlines()[0]}")
+    web = create_app(url, allowed_hosts=hosts)  # an archive that will not open: one sentence, exit 2 (main)
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     err_console.print(
-        plain(f"fazhi: serving {url} on http://{shown}:{port}/ (Ctrl-C to stop)"), highlight=False
+        plain(f"fazhi: serving {display_url(url)} on http://{shown}:{port}/ (Ctrl-C to stop)"),
+        highlight=False,
     )
     uvicorn.run(web, host=host, port=port, log_level="info")
 

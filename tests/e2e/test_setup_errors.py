@@ -103,6 +103,16 @@ def test_a_broken_set_up_has_no_traceback_from_the_console_script(tmp_path):
     )
 
 
+@pytest.mark.parametrize("command", ["search", "serve", "crawl"])
+def test_an_archive_that_will_not_open_is_one_sentence_without_its_password(command, registry):
+    """Nothing listens on loopback port 9: every command says so once, exit 2, the password hidden."""
+    args = {"search": ["法治"], "serve": ["--port", "8799"], "crawl": ["--registry", str(registry)]}[command]
+    proc = fazhi(command, *args, "--db", "postgresql://fazhi:s3cret@127.0.0.1:9/fazhi")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "s3cret" not in proc.stdout + proc.stderr and "fazhi:***@127.0.0.1:9/fazhi" in proc.stderr
+    assert proc.stderr.count("cannot open the archive") == 1 and "refused" in proc.stderr, proc.stderr
+
+
 def _start_crawl(registry, db_url: str, *, python_path: str | None = None) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("FAZHI_DB", None)

@@ -1,4 +1,5 @@
-"""A stand-in for ``scrapy crawl reports``: takes the same arguments, behaves as ``$FAKE_CRAWL_MODE`` says.
+"""A stand-in for ``scrapy crawl reports``: takes the same arguments and ``$FAZHI_DB``, behaves as
+``$FAKE_CRAWL_MODE`` says.
 
 Modes: ``ok`` (record the run ok; sleeps ``$FAKE_CRAWL_SLEEP`` seconds first), ``fail:<portal>`` (that
 portal's own outcome is failed: the run is recorded ``partial`` and exits 1, or ``failed`` and exits 3 when it was
@@ -91,7 +92,7 @@ def main() -> int:
         return 3
     if mode == "norecord":
         return 0
-    engine = connect(args["FAZHI_DB"])
+    engine = connect(os.environ["FAZHI_DB"])  # as scrapy crawl finds it when no -s FAZHI_DB is given
     if mode in ("slow", "stubborn"):
         write_until_stopped(engine, run_id, obey=mode == "slow")
         record(engine, run_id, "interrupted", portals)

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from archive.db import session_scope
 from archive.models import CrawlRun
-from scheduler.runcrawl import crawl_command, create_run, run_crawl_subprocess
+from scheduler.runcrawl import crawl_command, crawl_env, create_run, run_crawl_subprocess
 from scheduler.stop import StopSignal
 from tests.scheduler.conftest import crawled, make_config
 
@@ -31,6 +31,14 @@ def _wait_for(path: Path, text: str, timeout: float = 20) -> None:
     raise AssertionError(f"{text!r} never appeared in {path}")
 
 
+def test_the_archive_password_stays_off_the_crawl_command_line(tmp_path: Path, registry: Path) -> None:
+    """``ps`` shows every process's arguments to every user: the URL goes in the child's environment."""
+    url = "postgresql+psycopg://fazhi:s3cret@127.0.0.1:5432/fazhi"
+    config = make_config(url, registry, tmp_path)
+    assert not any("s3cret" in arg for arg in crawl_command(config, ["alpha"], 7))
+    assert crawl_env(config.db_url)["FAZHI_DB"] == url
+
+
 def test_command_is_scrapy_crawl_with_run_id(tmp_path: Path, registry: Path) -> None:
     config = make_config(
         "sqlite:///x.db", registry, tmp_path, crawl_command=("python", "-m", "scrapy", "crawl", "reports")
@@ -38,9 +46,9 @@ def test_command_is_scrapy_crawl_with_run_id(tmp_path: Path, registry: Path) -> 
     cmd = crawl_command(config, ["alpha", "beta"], 7)
     assert cmd[:5] == ["python", "-m", "scrapy", "crawl", "reports"]
     assert cmd[5:] == [
-        "-a", f"registry={registry.resolve()}", "-a", "portal=alpha,beta", "-s", "FAZHI_DB=sqlite:///x.db",
-        "-s", "FAZHI_RUN_ID=7",
+        "-a", f"registry={registry.resolve()}", "-a", "portal=alpha,beta", "-s", "FAZHI_RUN_ID=7",
     ]  # fmt: skip
+    assert crawl_env(config.db_url)["FAZHI_DB"] == "sqlite:///x.db"
 
 
 def test_ok_crawl_keeps_its_own_record(
