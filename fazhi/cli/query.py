@@ -354,9 +354,11 @@ def export(
         _export_web_archive(fmt, output, portal or [], db)
         return
     if fmt not in ("jsonl", "csv", "markdown"):
-        fail(f"unknown format {fmt!r}; use jsonl, csv, markdown, warc or wacz")
+        raise typer.BadParameter(
+            f"unknown format {fmt!r}; use jsonl, csv, markdown, warc or wacz", param_hint="'--format'"
+        )
     if portal:
-        fail("--portal applies to --format warc and wacz")
+        raise typer.BadParameter("--portal applies to --format warc and wacz", param_hint="'--portal'")
     with open_session(db) as session:
         if output is None:
             export_records(session, sys.stdout, format=fmt, all=include_all)

@@ -18,7 +18,7 @@ from archive.reading.records import (
     report_readings,
 )
 from fazhi.cli.app import DbOption, app
-from fazhi.cli.query import fail, open_session
+from fazhi.cli.query import open_session
 
 FormatOption = Annotated[str, typer.Option("--format", help="jsonl or csv.")]
 
@@ -47,7 +47,7 @@ def _write(records: Iterable[dict], fmt: str, keys: tuple[str, ...]) -> None:
 
 def _check(fmt: str) -> None:
     if fmt not in ("jsonl", "csv"):
-        fail(f"unknown format {fmt!r}; use jsonl or csv")
+        raise typer.BadParameter(f"unknown format {fmt!r}; use jsonl or csv", param_hint="'--format'")
 
 
 @app.command()

@@ -97,6 +97,19 @@ def test_changes_feed_since(populated):
     assert run("changes", "--since", "yesterday", "--db", db).exit_code == 2
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["export", "--format", "parquet"], "unknown format 'parquet'"),
+        (["export", "--portal", "x"], "--portal applies to --format warc and wacz"),
+        (["figures", "--format", "xml"], "unknown format 'xml'"),
+    ],
+)
+def test_a_bad_export_option_is_a_usage_error(populated, args, expected):
+    result = run(*args, "--db", populated[0])
+    assert result.exit_code == 2 and expected in " ".join(result.output.split()), result.output
+
+
 def test_changes_as_atom_feed(populated, tmp_path):
     import xml.etree.ElementTree as ET
 
