@@ -95,6 +95,16 @@ def main() -> None:
     print(f"full pipeline : median {full_rate:6.1f} pages/s")
     print(f"bare Scrapy   : median {bare_rate:6.1f} pages/s")
     print(f"ratio full / bare: {full_rate / bare_rate:.2f}× (target ≥ 0.5×)")
+    summary = {
+        "portals": len(portals),
+        "runs": args.repeat,
+        "full_pages_per_s": [round(r, 1) for r in full_rates],
+        "bare_pages_per_s": [round(r, 1) for r in bare_rates],
+        "full_median": round(full_rate, 1),
+        "bare_median": round(bare_rate, 1),
+        "ratio": round(full_rate / bare_rate, 3),
+    }
+    print(json.dumps(summary))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ many pages the re-crawl extracted (target 0).
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 from pathlib import Path
 
@@ -28,14 +29,22 @@ def main() -> None:
         db_url, cache = f"sqlite:///{tmp / 'bench.db'}", ("-s", f"HTTPCACHE_DIR={tmp / 'cache'}")
         first = fazhi_crawl(registry, db_url, portals, *cache)
         second = fazhi_crawl(registry, db_url, portals, *cache)
+    extracted1 = sum(p.get("extracted", 0) for p in first["portals"].values())
     extracted = sum(p.get("extracted", 0) for p in second["portals"].values())
     sent1, sent2 = first["totals"]["sent"], second["totals"]["sent"]
     print(f"portals: {len(portals)}")
-    print(
-        f"first crawl : {sent1:5d} requests sent, {sum(p.get('extracted', 0) for p in first['portals'].values())} pages extracted"
-    )
+    print(f"first crawl : {sent1:5d} requests sent, {extracted1} pages extracted")
     print(f"re-crawl    : {sent2:5d} requests sent, {extracted} pages extracted")
     print(f"ratio re-crawl / first: {sent2 / sent1:.1%} (target ≤ 10%, and 0 extracted)")
+    summary = {
+        "portals": len(portals),
+        "first_sent": sent1,
+        "first_extracted": extracted1,
+        "recrawl_sent": sent2,
+        "recrawl_extracted": extracted,
+        "ratio": round(sent2 / sent1, 4),
+    }
+    print(json.dumps(summary))
 
 
 if __name__ == "__main__":
