@@ -97,17 +97,11 @@ def test_changes_feed_since(populated):
     assert run("changes", "--since", "yesterday", "--db", db).exit_code == 2
 
 
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        (["export", "--format", "parquet"], "unknown format 'parquet'"),
-        (["export", "--portal", "x"], "--portal applies to --format warc and wacz"),
-        (["figures", "--format", "xml"], "unknown format 'xml'"),
-    ],
-)
-def test_a_bad_export_option_is_a_usage_error(populated, args, expected):
-    result = run(*args, "--db", populated[0])
-    assert result.exit_code == 2 and expected in " ".join(result.output.split()), result.output
+def test_portal_without_a_web_archive_format_is_a_usage_error(populated):
+    result = run("export", "--portal", "x", "--db", populated[0])
+    assert result.exit_code == 2 and "--portal applies to --format warc and wacz" in " ".join(
+        result.output.split()
+    )
 
 
 def test_changes_as_atom_feed(populated, tmp_path):
@@ -133,7 +127,7 @@ def test_export_to_file_and_stdout(populated, tmp_path):
     assert len(target.read_text(encoding="utf-8").splitlines()) == 4
     csv_out = run("export", "--db", db, "--format", "csv", "--all")
     assert csv_out.stdout.splitlines()[0].startswith("id,url,portal,kind,title,year,published")
-    assert run("export", "--db", db, "--format", "xml").exit_code == 1
+    assert run("export", "--db", db, "--format", "xml").exit_code == 2  # a usage error
     markdown = run("export", "--db", db, "--format", "markdown").stdout
     assert markdown.count("\n## ") + markdown.startswith("## ") == 4  # one section per report
 

@@ -161,9 +161,10 @@ def test_ctrl_c_exits_130_without_a_traceback(when, tmp_path):
     db_url = f"sqlite:///{tmp_path / 'a.db'}"
     get_engine(db_url).dispose()
     with GovSim(day=1) as sim:
-        sim.set_fault(
-            "conghua", "slow"
-        )  # every page takes seconds: the crawl is still running when interrupted
+        # every page waits past the download timeout: the crawl is still running when interrupted, however
+        # late a busy machine lets the test see its run (with 3 s pages it once ended first, exit 0)
+        sim.slow_seconds = 30
+        sim.set_fault("conghua", "slow")
         proc = _start_crawl(write_registry(sim, tmp_path), db_url)
         if when == "start-up":
             _importing_fazhi(proc.pid)  # importing Scrapy, SQLAlchemy, Typer…

@@ -86,7 +86,7 @@ def test_figures_jsonl_and_csv_with_filters(archive_url):
     rows = list(csv.DictReader(io.StringIO(csv_out.output)))
     assert rows and list(rows[0])[:11] == keys and {r["region"] for r in rows} == {"上海市静安区"}
     assert {r["name"] for r in rows} >= {"行政复议纠错率"}
-    assert CliRunner().invoke(app, ["figures", "--db", archive_url, "--format", "xml"]).exit_code == 1
+    assert CliRunner().invoke(app, ["figures", "--db", archive_url, "--format", "xml"]).exit_code == 2
 
 
 @pytest.mark.slow
