@@ -38,7 +38,15 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from archive import search_index
-from archive.db import DatabaseSetupError, create_db_engine, explain, get_engine, normalize_url, session_scope
+from archive.db import (
+    DatabaseSetupError,
+    create_db_engine,
+    display_url,
+    explain,
+    get_engine,
+    normalize_url,
+    session_scope,
+)
 from archive.models import Document, Portal, Version
 from archive.search import search
 from archive.store import RAW_CODEC, compress_raw
@@ -289,7 +297,7 @@ def target(args: argparse.Namespace, tmp: str) -> tuple[str, str, bool]:
         held = documents_in(url)
     except DatabaseSetupError as exc:
         fail(str(exc))
-    shown = parsed.render_as_string(hide_password=True)
+    shown = display_url(url)
     if held and not args.reuse:
         fail(
             f"{shown} already holds {held} documents: the benchmark fills an empty database "
